@@ -1,0 +1,1 @@
+//! Client-side encrypted OSS objects: the CryptoBucket that apps use.

@@ -1,0 +1,1 @@
+//! A local server that speaks the OSS REST subset and the KMS RPC API, for tests and demos.

@@ -1,0 +1,3 @@
+//! The `oss-devserver` binary.
+
+fn main() {}

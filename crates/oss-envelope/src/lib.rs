@@ -1,0 +1,1 @@
+//! No-std AES-256-CTR content cipher and envelope metadata codec for OSS client-side encryption.
