@@ -1,0 +1,84 @@
+//! The error type of the crate: typed causes for every refusal and integrity failure.
+
+/// Result alias of the crate.
+pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+/// Everything that can go wrong in a [`CryptoBucket`](crate::CryptoBucket) operation.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The object uses the legacy V1 format and legacy reading is off.
+    #[error(
+        "the object uses the deprecated V1 client-side encryption format; enable legacy \
+         decryption with CryptoOptions::with_legacy_v1(true) to read it"
+    )]
+    LegacyV1Disabled,
+    /// The envelope headers are missing, incomplete or malformed.
+    #[error("invalid envelope: {0}")]
+    Envelope(String),
+    /// The server answered something the request does not allow (wrong status, wrong
+    /// Content-Range, missing header).
+    #[error("unexpected response: {0}")]
+    UnexpectedResponse(String),
+    /// The requested range lies outside the object.
+    #[error("range not satisfiable")]
+    RangeNotSatisfiable,
+    /// A check of the data failed: CRC-64, MD5 or length.
+    #[error("integrity check failed: {0}")]
+    Integrity(#[from] IntegrityError),
+    /// The caller's input is invalid (range, part number, part length, sizes).
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    /// The operation would break the envelope or its CTR layout and is refused client-side.
+    #[error("refused: {0}")]
+    Refused(String),
+    /// A checkpoint file cannot be used.
+    #[error("checkpoint: {0}")]
+    Checkpoint(#[from] CheckpointError),
+    /// Local file I/O failed.
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Failed integrity checks.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IntegrityError {
+    /// CRC-64 of the ciphertext differs from the server's.
+    #[error("crc-64 mismatch: expected {expected}, computed {actual}")]
+    Crc64 {
+        /// Value from the server (or the combined part values).
+        expected: u64,
+        /// Value computed locally.
+        actual: u64,
+    },
+    /// MD5 of the plaintext differs from `unencrypted-content-md5` or the caller's Content-MD5.
+    #[error("plaintext md5 mismatch")]
+    Md5,
+    /// The body ended before (or ran past) its announced length.
+    #[error("body length mismatch: expected {expected} bytes, got {actual}")]
+    Length {
+        /// Announced length.
+        expected: u64,
+        /// Bytes received or supplied.
+        actual: u64,
+    },
+}
+
+/// Problems with checkpoint files.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CheckpointError {
+    /// The file is not a checkpoint of this format.
+    #[error("corrupt checkpoint file: {0}")]
+    Corrupt(String),
+    /// The file was written by another format version.
+    #[error("unsupported checkpoint version {0}")]
+    Version(u32),
+    /// The checkpoint belongs to another transfer.
+    #[error("checkpoint belongs to another transfer ({found})")]
+    OtherTransfer {
+        /// The transfer the checkpoint describes.
+        found: String,
+    },
+}

@@ -1,0 +1,172 @@
+//! Options of a [`CryptoBucket`](crate::CryptoBucket): legacy reading, KMS write flavour, MD5,
+//! part size, concurrency and the checkpoint directory.
+
+use std::path::PathBuf;
+
+/// Smallest part size OSS accepts for a non-final part (100 KiB).
+pub const MIN_PART_SIZE: u64 = 102_400;
+/// Largest number of parts of one multipart upload.
+pub const MAX_PARTS: u64 = 10_000;
+/// Default part size for multipart and resumable transfers (8 MiB, a multiple of 16).
+pub const DEFAULT_PART_SIZE: u64 = 8 * 1024 * 1024;
+/// Default number of parts in flight at once.
+pub const DEFAULT_CONCURRENCY: usize = 4;
+
+/// How KMS master keys wrap new data keys (spec §6.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum KmsWriteFlavour {
+    /// oss2 flavour: GenerateDataKey, double base64 headers, optional passphrase context.
+    #[default]
+    Oss2,
+    /// Go/Java flavour: local data key, Encrypt, single base64 headers, no context.
+    GoJava,
+}
+
+/// Options of a [`CryptoBucket`](crate::CryptoBucket). Build with [`Default`] and the `with_*`
+/// methods.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CryptoOptions {
+    /// Read legacy V1 objects (oss2 ≤ 2.10). Off by default (spec §13).
+    pub legacy_v1: bool,
+    /// Flavour used when a KMS master key writes a new envelope.
+    pub kms_flavour: KmsWriteFlavour,
+    /// Compute the plaintext MD5 on upload and store it as `unencrypted-content-md5`.
+    pub compute_md5: bool,
+    /// Part size for multipart and resumable transfers (multiple of 16, at least 100 KiB).
+    pub part_size: u64,
+    /// Parts transferred in parallel by resumable transfers.
+    pub concurrency: usize,
+    /// Directory for resumable-transfer checkpoints; `None` uses the system temp directory.
+    pub checkpoint_dir: Option<PathBuf>,
+}
+
+impl Default for CryptoOptions {
+    fn default() -> Self {
+        Self {
+            legacy_v1: false,
+            kms_flavour: KmsWriteFlavour::default(),
+            compute_md5: false,
+            part_size: DEFAULT_PART_SIZE,
+            concurrency: DEFAULT_CONCURRENCY,
+            checkpoint_dir: None,
+        }
+    }
+}
+
+impl CryptoOptions {
+    /// Enables or disables reading legacy V1 objects.
+    #[must_use]
+    pub fn with_legacy_v1(mut self, enabled: bool) -> Self {
+        self.legacy_v1 = enabled;
+        self
+    }
+
+    /// Chooses the KMS write flavour.
+    #[must_use]
+    pub fn with_kms_flavour(mut self, flavour: KmsWriteFlavour) -> Self {
+        self.kms_flavour = flavour;
+        self
+    }
+
+    /// Enables or disables computing the plaintext MD5 on upload.
+    #[must_use]
+    pub fn with_compute_md5(mut self, enabled: bool) -> Self {
+        self.compute_md5 = enabled;
+        self
+    }
+
+    /// Sets the part size of multipart and resumable transfers.
+    #[must_use]
+    pub fn with_part_size(mut self, part_size: u64) -> Self {
+        self.part_size = part_size;
+        self
+    }
+
+    /// Sets how many parts resumable transfers move at once.
+    #[must_use]
+    pub fn with_concurrency(mut self, concurrency: usize) -> Self {
+        self.concurrency = concurrency;
+        self
+    }
+
+    /// Sets the checkpoint directory of resumable transfers.
+    #[must_use]
+    pub fn with_checkpoint_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.checkpoint_dir = Some(dir.into());
+        self
+    }
+
+    /// Checks the values that have hard limits.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) when the part size is not a positive
+    /// multiple of 16 below 100 KiB or the concurrency is zero.
+    pub fn validate(&self) -> crate::Result<()> {
+        check_part_size(self.part_size)?;
+        if self.concurrency == 0 {
+            return Err(crate::Error::InvalidInput(
+                "concurrency must be at least 1".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The checkpoint directory in use.
+    pub(crate) fn checkpoint_dir(&self) -> PathBuf {
+        self.checkpoint_dir
+            .clone()
+            .unwrap_or_else(|| std::env::temp_dir().join("oss-crypto-checkpoints"))
+    }
+}
+
+/// Checks a configured part size: a multiple of 16 and at least 100 KiB.
+pub(crate) fn check_part_size(part_size: u64) -> crate::Result<()> {
+    if part_size == 0 || !part_size.is_multiple_of(16) || part_size < MIN_PART_SIZE {
+        return Err(crate::Error::InvalidInput(format!(
+            "part size {part_size} must be a multiple of 16 and at least {MIN_PART_SIZE}"
+        )));
+    }
+    Ok(())
+}
+
+/// Picks a part size for `data_size`: the configured one, doubled (staying a multiple of 16)
+/// until the upload fits in [`MAX_PARTS`] parts.
+pub(crate) fn fit_part_size(configured: u64, data_size: u64) -> u64 {
+    let mut part = configured;
+    while data_size.div_ceil(part) > MAX_PARTS {
+        part = part.saturating_mul(2);
+    }
+    part
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn part_size_rules() {
+        assert!(check_part_size(102_400).is_ok());
+        assert!(check_part_size(102_401).is_err());
+        assert!(check_part_size(16).is_err());
+        assert!(check_part_size(0).is_err());
+        assert!(
+            CryptoOptions::default()
+                .with_concurrency(0)
+                .validate()
+                .is_err()
+        );
+        assert!(CryptoOptions::default().validate().is_ok());
+    }
+
+    #[test]
+    fn fit_part_size_keeps_multiple_of_16_and_part_limit() {
+        let data = 200 * 1024 * 1024 * 1024_u64;
+        let part = fit_part_size(DEFAULT_PART_SIZE, data);
+        assert_eq!(part % 16, 0);
+        assert!(data.div_ceil(part) <= MAX_PARTS);
+        assert_eq!(fit_part_size(DEFAULT_PART_SIZE, 1), DEFAULT_PART_SIZE);
+    }
+}
