@@ -1,1 +1,161 @@
 //! A local server that speaks the OSS REST subset and the KMS RPC API, for tests and demos.
+//!
+//! Start it in-process on an ephemeral loopback port, point a client at [`DevServer::oss_url`]
+//! (path-style addressing, which every SDK picks for IP endpoints) with the documented dev
+//! credentials, and shut it down when done:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), oss_devserver::Error> {
+//! use oss_devserver::{DevServer, DevServerConfig};
+//!
+//! let server = DevServer::start(DevServerConfig::default().with_buckets(["demo"])).await?;
+//! let url = server.oss_url(); // e.g. http://127.0.0.1:41234
+//! let cred = server.credentials();
+//! println!("{url} {} (region {})", cred.access_key_id(), server.region());
+//! server.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Dev credentials (fixed, documented, for loopback use only): see [`credentials`].
+
+mod config;
+pub mod credentials;
+mod error;
+pub mod faults;
+mod kms;
+mod oss;
+mod server;
+
+use core::net::SocketAddr;
+
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+// The public interface is:
+pub use config::{CseStrictness, DEFAULT_REGION, DevServerConfig};
+pub use credentials::{CredentialStore, DevCredential};
+pub use error::{Error, Result};
+pub use faults::{FaultAction, FaultInjector, FaultRule, Trigger};
+pub use kms::KmsConfig;
+
+/// A running dev server (OSS and KMS listeners). Dropping it stops accepting connections;
+/// [`DevServer::shutdown`] also waits for open connections to finish.
+#[derive(Debug)]
+pub struct DevServer {
+    oss_addr: SocketAddr,
+    kms_addr: SocketAddr,
+    region: String,
+    credentials: CredentialStore,
+    default_credential: DevCredential,
+    faults: FaultInjector,
+    cancel: CancellationToken,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+async fn bind(addr: SocketAddr) -> Result<TcpListener> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| Error::Bind { addr, source })
+}
+
+fn local_addr(listener: &TcpListener, addr: SocketAddr) -> Result<SocketAddr> {
+    listener
+        .local_addr()
+        .map_err(|source| Error::Bind { addr, source })
+}
+
+impl DevServer {
+    /// Binds both listeners and starts serving.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Bind`] when a listener cannot bind, [`Error::DataDir`] when the data directory
+    /// cannot be used, [`Error::InvalidBucketName`] for a bad configured bucket.
+    pub async fn start(config: DevServerConfig) -> Result<Self> {
+        let default_credential = config
+            .credentials
+            .first()
+            .cloned()
+            .unwrap_or_else(DevCredential::dev_default);
+        let credentials = CredentialStore::new(config.credentials.clone());
+        let faults = FaultInjector::new(config.faults.clone(), config.fault_seed);
+        let oss_listener = bind(config.oss_listen).await?;
+        let kms_listener = bind(config.kms_listen).await?;
+        let oss_addr = local_addr(&oss_listener, config.oss_listen)?;
+        let kms_addr = local_addr(&kms_listener, config.kms_listen)?;
+        let oss_router = oss::router(&config, credentials.clone(), faults.clone()).await?;
+        let kms_router = kms::router(config.kms.clone(), credentials.clone(), faults.clone());
+        let cancel = CancellationToken::new();
+        let tasks = vec![
+            tokio::spawn(server::serve(oss_listener, oss_router, cancel.clone())),
+            tokio::spawn(server::serve(kms_listener, kms_router, cancel.clone())),
+        ];
+        Ok(Self {
+            oss_addr,
+            kms_addr,
+            region: config.region,
+            credentials,
+            default_credential,
+            faults,
+            cancel,
+            tasks,
+        })
+    }
+
+    /// Base URL of the OSS endpoint, `http://127.0.0.1:<port>` (no trailing slash).
+    pub fn oss_url(&self) -> String {
+        format!("http://{}", self.oss_addr)
+    }
+
+    /// Base URL of the KMS endpoint.
+    pub fn kms_url(&self) -> String {
+        format!("http://{}", self.kms_addr)
+    }
+
+    /// The OSS listen address.
+    pub fn oss_addr(&self) -> SocketAddr {
+        self.oss_addr
+    }
+
+    /// The KMS listen address.
+    pub fn kms_addr(&self) -> SocketAddr {
+        self.kms_addr
+    }
+
+    /// The region id to sign V4 requests with.
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// The first configured access key (the documented dev key by default).
+    pub fn credentials(&self) -> &DevCredential {
+        &self.default_credential
+    }
+
+    /// Every accepted access key.
+    pub fn credential_store(&self) -> &CredentialStore {
+        &self.credentials
+    }
+
+    /// The fault rules, changeable while the server runs.
+    pub fn faults(&self) -> &FaultInjector {
+        &self.faults
+    }
+
+    /// Stops accepting, lets in-flight requests finish, and waits for every connection to close.
+    pub async fn shutdown(mut self) {
+        self.cancel.cancel();
+        for task in self.tasks.drain(..) {
+            // A panicked serve task has nothing left to clean up.
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for DevServer {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+    }
+}

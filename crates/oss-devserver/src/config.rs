@@ -1,0 +1,132 @@
+//! Server configuration: listen addresses, storage, credentials, region, fault rules.
+
+use core::net::{Ipv4Addr, SocketAddr};
+use core::time::Duration;
+use std::path::PathBuf;
+
+use crate::credentials::DevCredential;
+use crate::faults::FaultRule;
+use crate::kms::KmsConfig;
+
+/// The default region the server claims to be in (V4 credentials must name it).
+pub const DEFAULT_REGION: &str = "cn-hangzhou";
+
+/// How the dev server is started. `Default` gives a loopback, in-memory server with the
+/// documented dev credentials and no faults.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct DevServerConfig {
+    /// OSS listen address (default `127.0.0.1:0`, an ephemeral port).
+    pub oss_listen: SocketAddr,
+    /// KMS listen address (default `127.0.0.1:0`).
+    pub kms_listen: SocketAddr,
+    /// Directory store that survives restarts; `None` keeps everything in memory.
+    pub data_dir: Option<PathBuf>,
+    /// Accepted access keys.
+    pub credentials: Vec<DevCredential>,
+    /// Region id for V4 signatures.
+    pub region: String,
+    /// Host names under which `<bucket>.<host>` selects virtual-hosted addressing.
+    pub virtual_host_bases: Vec<String>,
+    /// Allowed clock difference for signed requests (OSS: 15 minutes).
+    pub max_skew: Duration,
+    /// Fault rules active from the start.
+    pub faults: Vec<FaultRule>,
+    /// Seed of the fault injector's RNG.
+    pub fault_seed: u64,
+    /// Buckets created at start (ignored when they already exist in `data_dir`).
+    pub buckets: Vec<String>,
+    /// Client-side-encryption strictness (spec `oss-api.md` §9).
+    pub cse: CseStrictness,
+    /// KMS keys and aliases.
+    pub kms: KmsConfig,
+}
+
+/// Switches for the documented-but-unobserved strict OSS rules for encrypted objects.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CseStrictness {
+    /// Require the envelope headers on every UploadPart of an encrypted upload.
+    pub require_headers_on_upload_part: bool,
+    /// Refuse every CopyObject with `REPLACE` whose source is client-side encrypted.
+    pub refuse_any_replace_copy: bool,
+}
+
+impl Default for DevServerConfig {
+    fn default() -> Self {
+        let loopback = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+        Self {
+            oss_listen: loopback,
+            kms_listen: loopback,
+            data_dir: None,
+            credentials: vec![DevCredential::dev_default(), DevCredential::dev_sts()],
+            region: DEFAULT_REGION.to_owned(),
+            virtual_host_bases: vec![
+                "localhost".to_owned(),
+                format!("oss-{DEFAULT_REGION}.aliyuncs.com"),
+            ],
+            max_skew: Duration::from_secs(15 * 60),
+            faults: Vec::new(),
+            fault_seed: 0,
+            buckets: Vec::new(),
+            cse: CseStrictness::default(),
+            kms: KmsConfig::default(),
+        }
+    }
+}
+
+impl DevServerConfig {
+    /// Keeps objects in `dir` (created if missing) instead of memory.
+    #[must_use]
+    pub fn with_data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.data_dir = Some(dir.into());
+        self
+    }
+
+    /// Creates these buckets at start.
+    #[must_use]
+    pub fn with_buckets<I, S>(mut self, buckets: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.buckets = buckets.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Starts with these fault rules and RNG seed.
+    #[must_use]
+    pub fn with_faults(mut self, rules: Vec<FaultRule>, seed: u64) -> Self {
+        self.faults = rules;
+        self.fault_seed = seed;
+        self
+    }
+
+    /// Sets the OSS listen address.
+    #[must_use]
+    pub fn with_oss_listen(mut self, addr: SocketAddr) -> Self {
+        self.oss_listen = addr;
+        self
+    }
+
+    /// Sets the KMS listen address.
+    #[must_use]
+    pub fn with_kms_listen(mut self, addr: SocketAddr) -> Self {
+        self.kms_listen = addr;
+        self
+    }
+
+    /// Sets the KMS configuration.
+    #[must_use]
+    pub fn with_kms(mut self, kms: KmsConfig) -> Self {
+        self.kms = kms;
+        self
+    }
+
+    /// Sets the client-side-encryption strictness switches.
+    #[must_use]
+    pub fn with_cse_strictness(mut self, cse: CseStrictness) -> Self {
+        self.cse = cse;
+        self
+    }
+}

@@ -1,0 +1,33 @@
+//! The library's error type (starting the server, storage setup).
+
+use core::net::SocketAddr;
+use std::io;
+use std::path::PathBuf;
+
+/// Why the dev server could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A listener could not bind.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The requested address.
+        addr: SocketAddr,
+        /// The OS error.
+        source: io::Error,
+    },
+    /// The data directory could not be opened or read.
+    #[error("data directory {path}: {source}")]
+    DataDir {
+        /// The directory or file involved.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+    /// A configured bucket name is not a valid OSS bucket name.
+    #[error("invalid bucket name {0:?}")]
+    InvalidBucketName(String),
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = core::result::Result<T, E>;
