@@ -1,1 +1,54 @@
-//! Master keys for OSS client-side encryption: RSA and Alibaba Cloud KMS providers behind traits.
+//! Master keys for OSS client-side encryption: RSA and Alibaba Cloud KMS providers behind
+//! traits, and a [`Keyring`] that picks the key for an object by its material description.
+//!
+//! A master key wraps and unwraps the content material of an object (its 32-byte data key and
+//! 16-byte IV, [`oss_envelope::ContentMaterial`]) and says which wrap algorithm and which
+//! matdesc it stands for. Users plug in their own (an HSM, another KMS) by implementing
+//! [`MasterKey`] (async) or [`WrapKey`] (sync, CPU-only; lifted to [`MasterKey`] by a blanket
+//! impl).
+//!
+//! * [`rsa::RsaMasterKey`]: PKCS#1 v1.5 wrapping; OAEP-SHA1 unwrapping for V1 objects and V2
+//!   objects that declare it. Keys from PEM or DER (PKCS#1, PKCS#8, encrypted PKCS#8, SPKI).
+//! * [`kms::KmsMasterKey`]: Alibaba Cloud KMS, both header flavours (spec §6.3).
+//!
+//! # ⚠️ Security
+//!
+//! Every unwrap failure is the single opaque [`Error::Unwrap`] ("wrong key or corrupt
+//! envelope"): no padding, length or decryption detail that could serve as an oracle. A wrong
+//! key never yields `Ok` with garbage: RSA PKCS#1 v1.5 unwrapping checks the complete padding
+//! for the exact expected length in constant time instead of relying on implicit rejection.
+//! Keys, credentials and unwrapped material never appear in `Debug` output.
+//!
+//! ```
+//! use oss_keywrap::{Keyring, MasterKey};
+//! use oss_keywrap::rsa::{RsaMasterKey, RsaPrivateKey};
+//! # fn key() -> RsaPrivateKey {
+//! #     let rsa = rsa::PrivateKey::new(&mut rand::rngs::SysRng, 1024).unwrap();
+//! #     RsaPrivateKey::from_rsa(rsa).unwrap()
+//! # }
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let keyring = Keyring::new(RsaMasterKey::new(key()));
+//! let (material, envelope) = keyring.generate().await?;
+//! let unwrapped = keyring.unwrap_envelope(&envelope).await?;
+//! assert_eq!(unwrapped.data_key().as_bytes(), material.data_key().as_bytes());
+//! # Ok::<_, oss_keywrap::Error>(())
+//! # }).unwrap();
+//! ```
+
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod error;
+mod keyring;
+mod material;
+mod traits;
+
+pub mod kms;
+pub mod rsa;
+
+// The public interface.
+pub use crate::error::{BoxError, Error, Result};
+pub use crate::keyring::{Keyring, Selection};
+pub use crate::material::{EnvelopeVersion, WrappedMaterial};
+pub use crate::traits::{DynMasterKey, KeyDescription, MasterKey, WrapKey};
+pub use oss_envelope;

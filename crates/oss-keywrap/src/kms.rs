@@ -1,0 +1,5 @@
+//! Alibaba Cloud KMS master keys.
+
+mod error;
+
+pub use error::KmsError;

@@ -1,0 +1,221 @@
+//! RSA key loading from PEM and DER.
+//!
+//! Private keys: PKCS#1 (`RSA PRIVATE KEY`), PKCS#8 (`PRIVATE KEY`) and passphrase-encrypted
+//! PKCS#8 (`ENCRYPTED PRIVATE KEY`). Public keys: X.509 SubjectPublicKeyInfo (`PUBLIC KEY`) and
+//! PKCS#1 (`RSA PUBLIC KEY`). Moduli from 1024 to 4096 bits are accepted (spec §6.1).
+
+use core::fmt;
+
+use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
+use rsa::pkcs8::der::pem;
+use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
+use rsa::traits::PublicKeyParts;
+
+/// Smallest accepted modulus, in bits.
+pub const MIN_RSA_BITS: usize = 1024;
+/// Largest accepted modulus, in bits.
+pub const MAX_RSA_BITS: usize = 4096;
+
+/// A key could not be loaded. Never contains key bytes or the passphrase.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// The text is not a PEM document.
+    #[error("not a pem document")]
+    NotPem,
+    /// The PEM label is not one of the supported key kinds.
+    #[error("unsupported pem label {0:?} for an rsa {1} key")]
+    UnsupportedLabel(String, &'static str),
+    /// The DER (or the PEM body) is not a valid RSA key of the expected kind.
+    #[error("malformed rsa {0} key")]
+    Malformed(&'static str),
+    /// An encrypted PKCS#8 key did not decrypt (wrong passphrase or unsupported cipher).
+    #[error("cannot decrypt the encrypted private key (wrong passphrase or unsupported scheme)")]
+    Decryption,
+    /// An encrypted key was given without a passphrase.
+    #[error("the private key is encrypted: a passphrase is required")]
+    PassphraseRequired,
+    /// The modulus size is outside 1024..=4096 bits.
+    #[error("rsa modulus of {0} bits is outside {MIN_RSA_BITS}..={MAX_RSA_BITS}")]
+    UnsupportedSize(usize),
+}
+
+/// An RSA private key. `Debug` shows the modulus size only.
+#[derive(Clone)]
+pub struct RsaPrivateKey(rsa::PrivateKey);
+
+/// An RSA public key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RsaPublicKey(rsa::PublicKey);
+
+fn check_size(key: &impl PublicKeyParts) -> Result<(), KeyError> {
+    let bits = key.size() * 8;
+    if (MIN_RSA_BITS..=MAX_RSA_BITS).contains(&bits) {
+        Ok(())
+    } else {
+        Err(KeyError::UnsupportedSize(bits))
+    }
+}
+
+fn pem_label(text: &str) -> Result<&str, KeyError> {
+    pem::decode_label(text.as_bytes()).map_err(|_| KeyError::NotPem)
+}
+
+impl RsaPrivateKey {
+    /// Loads an unencrypted private key from PEM (`RSA PRIVATE KEY` or `PRIVATE KEY`).
+    ///
+    /// # Errors
+    ///
+    /// [`KeyError`] when the text is not PEM, has another label (an `ENCRYPTED PRIVATE KEY`
+    /// gives [`KeyError::PassphraseRequired`]), is malformed or has an unsupported size.
+    pub fn from_pem(text: &str) -> Result<Self, KeyError> {
+        let text = text.trim();
+        let key = match pem_label(text)? {
+            "RSA PRIVATE KEY" => rsa::PrivateKey::from_pkcs1_pem(text).ok(),
+            "PRIVATE KEY" => rsa::PrivateKey::from_pkcs8_pem(text).ok(),
+            "ENCRYPTED PRIVATE KEY" => return Err(KeyError::PassphraseRequired),
+            other => return Err(KeyError::UnsupportedLabel(other.to_owned(), "private")),
+        };
+        Self::checked(key.ok_or(KeyError::Malformed("private"))?)
+    }
+
+    /// Loads a private key from PEM; an `ENCRYPTED PRIVATE KEY` is decrypted with `passphrase`,
+    /// other labels are loaded as by [`from_pem`](Self::from_pem).
+    ///
+    /// # Errors
+    ///
+    /// As [`from_pem`](Self::from_pem), plus [`KeyError::Decryption`] for a wrong passphrase.
+    pub fn from_pem_with_passphrase(text: &str, passphrase: &[u8]) -> Result<Self, KeyError> {
+        let text = text.trim();
+        if pem_label(text)? != "ENCRYPTED PRIVATE KEY" {
+            return Self::from_pem(text);
+        }
+        let key = rsa::PrivateKey::from_pkcs8_encrypted_pem(text, passphrase)
+            .map_err(|_| KeyError::Decryption)?;
+        Self::checked(key)
+    }
+
+    /// Loads an unencrypted private key from DER (PKCS#8 or PKCS#1).
+    ///
+    /// # Errors
+    ///
+    /// [`KeyError::Malformed`] or [`KeyError::UnsupportedSize`].
+    pub fn from_der(der: &[u8]) -> Result<Self, KeyError> {
+        let key = rsa::PrivateKey::from_pkcs8_der(der)
+            .or_else(|_| rsa::PrivateKey::from_pkcs1_der(der))
+            .map_err(|_| KeyError::Malformed("private"))?;
+        Self::checked(key)
+    }
+
+    /// Loads a passphrase-encrypted PKCS#8 private key from DER.
+    ///
+    /// # Errors
+    ///
+    /// [`KeyError::Decryption`] for a wrong passphrase or a malformed document,
+    /// [`KeyError::UnsupportedSize`].
+    pub fn from_encrypted_der(der: &[u8], passphrase: &[u8]) -> Result<Self, KeyError> {
+        let key = rsa::PrivateKey::from_pkcs8_encrypted_der(der, passphrase)
+            .map_err(|_| KeyError::Decryption)?;
+        Self::checked(key)
+    }
+
+    /// Wraps an `rsa` crate key after checking its size.
+    ///
+    /// # Errors
+    ///
+    /// [`KeyError::UnsupportedSize`].
+    pub fn from_rsa(key: rsa::PrivateKey) -> Result<Self, KeyError> {
+        Self::checked(key)
+    }
+
+    fn checked(key: rsa::PrivateKey) -> Result<Self, KeyError> {
+        check_size(&key)?;
+        Ok(Self(key))
+    }
+
+    /// The matching public key.
+    #[must_use]
+    pub fn public_key(&self) -> RsaPublicKey {
+        RsaPublicKey(self.0.to_public_key())
+    }
+
+    /// Modulus size in bits.
+    #[must_use]
+    pub fn bits(&self) -> usize {
+        self.0.size() * 8
+    }
+
+    pub(crate) fn inner(&self) -> &rsa::PrivateKey {
+        &self.0
+    }
+}
+
+impl RsaPublicKey {
+    /// Loads a public key from PEM (`PUBLIC KEY` or `RSA PUBLIC KEY`).
+    ///
+    /// # Errors
+    ///
+    /// [`KeyError`] when the text is not PEM, has another label, is malformed or has an
+    /// unsupported size.
+    pub fn from_pem(text: &str) -> Result<Self, KeyError> {
+        let text = text.trim();
+        let key = match pem_label(text)? {
+            "PUBLIC KEY" => rsa::PublicKey::from_public_key_pem(text).ok(),
+            "RSA PUBLIC KEY" => rsa::PublicKey::from_pkcs1_pem(text).ok(),
+            other => return Err(KeyError::UnsupportedLabel(other.to_owned(), "public")),
+        };
+        Self::checked(key.ok_or(KeyError::Malformed("public"))?)
+    }
+
+    /// Loads a public key from DER (SubjectPublicKeyInfo or PKCS#1).
+    ///
+    /// # Errors
+    ///
+    /// [`KeyError::Malformed`] or [`KeyError::UnsupportedSize`].
+    pub fn from_der(der: &[u8]) -> Result<Self, KeyError> {
+        let key = rsa::PublicKey::from_public_key_der(der)
+            .or_else(|_| rsa::PublicKey::from_pkcs1_der(der))
+            .map_err(|_| KeyError::Malformed("public"))?;
+        Self::checked(key)
+    }
+
+    /// Wraps an `rsa` crate key after checking its size.
+    ///
+    /// # Errors
+    ///
+    /// [`KeyError::UnsupportedSize`].
+    pub fn from_rsa(key: rsa::PublicKey) -> Result<Self, KeyError> {
+        Self::checked(key)
+    }
+
+    fn checked(key: rsa::PublicKey) -> Result<Self, KeyError> {
+        check_size(&key)?;
+        Ok(Self(key))
+    }
+
+    /// Modulus size in bits.
+    #[must_use]
+    pub fn bits(&self) -> usize {
+        self.0.size() * 8
+    }
+
+    pub(crate) fn inner(&self) -> &rsa::PublicKey {
+        &self.0
+    }
+}
+
+impl fmt::Debug for RsaPrivateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RsaPrivateKey")
+            .field("bits", &self.bits())
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for RsaPublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RsaPublicKey")
+            .field("bits", &self.bits())
+            .finish_non_exhaustive()
+    }
+}
