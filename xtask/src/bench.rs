@@ -1,0 +1,156 @@
+//! `cargo xtask bench`: the one registry of every benchmark in the repository.
+//!
+//! To add a benchmark, add an entry to [`BENCHES`]: a criterion bench of the `benches/` crate,
+//! a criterion bench of a workspace crate, or a bench binary of a workspace crate.
+
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+use crate::cmd::{self, Timings};
+use crate::flags::BenchOptions;
+
+/// How a registered benchmark is run.
+#[allow(dead_code, reason = "kinds for the benches other crates register")]
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    /// `cargo bench --manifest-path <manifest> --bench <bench>` (a crate outside the workspace).
+    External {
+        manifest: &'static str,
+        bench: &'static str,
+    },
+    /// `cargo bench -p <package> --bench <bench>`.
+    Criterion {
+        package: &'static str,
+        bench: &'static str,
+    },
+    /// `cargo run --release -p <package> --bin <bin> -- <args>`.
+    Binary {
+        package: &'static str,
+        bin: &'static str,
+        args: &'static [&'static str],
+    },
+}
+
+/// A registered benchmark.
+#[derive(Debug, Clone, Copy)]
+struct Bench {
+    name: &'static str,
+    about: &'static str,
+    kind: Kind,
+}
+
+const BENCHES: &[Bench] = &[Bench {
+    name: "cipher",
+    about: "oss-envelope content cipher: 64 MiB streams, 1 MiB buffers, small objects, seek",
+    kind: Kind::External {
+        manifest: "benches/Cargo.toml",
+        bench: "cipher",
+    },
+}];
+
+/// Runs the selected (default: all) registered benchmarks.
+pub(crate) fn run(options: &BenchOptions) -> anyhow::Result<()> {
+    check_registry()?;
+    let selected = select(&options.names)?;
+    let mut timings = Timings::default();
+    for bench in selected {
+        eprintln!("bench {}: {}", bench.name, bench.about);
+        timings.step(
+            &format!("bench {}", bench.name),
+            &mut command(bench.kind, options.quick),
+        )?;
+    }
+    timings.print();
+    Ok(())
+}
+
+fn select(names: &[String]) -> anyhow::Result<Vec<Bench>> {
+    if names.is_empty() {
+        return Ok(BENCHES.to_vec());
+    }
+    names
+        .iter()
+        .map(|name| {
+            BENCHES
+                .iter()
+                .find(|b| b.name == name)
+                .copied()
+                .with_context(|| {
+                    let known: Vec<&str> = BENCHES.iter().map(|b| b.name).collect();
+                    format!("unknown bench `{name}` (known: {})", known.join(", "))
+                })
+        })
+        .collect()
+}
+
+fn command(kind: Kind, quick: bool) -> Command {
+    let mut cmd = cmd::cargo();
+    match kind {
+        Kind::External { manifest, bench } => {
+            cmd.args(["bench", "--manifest-path", manifest, "--bench", bench]);
+        }
+        Kind::Criterion { package, bench } => {
+            cmd.args(["bench", "-p", package, "--bench", bench]);
+        }
+        Kind::Binary { package, bin, args } => {
+            cmd.args(["run", "--release", "-p", package, "--bin", bin, "--"]);
+            cmd.args(args);
+            return cmd;
+        }
+    }
+    if quick {
+        cmd.args(["--", "--quick"]);
+    }
+    cmd
+}
+
+/// Checks that every registered bench points at something that exists.
+fn check_registry() -> anyhow::Result<()> {
+    let root = cmd::project_root();
+    for bench in BENCHES {
+        let path = match bench.kind {
+            Kind::External { manifest, bench } => {
+                let dir = root.join(manifest);
+                let dir = dir.parent().context("manifest without a folder")?;
+                dir.join("benches").join(format!("{bench}.rs"))
+            }
+            Kind::Criterion { package, bench } => root
+                .join("crates")
+                .join(package)
+                .join(format!("benches/{bench}.rs")),
+            Kind::Binary { package, .. } => root.join("crates").join(package).join("Cargo.toml"),
+        };
+        if !path.is_file() {
+            bail!(
+                "bench `{}` needs {}, which is missing",
+                bench.name,
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registered_benches_exist() {
+        check_registry().unwrap();
+    }
+
+    #[test]
+    fn selection_by_name() {
+        assert_eq!(select(&["cipher".to_owned()]).unwrap().len(), 1);
+        assert!(select(&["nope".to_owned()]).is_err());
+    }
+
+    #[test]
+    fn quick_is_passed_to_criterion() {
+        let cmd = command(BENCHES[0].kind, true);
+        let line = cmd::display(&cmd);
+        assert!(line.ends_with("--bench cipher -- --quick"), "{line}");
+    }
+}

@@ -1,0 +1,160 @@
+//! `cargo xtask fuzz`: regenerates the seed corpora and runs the cargo-fuzz targets.
+//!
+//! The corpora under `fuzz/corpus/<target>/` are derived at run time from the shared vectors
+//! (upstream files must not be copied into the repository), so the folder is git-ignored.
+
+mod seeds;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+use crate::cmd::{self, Timings};
+use crate::flags::FuzzOptions;
+
+/// Environment variable naming the shared vectors folder (the same one `oss-testkit` reads).
+pub(crate) const VECTORS_ENV: &str = "OSS_CRYPTO_VECTORS";
+
+/// Every fuzz target (a file `fuzz/fuzz_targets/<name>.rs`) and how its seeds are made.
+const TARGETS: &[(&str, seeds::Generator)] = &[
+    ("envelope_headers", seeds::envelope_headers),
+    ("range_spec", seeds::range_specs),
+    ("content_range", seeds::content_ranges),
+];
+
+/// Runs the task.
+pub(crate) fn run(options: &FuzzOptions) -> anyhow::Result<()> {
+    let targets = select(&options.targets)?;
+    let vectors = vectors_dir()?;
+    let mut timings = Timings::default();
+    for (name, generate) in &targets {
+        let written = write_corpus(name, *generate, &vectors)?;
+        eprintln!("fuzz: {written} seeds in fuzz/corpus/{name}");
+    }
+    if options.seeds_only {
+        return Ok(());
+    }
+    ensure_cargo_fuzz()?;
+    let max_time = format!("-max_total_time={}", options.seconds);
+    for (name, _) in &targets {
+        timings.step(
+            &format!("fuzz {name}"),
+            cmd::rustup_cargo("nightly").args(["fuzz", "run", name, "--", &max_time]),
+        )?;
+    }
+    timings.print();
+    Ok(())
+}
+
+fn select(names: &[String]) -> anyhow::Result<Vec<(&'static str, seeds::Generator)>> {
+    if names.is_empty() {
+        return Ok(TARGETS.to_vec());
+    }
+    names
+        .iter()
+        .map(|name| {
+            TARGETS
+                .iter()
+                .find(|(known, _)| known == name)
+                .copied()
+                .with_context(|| {
+                    let known: Vec<&str> = TARGETS.iter().map(|(n, _)| *n).collect();
+                    format!("unknown fuzz target `{name}` (known: {})", known.join(", "))
+                })
+        })
+        .collect()
+}
+
+/// The shared vectors folder: `$OSS_CRYPTO_VECTORS` (relative to the repository root if
+/// relative) or `../shared/vectors`.
+pub(crate) fn vectors_dir() -> anyhow::Result<PathBuf> {
+    let root = cmd::project_root();
+    let dir = match std::env::var_os(VECTORS_ENV).map(PathBuf::from) {
+        Some(path) if path.is_absolute() => path,
+        Some(path) => root.join(path),
+        None => root.join("../shared/vectors"),
+    };
+    if !dir.join("README.md").is_file() {
+        bail!(
+            "shared vectors not found at {} (set {VECTORS_ENV})",
+            dir.display()
+        );
+    }
+    Ok(dir)
+}
+
+/// Replaces the `seed-*` files of `fuzz/corpus/<name>/`, keeping inputs libFuzzer found.
+fn write_corpus(name: &str, generate: seeds::Generator, vectors: &Path) -> anyhow::Result<usize> {
+    let seeds = generate(vectors)?;
+    if seeds.is_empty() {
+        bail!(
+            "no seeds for fuzz target `{name}` from {}",
+            vectors.display()
+        );
+    }
+    let dir = cmd::project_root().join("fuzz/corpus").join(name);
+    fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for entry in fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        let path = entry?.path();
+        if path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("seed-"))
+        {
+            fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+        }
+    }
+    for (index, seed) in seeds.iter().enumerate() {
+        let path = dir.join(format!("seed-{index:03}"));
+        fs::write(&path, seed).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(seeds.len())
+}
+
+/// Installs cargo-fuzz when `cargo +nightly fuzz` is not available.
+fn ensure_cargo_fuzz() -> anyhow::Result<()> {
+    if cmd::succeeds(cmd::rustup_cargo("nightly").args(["fuzz", "--version"])) {
+        return Ok(());
+    }
+    cmd::run(cmd::cargo().args(["install", "cargo-fuzz", "--locked"]))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_target_has_a_fuzz_target_file() {
+        for (name, _) in TARGETS {
+            let path = cmd::project_root().join(format!("fuzz/fuzz_targets/{name}.rs"));
+            assert!(path.is_file(), "missing {}", path.display());
+        }
+    }
+
+    #[test]
+    fn every_fuzz_target_file_is_registered_here_and_in_the_manifest() {
+        let root = cmd::project_root();
+        let manifest = fs::read_to_string(root.join("fuzz/Cargo.toml")).unwrap();
+        for entry in fs::read_dir(root.join("fuzz/fuzz_targets")).unwrap() {
+            let path = entry.unwrap().path();
+            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+            assert!(
+                TARGETS.iter().any(|(n, _)| *n == stem),
+                "{stem} is not in TARGETS"
+            );
+            let bin = format!("name = \"{stem}\"\npath = \"fuzz_targets/{stem}.rs\"");
+            assert!(
+                manifest.contains(&bin),
+                "{stem} has no [[bin]] in fuzz/Cargo.toml"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_targets_are_rejected() {
+        assert!(select(&["no_such_target".to_owned()]).is_err());
+        assert_eq!(select(&["range_spec".to_owned()]).unwrap().len(), 1);
+        assert_eq!(select(&[]).unwrap().len(), TARGETS.len());
+    }
+}

@@ -1,0 +1,55 @@
+//! What `cargo metadata` says about the workspace.
+
+use anyhow::Context;
+use serde_json::Value;
+
+use crate::cmd;
+
+/// The parts of `cargo metadata --no-deps` the tasks need.
+#[derive(Debug)]
+pub(crate) struct Metadata {
+    /// Names of the workspace members, in `cargo metadata` order.
+    pub(crate) packages: Vec<String>,
+}
+
+/// Reads the workspace metadata.
+pub(crate) fn load() -> anyhow::Result<Metadata> {
+    let json = cmd::output(cmd::cargo().args(["metadata", "--no-deps", "--format-version", "1"]))?;
+    parse(&json)
+}
+
+fn parse(json: &str) -> anyhow::Result<Metadata> {
+    let value: Value =
+        serde_json::from_str(json).context("`cargo metadata` printed invalid JSON")?;
+    let packages = value["packages"]
+        .as_array()
+        .context("`cargo metadata` has no `packages` array")?
+        .iter()
+        .map(|p| {
+            p["name"]
+                .as_str()
+                .map(str::to_owned)
+                .context("package without a name")
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Metadata { packages })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_this_workspace() {
+        let metadata = load().unwrap();
+        assert!(metadata.packages.iter().any(|p| p == "xtask"));
+        assert!(metadata.packages.iter().any(|p| p == "oss-envelope"));
+    }
+
+    #[test]
+    fn rejects_output_without_packages() {
+        assert!(parse(r#"{"target_directory": "/t"}"#).is_err());
+        assert!(parse(r#"{"packages": [{"id": "x"}]}"#).is_err());
+        assert!(parse("not json").is_err());
+    }
+}
