@@ -7,9 +7,13 @@
 use core::fmt;
 
 use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
-use rsa::pkcs8::der::pem;
-use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
+use rsa::pkcs8::der::{Decode, pem};
+use rsa::pkcs8::{
+    DecodePrivateKey, DecodePublicKey, EncryptedPrivateKeyInfoRef, PrivateKeyInfoRef,
+    SubjectPublicKeyInfoRef,
+};
 use rsa::traits::PublicKeyParts;
+use zeroize::Zeroizing;
 
 /// Smallest accepted modulus, in bits.
 pub const MIN_RSA_BITS: usize = 1024;
@@ -57,8 +61,36 @@ fn check_size(key: &impl PublicKeyParts) -> Result<(), KeyError> {
     }
 }
 
-fn pem_label(text: &str) -> Result<&str, KeyError> {
-    pem::decode_label(text.as_bytes()).map_err(|_| KeyError::NotPem)
+/// Decodes a PEM document into its label and (secret) DER body.
+fn pem_decode(text: &str) -> Result<(String, Zeroizing<Vec<u8>>), KeyError> {
+    let (label, der) = pem::decode_vec(text.trim().as_bytes()).map_err(|_| KeyError::NotPem)?;
+    Ok((label.to_owned(), Zeroizing::new(der)))
+}
+
+/// Why the `rsa` crate refused a DER key: an unsupported modulus size when the structure parses
+/// far enough to tell, otherwise malformed.
+fn refusal(der: &[u8], kind: &'static str) -> KeyError {
+    let spki = SubjectPublicKeyInfoRef::from_der(der)
+        .ok()
+        .and_then(|info| info.subject_public_key.as_bytes());
+    let pkcs8 = PrivateKeyInfoRef::from_der(der)
+        .ok()
+        .map(|info| info.private_key.as_bytes());
+    let inner = spki.or(pkcs8).unwrap_or(der);
+    let modulus = rsa::pkcs1::RsaPublicKeyRef::from_der(inner)
+        .map(|key| key.modulus.as_bytes())
+        .or_else(|_| {
+            rsa::pkcs1::RsaPrivateKeyRef::from_der(inner).map(|key| key.modulus.as_bytes())
+        });
+    let bits = match modulus {
+        Ok([first, rest @ ..]) => rest.len() * 8 + (8 - first.leading_zeros() as usize),
+        _ => return KeyError::Malformed(kind),
+    };
+    if (MIN_RSA_BITS..=MAX_RSA_BITS).contains(&bits) {
+        KeyError::Malformed(kind)
+    } else {
+        KeyError::UnsupportedSize(bits)
+    }
 }
 
 impl RsaPrivateKey {
@@ -69,14 +101,12 @@ impl RsaPrivateKey {
     /// [`KeyError`] when the text is not PEM, has another label (an `ENCRYPTED PRIVATE KEY`
     /// gives [`KeyError::PassphraseRequired`]), is malformed or has an unsupported size.
     pub fn from_pem(text: &str) -> Result<Self, KeyError> {
-        let text = text.trim();
-        let key = match pem_label(text)? {
-            "RSA PRIVATE KEY" => rsa::PrivateKey::from_pkcs1_pem(text).ok(),
-            "PRIVATE KEY" => rsa::PrivateKey::from_pkcs8_pem(text).ok(),
-            "ENCRYPTED PRIVATE KEY" => return Err(KeyError::PassphraseRequired),
-            other => return Err(KeyError::UnsupportedLabel(other.to_owned(), "private")),
-        };
-        Self::checked(key.ok_or(KeyError::Malformed("private"))?)
+        let (label, der) = pem_decode(text)?;
+        match label.as_str() {
+            "RSA PRIVATE KEY" | "PRIVATE KEY" => Self::from_der(&der),
+            "ENCRYPTED PRIVATE KEY" => Err(KeyError::PassphraseRequired),
+            _ => Err(KeyError::UnsupportedLabel(label, "private")),
+        }
     }
 
     /// Loads a private key from PEM; an `ENCRYPTED PRIVATE KEY` is decrypted with `passphrase`,
@@ -86,13 +116,12 @@ impl RsaPrivateKey {
     ///
     /// As [`from_pem`](Self::from_pem), plus [`KeyError::Decryption`] for a wrong passphrase.
     pub fn from_pem_with_passphrase(text: &str, passphrase: &[u8]) -> Result<Self, KeyError> {
-        let text = text.trim();
-        if pem_label(text)? != "ENCRYPTED PRIVATE KEY" {
-            return Self::from_pem(text);
+        let (label, der) = pem_decode(text)?;
+        if label == "ENCRYPTED PRIVATE KEY" {
+            Self::from_encrypted_der(&der, passphrase)
+        } else {
+            Self::from_pem(text)
         }
-        let key = rsa::PrivateKey::from_pkcs8_encrypted_pem(text, passphrase)
-            .map_err(|_| KeyError::Decryption)?;
-        Self::checked(key)
     }
 
     /// Loads an unencrypted private key from DER (PKCS#8 or PKCS#1).
@@ -103,7 +132,7 @@ impl RsaPrivateKey {
     pub fn from_der(der: &[u8]) -> Result<Self, KeyError> {
         let key = rsa::PrivateKey::from_pkcs8_der(der)
             .or_else(|_| rsa::PrivateKey::from_pkcs1_der(der))
-            .map_err(|_| KeyError::Malformed("private"))?;
+            .map_err(|_| refusal(der, "private"))?;
         Self::checked(key)
     }
 
@@ -114,9 +143,12 @@ impl RsaPrivateKey {
     /// [`KeyError::Decryption`] for a wrong passphrase or a malformed document,
     /// [`KeyError::UnsupportedSize`].
     pub fn from_encrypted_der(der: &[u8], passphrase: &[u8]) -> Result<Self, KeyError> {
-        let key = rsa::PrivateKey::from_pkcs8_encrypted_der(der, passphrase)
+        let document =
+            EncryptedPrivateKeyInfoRef::from_der(der).map_err(|_| KeyError::Decryption)?;
+        let plain = document
+            .decrypt(passphrase)
             .map_err(|_| KeyError::Decryption)?;
-        Self::checked(key)
+        Self::from_der(plain.as_bytes())
     }
 
     /// Wraps an `rsa` crate key after checking its size.
@@ -158,13 +190,11 @@ impl RsaPublicKey {
     /// [`KeyError`] when the text is not PEM, has another label, is malformed or has an
     /// unsupported size.
     pub fn from_pem(text: &str) -> Result<Self, KeyError> {
-        let text = text.trim();
-        let key = match pem_label(text)? {
-            "PUBLIC KEY" => rsa::PublicKey::from_public_key_pem(text).ok(),
-            "RSA PUBLIC KEY" => rsa::PublicKey::from_pkcs1_pem(text).ok(),
-            other => return Err(KeyError::UnsupportedLabel(other.to_owned(), "public")),
-        };
-        Self::checked(key.ok_or(KeyError::Malformed("public"))?)
+        let (label, der) = pem_decode(text)?;
+        match label.as_str() {
+            "PUBLIC KEY" | "RSA PUBLIC KEY" => Self::from_der(&der),
+            _ => Err(KeyError::UnsupportedLabel(label, "public")),
+        }
     }
 
     /// Loads a public key from DER (SubjectPublicKeyInfo or PKCS#1).
@@ -175,7 +205,7 @@ impl RsaPublicKey {
     pub fn from_der(der: &[u8]) -> Result<Self, KeyError> {
         let key = rsa::PublicKey::from_public_key_der(der)
             .or_else(|_| rsa::PublicKey::from_pkcs1_der(der))
-            .map_err(|_| KeyError::Malformed("public"))?;
+            .map_err(|_| refusal(der, "public"))?;
         Self::checked(key)
     }
 
