@@ -2,6 +2,37 @@
 
 use crate::header;
 
+/// One response header: a `(name, value)` pair of anything string-like, or a reference to one.
+///
+/// Implemented for `(K, V)` with `K, V: AsRef<str>` (so `(&str, &str)`, `(String, String)`,
+/// ...) and for references to such pairs, so `&Vec<(String, String)>` can be passed directly.
+pub trait HeaderPair {
+    /// The header name.
+    fn name(&self) -> &str;
+    /// The header value.
+    fn value(&self) -> &str;
+}
+
+impl<K: AsRef<str>, V: AsRef<str>> HeaderPair for (K, V) {
+    fn name(&self) -> &str {
+        self.0.as_ref()
+    }
+
+    fn value(&self) -> &str {
+        self.1.as_ref()
+    }
+}
+
+impl<T: HeaderPair + ?Sized> HeaderPair for &T {
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+
+    fn value(&self) -> &str {
+        (**self).value()
+    }
+}
+
 /// The encryption format an object's user metadata declares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -21,14 +52,13 @@ pub enum Classification {
 /// The V1 test comes first (as in oss2); then any one of the four main V2 headers, even when
 /// empty, makes the object V2. `matdesc`, `unencrypted-*`, `data-size` and `part-size` never
 /// decide. Values are not inspected.
-pub fn classify<I, N, V>(headers: I) -> Classification
+pub fn classify<I>(headers: I) -> Classification
 where
-    I: IntoIterator<Item = (N, V)>,
-    N: AsRef<str>,
+    I: IntoIterator<Item: HeaderPair>,
 {
     let mut result = Classification::Plain;
-    for (name, _) in headers {
-        let name = name.as_ref();
+    for pair in headers {
+        let name = pair.name();
         if name.eq_ignore_ascii_case(header::V1_KEY) {
             return Classification::V1;
         }

@@ -19,6 +19,7 @@ pub use matdesc::Matdesc;
 pub use v1::LegacyEnvelope;
 pub use wrapped::{KmsFlavour, WrappedValue};
 
+use crate::classify::HeaderPair;
 use crate::error::{HeaderError, HeaderErrorKind, MatdescError};
 use crate::header as h;
 use crate::multipart::{MAX_DATA_SIZE, MAX_PART_SIZE, MultipartError, MultipartPlan};
@@ -107,11 +108,9 @@ impl Envelope {
     /// (incomplete envelope), value over [`MAX_HEADER_VALUE_LEN`](crate::MAX_HEADER_VALUE_LEN),
     /// conflicting duplicates, bad base64, unknown algorithm, bad or out-of-range sizes, an
     /// MD5 that is not 16 bytes.
-    pub fn from_headers<I, K, V>(headers: I) -> Result<Self, HeaderError>
+    pub fn from_headers<I>(headers: I) -> Result<Self, HeaderError>
     where
-        I: IntoIterator<Item = (K, V)>,
-        K: AsRef<str>,
-        V: AsRef<str>,
+        I: IntoIterator<Item: HeaderPair>,
     {
         let fields = fields::Fields::collect(h::V2_ALL, headers)?;
         let (name, text) = fields.required(0)?;

@@ -61,6 +61,8 @@
 #![no_std]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// The crate docs link to items of the `alloc` and `std` features.
+#![cfg_attr(not(feature = "std"), allow(rustdoc::broken_intra_doc_links))]
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
@@ -80,7 +82,7 @@ pub mod header;
 
 // The public interface.
 pub use crate::cipher::ContentCipher;
-pub use crate::classify::{Classification, classify};
+pub use crate::classify::{Classification, HeaderPair, classify};
 #[cfg(feature = "alloc")]
 pub use crate::envelope::{
     CekAlg, Envelope, KmsFlavour, LegacyEnvelope, Matdesc, WrapAlg, WrappedValue,

@@ -7,6 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::MAX_HEADER_VALUE_LEN;
+use crate::classify::HeaderPair;
 use crate::error::{HeaderError, HeaderErrorKind as Kind};
 
 /// The values of the headers named in `names`, in the same order.
@@ -20,23 +21,18 @@ pub(crate) struct Fields<const N: usize> {
 }
 
 impl<const N: usize> Fields<N> {
-    pub(crate) fn collect<I, K, V>(
-        names: [&'static str; N],
-        headers: I,
-    ) -> Result<Self, HeaderError>
+    pub(crate) fn collect<I>(names: [&'static str; N], headers: I) -> Result<Self, HeaderError>
     where
-        I: IntoIterator<Item = (K, V)>,
-        K: AsRef<str>,
-        V: AsRef<str>,
+        I: IntoIterator<Item: HeaderPair>,
     {
         let mut values: [Option<String>; N] = [const { None }; N];
-        for (name, value) in headers {
-            let name = name.as_ref();
+        for pair in headers {
+            let name = pair.name();
             let Some(index) = names.iter().position(|n| n.eq_ignore_ascii_case(name)) else {
                 continue;
             };
             let header = names[index];
-            let value = value.as_ref();
+            let value = pair.value();
             if value.len() > MAX_HEADER_VALUE_LEN {
                 let kind = Kind::TooLong {
                     len: value.len(),

@@ -3,6 +3,7 @@
 use alloc::string::{String, ToString};
 
 use super::{CekAlg, Matdesc, WrapAlg, WrappedValue, fields, optional_number, unknown_alg};
+use crate::classify::HeaderPair;
 use crate::error::{HeaderError, HeaderErrorKind, MatdescError};
 use crate::header as h;
 use crate::multipart::MAX_DATA_SIZE;
@@ -37,11 +38,9 @@ impl LegacyEnvelope {
     /// # Errors
     ///
     /// [`HeaderError`] as for [`Envelope::from_headers`](crate::Envelope::from_headers).
-    pub fn from_headers<I, K, V>(headers: I) -> Result<Self, HeaderError>
+    pub fn from_headers<I>(headers: I) -> Result<Self, HeaderError>
     where
-        I: IntoIterator<Item = (K, V)>,
-        K: AsRef<str>,
-        V: AsRef<str>,
+        I: IntoIterator<Item: HeaderPair>,
     {
         let fields = fields::Fields::collect(h::V1_ALL, headers)?;
         let (name, text) = fields.required(0)?;
