@@ -110,4 +110,11 @@ impl Error {
             _ => false,
         }
     }
+
+    pub(crate) fn transport(source: impl Into<BoxError>, retryable: bool) -> Self {
+        Self::Transport {
+            source: source.into(),
+            retryable,
+        }
+    }
 }
