@@ -13,6 +13,7 @@ tasks:
                               regenerate seed corpora and run cargo-fuzz targets (default 10 s each)
   bench [--quick] [name...]   run the registered benchmarks (criterion and bench binaries)
   bench-cipher                our AES-256-CTR throughput against `openssl speed`
+  interop [script...]         run xtask/interop/*.py against the dev server with the Python SDKs
   help                        this text
 ";
 
@@ -25,6 +26,7 @@ pub(crate) enum Task {
     Fuzz(FuzzOptions),
     Bench(BenchOptions),
     BenchCipher,
+    Interop(InteropOptions),
 }
 
 /// Options of `cargo xtask fuzz`.
@@ -47,6 +49,13 @@ pub(crate) struct BenchOptions {
     pub(crate) names: Vec<String>,
 }
 
+/// Options of `cargo xtask interop`.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct InteropOptions {
+    /// Script stems to run (`devserver_pyv2`); empty means all.
+    pub(crate) scripts: Vec<String>,
+}
+
 /// Parses the arguments after `cargo xtask`.
 pub(crate) fn parse(args: &[String]) -> anyhow::Result<Task> {
     let Some((task, rest)) = args.split_first() else {
@@ -59,6 +68,9 @@ pub(crate) fn parse(args: &[String]) -> anyhow::Result<Task> {
         "fuzz" => Task::Fuzz(parse_fuzz(rest)?),
         "bench" => Task::Bench(parse_bench(rest)?),
         "bench-cipher" => no_args(Task::BenchCipher, rest)?,
+        "interop" => Task::Interop(InteropOptions {
+            scripts: positional(rest)?,
+        }),
         other => bail!("unknown task `{other}`; run `cargo xtask help`"),
     };
     Ok(task)
@@ -163,15 +175,22 @@ mod tests {
         assert!(parse(&args("deploy")).is_err());
         assert!(parse(&args("ci --fast")).is_err());
         assert!(parse(&args("bench --slow")).is_err());
+        assert!(parse(&args("interop --verbose")).is_err());
     }
 
     #[test]
-    fn bench_takes_names() {
+    fn bench_and_interop_take_names() {
         assert_eq!(
             parse(&args("bench --quick cipher")).unwrap(),
             Task::Bench(BenchOptions {
                 quick: true,
                 names: vec!["cipher".into()],
+            })
+        );
+        assert_eq!(
+            parse(&args("interop devserver_pyv2")).unwrap(),
+            Task::Interop(InteropOptions {
+                scripts: vec!["devserver_pyv2".into()],
             })
         );
     }

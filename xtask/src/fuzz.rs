@@ -6,15 +6,13 @@
 mod seeds;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, bail};
 
 use crate::cmd::{self, Timings};
 use crate::flags::FuzzOptions;
-
-/// Environment variable naming the shared vectors folder (the same one `oss-testkit` reads).
-pub(crate) const VECTORS_ENV: &str = "OSS_CRYPTO_VECTORS";
+use crate::vectors;
 
 /// Every fuzz target (a file `fuzz/fuzz_targets/<name>.rs`) and how its seeds are made.
 const TARGETS: &[(&str, seeds::Generator)] = &[
@@ -26,7 +24,7 @@ const TARGETS: &[(&str, seeds::Generator)] = &[
 /// Runs the task.
 pub(crate) fn run(options: &FuzzOptions) -> anyhow::Result<()> {
     let targets = select(&options.targets)?;
-    let vectors = vectors_dir()?;
+    let vectors = vectors::dir()?;
     let mut timings = Timings::default();
     for (name, generate) in &targets {
         let written = write_corpus(name, *generate, &vectors)?;
@@ -64,24 +62,6 @@ fn select(names: &[String]) -> anyhow::Result<Vec<(&'static str, seeds::Generato
                 })
         })
         .collect()
-}
-
-/// The shared vectors folder: `$OSS_CRYPTO_VECTORS` (relative to the repository root if
-/// relative) or `../shared/vectors`.
-pub(crate) fn vectors_dir() -> anyhow::Result<PathBuf> {
-    let root = cmd::project_root();
-    let dir = match std::env::var_os(VECTORS_ENV).map(PathBuf::from) {
-        Some(path) if path.is_absolute() => path,
-        Some(path) => root.join(path),
-        None => root.join("../shared/vectors"),
-    };
-    if !dir.join("README.md").is_file() {
-        bail!(
-            "shared vectors not found at {} (set {VECTORS_ENV})",
-            dir.display()
-        );
-    }
-    Ok(dir)
 }
 
 /// Replaces the `seed-*` files of `fuzz/corpus/<name>/`, keeping inputs libFuzzer found.

@@ -10,10 +10,12 @@ mod ci;
 mod cmd;
 mod flags;
 mod fuzz;
+mod interop;
 mod metadata;
 mod no_std;
 #[cfg(test)]
 mod tidy;
+mod vectors;
 
 use std::process::ExitCode;
 
@@ -41,5 +43,6 @@ fn try_main() -> anyhow::Result<()> {
         Task::Fuzz(options) => fuzz::run(&options),
         Task::Bench(options) => bench::run(&options),
         Task::BenchCipher => bench_cipher::run(),
+        Task::Interop(options) => interop::run(&options),
     }
 }

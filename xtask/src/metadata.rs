@@ -1,5 +1,7 @@
 //! What `cargo metadata` says about the workspace.
 
+use std::path::PathBuf;
+
 use anyhow::Context;
 use serde_json::Value;
 
@@ -10,6 +12,8 @@ use crate::cmd;
 pub(crate) struct Metadata {
     /// Names of the workspace members, in `cargo metadata` order.
     pub(crate) packages: Vec<String>,
+    /// Where cargo puts build output (honours `CARGO_TARGET_DIR`).
+    pub(crate) target_directory: PathBuf,
 }
 
 /// Reads the workspace metadata.
@@ -32,7 +36,14 @@ fn parse(json: &str) -> anyhow::Result<Metadata> {
                 .context("package without a name")
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    Ok(Metadata { packages })
+    let target_directory = value["target_directory"]
+        .as_str()
+        .context("`cargo metadata` has no `target_directory`")?
+        .into();
+    Ok(Metadata {
+        packages,
+        target_directory,
+    })
 }
 
 #[cfg(test)]
@@ -44,6 +55,7 @@ mod tests {
         let metadata = load().unwrap();
         assert!(metadata.packages.iter().any(|p| p == "xtask"));
         assert!(metadata.packages.iter().any(|p| p == "oss-envelope"));
+        assert!(metadata.target_directory.is_absolute());
     }
 
     #[test]

@@ -153,7 +153,7 @@ mod tests {
     use super::*;
 
     fn vectors() -> Option<PathBuf> {
-        match crate::fuzz::vectors_dir() {
+        match crate::vectors::dir() {
             Ok(dir) => Some(dir),
             Err(err) if std::env::var("OSS_CRYPTO_REQUIRE_VECTORS").is_ok_and(|v| v == "1") => {
                 panic!("{err:#}")

@@ -1,0 +1,184 @@
+//! `cargo xtask interop`: the official Python SDKs against our dev server.
+//!
+//! Creates `.venv` at the repository root if missing, installs the pinned SDKs from
+//! `xtask/interop/requirements.txt`, builds and starts `oss-devserver`, then runs every
+//! `xtask/interop/*.py` script with the connection details in its environment. Each script
+//! prints one PASS/FAIL line per step; the task fails if any script fails.
+
+mod devserver;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+
+use crate::cmd;
+use crate::flags::InteropOptions;
+use crate::{metadata, vectors};
+
+use devserver::DevServerProcess;
+
+const SCRIPTS_DIR: &str = "xtask/interop";
+/// Bucket-name prefix; each script creates its own `<prefix>-<script>` bucket.
+const BUCKET_PREFIX: &str = "interop";
+
+/// Runs the task.
+pub(crate) fn run(options: &InteropOptions) -> anyhow::Result<()> {
+    let root = cmd::project_root();
+    let scripts = select(&scripts(&root.join(SCRIPTS_DIR))?, &options.scripts)?;
+    let python = ensure_venv(&root)?;
+    let vectors = vectors::dir()?;
+    cmd::run(cmd::cargo().args(["build", "-p", "oss-devserver"]))?;
+    let target = metadata::load()?.target_directory;
+    let binary = target.join("debug").join("oss-devserver");
+    let server = DevServerProcess::start(&binary, &target.join("interop-devserver.log"))?;
+    eprintln!("interop: dev server at {}", server.var("OSS_ENDPOINT")?);
+    let mut results = Vec::new();
+    for script in &scripts {
+        let name = stem(script);
+        eprintln!("\n==> {name}");
+        let mut command = Command::new(&python);
+        command.arg(script).current_dir(&root);
+        set_env(&mut command, &server, &vectors)?;
+        let start = Instant::now();
+        let status = command
+            .status()
+            .with_context(|| format!("cannot run {}", script.display()))?;
+        results.push((name, status.success(), start.elapsed()));
+    }
+    eprintln!("\ninterop results:");
+    for (name, ok, took) in &results {
+        let verdict = if *ok { "ok" } else { "FAILED" };
+        eprintln!("  {:>6.1} s  {verdict:<6}  {name}", took.as_secs_f64());
+    }
+    let failed: Vec<&str> = results
+        .iter()
+        .filter(|(_, ok, _)| !ok)
+        .map(|(n, _, _)| n.as_str())
+        .collect();
+    if !failed.is_empty() {
+        bail!(
+            "interop scripts failed: {} (dev server log: {})",
+            failed.join(", "),
+            server.log.display()
+        );
+    }
+    Ok(())
+}
+
+fn set_env(command: &mut Command, server: &DevServerProcess, vectors: &Path) -> anyhow::Result<()> {
+    command
+        .env("OSS_ENDPOINT", server.var("OSS_ENDPOINT")?)
+        .env("OSS_KMS_ENDPOINT", server.var("KMS_ENDPOINT")?)
+        .env("OSS_REGION", server.var("OSS_REGION")?)
+        .env("OSS_ACCESS_KEY_ID", server.var("OSS_ACCESS_KEY_ID")?)
+        .env(
+            "OSS_ACCESS_KEY_SECRET",
+            server.var("OSS_ACCESS_KEY_SECRET")?,
+        )
+        .env("OSS_BUCKET", BUCKET_PREFIX)
+        .env(vectors::VECTORS_ENV, vectors)
+        .env("PYTHONUNBUFFERED", "1")
+        // The SDKs honour proxy variables even for loopback addresses.
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env("no_proxy", "127.0.0.1,localhost");
+    for var in [
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "ALL_PROXY",
+    ] {
+        command.env_remove(var);
+    }
+    Ok(())
+}
+
+/// Creates `.venv` if needed and installs the pinned SDKs; returns its Python.
+fn ensure_venv(root: &Path) -> anyhow::Result<PathBuf> {
+    let venv = root.join(".venv");
+    let python = venv.join("bin").join("python");
+    if !python.is_file() {
+        cmd::run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+    }
+    let requirements = root.join(SCRIPTS_DIR).join("requirements.txt");
+    cmd::run(
+        Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+            ])
+            .arg(&requirements),
+    )?;
+    Ok(python)
+}
+
+/// The `*.py` scripts of `dir`, sorted by name.
+fn scripts(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut scripts: Vec<PathBuf> = fs::read_dir(dir)
+        .with_context(|| format!("cannot list {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "py"))
+        .collect();
+    scripts.sort();
+    Ok(scripts)
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The scripts named in `names` (all when empty); an unknown name is an error.
+fn select(scripts: &[PathBuf], names: &[String]) -> anyhow::Result<Vec<PathBuf>> {
+    if names.is_empty() {
+        return Ok(scripts.to_vec());
+    }
+    names
+        .iter()
+        .map(|name| {
+            let wanted = name.trim_end_matches(".py");
+            scripts
+                .iter()
+                .find(|s| stem(s) == wanted)
+                .cloned()
+                .with_context(|| format!("no interop script `{name}` in {SCRIPTS_DIR}"))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_interop_scripts() {
+        let all = scripts(&cmd::project_root().join(SCRIPTS_DIR)).unwrap();
+        let names: Vec<String> = all.iter().map(|p| stem(p)).collect();
+        for expected in [
+            "devserver_oss2_plain",
+            "devserver_oss2_crypto",
+            "devserver_oss2_kms",
+            "devserver_pyv2",
+        ] {
+            assert!(
+                names.iter().any(|n| n == expected),
+                "{expected} missing: {names:?}"
+            );
+        }
+        assert_eq!(
+            select(&all, &["devserver_oss2_plain.py".into()])
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(select(&all, &["nope".into()]).is_err());
+    }
+}
