@@ -2,6 +2,7 @@
 
 use core::fmt;
 
+use oss_envelope::MultipartPlan;
 use serde::{Deserialize, Serialize};
 
 /// The envelope as stored in the object metadata: wrapped key and IV (base64 header values),
@@ -49,27 +50,13 @@ pub struct MultipartContext {
 }
 
 impl MultipartContext {
-    /// Number of parts of the upload: `ceil(data_size / part_size)`.
-    pub fn part_count(&self) -> u64 {
-        self.data_size.div_ceil(self.part_size.max(1))
-    }
-
-    /// Plaintext offset and exact length of part `number` (1-based).
+    /// The validated layout of the upload (data size, part size, part count).
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for a part number outside
-    /// `1..=part_count`.
-    pub fn part_span(&self, number: u64) -> crate::Result<(u64, u64)> {
-        let count = self.part_count();
-        if number == 0 || number > count {
-            return Err(crate::Error::InvalidInput(format!(
-                "part number {number} outside 1..={count}"
-            )));
-        }
-        let offset = (number - 1) * self.part_size;
-        let len = self.part_size.min(self.data_size - offset);
-        Ok((offset, len))
+    /// [`Error::Envelope`](crate::Error::Envelope) when the sizes break the multipart rules.
+    pub fn plan(&self) -> crate::Result<MultipartPlan> {
+        Ok(MultipartPlan::new(self.data_size, self.part_size)?)
     }
 }
 
@@ -96,13 +83,12 @@ mod tests {
     #[test]
     fn spans_follow_spec_worked_example() {
         // envelope-format.md §5.6
-        let c = ctx(250_000, 102_400);
-        assert_eq!(c.part_count(), 3);
-        assert_eq!(c.part_span(1).unwrap(), (0, 102_400));
-        assert_eq!(c.part_span(2).unwrap(), (102_400, 102_400));
-        assert_eq!(c.part_span(3).unwrap(), (204_800, 45_200));
-        assert!(c.part_span(0).is_err());
-        assert!(c.part_span(4).is_err());
+        let plan = ctx(250_000, 102_400).plan().unwrap();
+        assert_eq!(plan.part_count(), 3);
+        let spans: Vec<_> = plan.parts().map(|p| (p.offset(), p.len())).collect();
+        assert_eq!(spans, [(0, 102_400), (102_400, 102_400), (204_800, 45_200)]);
+        assert!(plan.part(4).is_err());
+        assert!(ctx(250_000, 1000).plan().is_err());
     }
 
     #[test]

@@ -13,9 +13,10 @@ pub enum Error {
          decryption with CryptoOptions::with_legacy_v1(true) to read it"
     )]
     LegacyV1Disabled,
-    /// The envelope headers are missing, incomplete or malformed.
-    #[error("invalid envelope: {0}")]
-    Envelope(String),
+    /// The envelope headers are missing, incomplete or malformed, or a range or multipart
+    /// layout is invalid.
+    #[error(transparent)]
+    Envelope(#[from] oss_envelope::Error),
     /// The server answered something the request does not allow (wrong status, wrong
     /// Content-Range, missing header).
     #[error("unexpected response: {0}")]
@@ -38,6 +39,27 @@ pub enum Error {
     /// Local file I/O failed.
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
+}
+
+impl From<oss_envelope::RangeError> for Error {
+    fn from(e: oss_envelope::RangeError) -> Self {
+        match e {
+            oss_envelope::RangeError::NotSatisfiable => Self::RangeNotSatisfiable,
+            other => Self::Envelope(other.into()),
+        }
+    }
+}
+
+impl From<oss_envelope::HeaderError> for Error {
+    fn from(e: oss_envelope::HeaderError) -> Self {
+        Self::Envelope(e.into())
+    }
+}
+
+impl From<oss_envelope::MultipartError> for Error {
+    fn from(e: oss_envelope::MultipartError) -> Self {
+        Self::Envelope(e.into())
+    }
 }
 
 /// Failed integrity checks.

@@ -4,14 +4,14 @@
 
 mod checkpoint;
 mod context;
+mod crc;
 mod error;
 mod options;
 mod progress;
+mod stream;
 
 pub use context::{MultipartContext, WrappedEnvelope};
 pub use error::{CheckpointError, Error, IntegrityError, Result};
-pub use options::{
-    CryptoOptions, DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, KmsWriteFlavour, MAX_PARTS,
-    MIN_PART_SIZE,
-};
+pub use options::{CryptoOptions, DEFAULT_CONCURRENCY, KmsWriteFlavour};
 pub use progress::{Progress, ProgressFn};
+pub use stream::ByteStream;

@@ -3,12 +3,8 @@
 
 use std::path::PathBuf;
 
-/// Smallest part size OSS accepts for a non-final part (100 KiB).
-pub const MIN_PART_SIZE: u64 = 102_400;
-/// Largest number of parts of one multipart upload.
-pub const MAX_PARTS: u64 = 10_000;
-/// Default part size for multipart and resumable transfers (8 MiB, a multiple of 16).
-pub const DEFAULT_PART_SIZE: u64 = 8 * 1024 * 1024;
+use oss_envelope::{DEFAULT_PART_SIZE, MAX_PARTS, MIN_PART_SIZE};
+
 /// Default number of parts in flight at once.
 pub const DEFAULT_CONCURRENCY: usize = 4;
 
@@ -132,14 +128,14 @@ pub(crate) fn check_part_size(part_size: u64) -> crate::Result<()> {
     Ok(())
 }
 
-/// Picks a part size for `data_size`: the configured one, doubled (staying a multiple of 16)
-/// until the upload fits in [`MAX_PARTS`] parts.
+/// Picks a part size for `data_size`: the configured one, or the smallest multiple of 16 that
+/// keeps the upload within [`MAX_PARTS`] parts when the configured one is too small.
 pub(crate) fn fit_part_size(configured: u64, data_size: u64) -> u64 {
-    let mut part = configured;
-    while data_size.div_ceil(part) > MAX_PARTS {
-        part = part.saturating_mul(2);
+    if data_size.div_ceil(configured.max(1)) <= u64::from(MAX_PARTS) {
+        configured
+    } else {
+        oss_envelope::default_part_size(data_size)
     }
-    part
 }
 
 #[cfg(test)]
@@ -166,7 +162,7 @@ mod tests {
         let data = 200 * 1024 * 1024 * 1024_u64;
         let part = fit_part_size(DEFAULT_PART_SIZE, data);
         assert_eq!(part % 16, 0);
-        assert!(data.div_ceil(part) <= MAX_PARTS);
+        assert!(data.div_ceil(part) <= u64::from(MAX_PARTS));
         assert_eq!(fit_part_size(DEFAULT_PART_SIZE, 1), DEFAULT_PART_SIZE);
     }
 }
