@@ -1,0 +1,268 @@
+//! The request pipeline: fault rules, parameters, version and action, authentication, the
+//! action itself, the JSON answer, and the request log entry.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::response::Response;
+use http::{HeaderValue, Method, StatusCode, header};
+use serde_json::Value;
+
+use super::actions::{Action, ActionEnv};
+use super::auth::{self, AuthEnv, AuthRequest};
+use super::errors::{KmsError, json_response};
+use super::faults::{apply_to_body, error_for};
+use super::keys::Scope;
+use super::log::KmsRequestRecord;
+use super::params::Params;
+use super::state::{KmsHandle, lock};
+use crate::credentials::CredentialStore;
+use crate::faults::{FaultAction, FaultInjector};
+use crate::server::ConnAbort;
+
+/// The only API version served.
+pub(crate) const API_VERSION: &str = "2016-01-20";
+/// Largest request body read.
+const MAX_BODY: usize = 1024 * 1024;
+
+/// Everything a request handler needs.
+#[derive(Debug)]
+pub(crate) struct Service {
+    pub(crate) handle: KmsHandle,
+    pub(crate) credentials: CredentialStore,
+    pub(crate) faults: FaultInjector,
+}
+
+/// The outcome of one request before faults on the body are applied.
+struct Answer {
+    status: StatusCode,
+    body: Value,
+}
+
+fn now_unix() -> u64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn request_id() -> String {
+    let b: [u8; 16] = rand::random();
+    let h = hex::encode(b).to_ascii_uppercase();
+    let part = |a: usize, z: usize| h.get(a..z).unwrap_or_default().to_owned();
+    format!(
+        "{}-{}-{}-{}-{}",
+        part(0, 8),
+        part(8, 12),
+        part(12, 16),
+        part(16, 20),
+        part(20, 32)
+    )
+}
+
+/// The action named before the body is read (query `Action`, else `x-acs-action`), for
+/// matching fault rules.
+fn early_action(req: &Request) -> String {
+    let from_query = req
+        .uri()
+        .query()
+        .and_then(|q| Params::parse(Some(q), None).ok())
+        .and_then(|p| p.get("Action").map(str::to_owned));
+    let from_header = || {
+        req.headers()
+            .get("x-acs-action")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    from_query
+        .or_else(from_header)
+        .unwrap_or_else(|| "Unknown".to_owned())
+}
+
+/// Handles one KMS request.
+pub(crate) async fn handle(State(svc): State<Arc<Service>>, req: Request) -> Response {
+    let request_id = request_id();
+    let abort = req.extensions().get::<ConnAbort>().cloned();
+    let mut record = KmsRequestRecord {
+        method: req.method().to_string(),
+        uri: req.uri().to_string(),
+        headers: req
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        ..KmsRequestRecord::default()
+    };
+    let fault = svc.faults.decide(&format!("kms:{}", early_action(&req)));
+    record.fault = fault.as_ref().map(|f| format!("{f:?}"));
+    if let Some(FaultAction::Delay(d)) = &fault {
+        tokio::time::sleep(*d).await;
+    }
+    if let (Some(FaultAction::ResetAfter(0)), Some(abort)) = (&fault, &abort) {
+        // Dropped before the request body is read: no answer at all.
+        svc.handle.record(record);
+        abort.abort();
+        return core::future::pending().await;
+    }
+    let answer = match fault.as_ref().and_then(error_for) {
+        Some(error) => Err(error),
+        None => process(&svc, req, &mut record).await,
+    };
+    let answer = answer.unwrap_or_else(|e| {
+        record.error_code = Some(e.code.clone().into_owned());
+        Answer {
+            status: e.status,
+            body: error_body(&e, &request_id, &svc),
+        }
+    });
+    let mut body = answer.body;
+    if let Value::Object(map) = &mut body {
+        map.entry("RequestId")
+            .or_insert_with(|| Value::String(request_id.clone()));
+    }
+    record.status = answer.status.as_u16();
+    svc.handle.record(record);
+    let mut response = json_response(answer.status, &body);
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-acs-request-id", v);
+    }
+    match (&fault, abort) {
+        (Some(f @ (FaultAction::ResetAfter(_) | FaultAction::CorruptByte(_))), Some(abort)) => {
+            apply_to_body(response, Some(f), Bytes::from(body.to_string()), abort)
+        }
+        _ => response,
+    }
+}
+
+fn error_body(error: &KmsError, request_id: &str, svc: &Service) -> Value {
+    let host_id = format!("kms.{}.aliyuncs.com", svc.handle.settings().region);
+    error.to_json(request_id, &host_id)
+}
+
+/// Parses, authenticates and runs the request.
+async fn process(
+    svc: &Service,
+    req: Request,
+    record: &mut KmsRequestRecord,
+) -> Result<Answer, KmsError> {
+    let (parts, body) = req.into_parts();
+    if parts.method != Method::POST && parts.method != Method::GET {
+        return Err(KmsError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "UnsupportedHTTPMethod",
+            "Use POST or GET.",
+        ));
+    }
+    let body = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .map_err(|_| KmsError::invalid("The request body is too large or was cut short."))?;
+    record.body = body.to_vec();
+    let is_form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+    let params = Params::parse(parts.uri.query(), is_form.then_some(&body[..]))?;
+    record.params = params
+        .all()
+        .map(|(n, v)| (n.to_owned(), v.to_owned()))
+        .collect();
+    let headers: Vec<(String, String)> = record.headers.clone();
+    let auth_req = AuthRequest {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        params: &params,
+        headers: &headers,
+        body: &body,
+    };
+    let (action, version) = if auth_req.is_v3() {
+        (
+            header_value(&headers, "x-acs-action"),
+            header_value(&headers, "x-acs-version"),
+        )
+    } else {
+        (
+            params.get("Action").map(str::to_owned),
+            params.get("Version").map(str::to_owned),
+        )
+    };
+    record.action.clone_from(&action);
+    let action = resolve_action(action.as_deref(), version.as_deref(), &params)?;
+    let settings = svc.handle.settings();
+    let env = AuthEnv {
+        credentials: &svc.credentials,
+        settings: &settings,
+        nonces: &svc.handle.shared.nonces,
+        now: now_unix(),
+    };
+    let access_key_id = auth::authenticate(&auth_req, &env, record)?;
+    let registry = lock(&svc.handle.shared.registry);
+    let fixtures = lock(&svc.handle.shared.fixtures);
+    let scope = Scope {
+        region: &settings.region,
+        account: &settings.account,
+    };
+    let env = ActionEnv {
+        registry: &registry,
+        fixtures: &fixtures,
+        scope,
+        access_key_id: &access_key_id,
+    };
+    let fields = action.run(&params, &env)?;
+    Ok(Answer {
+        status: StatusCode::OK,
+        body: Value::Object(fields),
+    })
+}
+
+fn header_value(headers: &[(String, String)], name: &str) -> Option<String> {
+    headers
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.clone())
+}
+
+/// Checks `Version` and `Format` and finds the action.
+fn resolve_action(
+    action: Option<&str>,
+    version: Option<&str>,
+    params: &Params,
+) -> Result<Action, KmsError> {
+    let action = action
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| KmsError::missing("Action"))?;
+    match version {
+        Some(API_VERSION) => {}
+        None | Some("") => return Err(KmsError::missing("Version")),
+        Some(other) => {
+            return Err(KmsError::invalid(format!(
+                "The Version \"{other}\" is not supported; use {API_VERSION}."
+            )));
+        }
+    }
+    if let Some(format) = params
+        .get("Format")
+        .filter(|f| !f.is_empty() && !f.eq_ignore_ascii_case("json"))
+    {
+        return Err(KmsError::invalid(format!(
+            "The Format \"{format}\" is not supported by the dev server; use JSON."
+        )));
+    }
+    Action::parse(action).ok_or_else(|| {
+        KmsError::new(
+            StatusCode::NOT_FOUND,
+            "InvalidAction.NotFound",
+            format!("Specified api is not found, please check your url and method: {action}"),
+        )
+    })
+}
