@@ -1,0 +1,360 @@
+//! The KMS master key against the dev server's KMS endpoint over real HTTP: both flavours,
+//! passphrase contexts, STS, V1 objects, retries with fault injection, and transport errors.
+
+// Helpers outside #[test] functions unwrap too: a failure is a test failure.
+#![allow(clippy::unwrap_used)]
+
+use core::time::Duration;
+use std::sync::Arc;
+
+use oss_devserver::{
+    DevCredential, DevServer, DevServerConfig, FaultAction, FaultRule, KmsConfig, Trigger,
+};
+use oss_envelope::{ContentMaterial, KmsFlavour, LegacyEnvelope};
+use oss_keywrap::kms::{Credentials, KmsClient, KmsEndpoint, KmsMasterKey, RetryConfig};
+use oss_keywrap::{Error, Keyring, MasterKey, WrappedMaterial};
+use oss_testkit::{Vectors, headers, unhex};
+
+/// The alias every default dev-server KMS configuration has.
+const KEY: &str = "alias/oss-devserver";
+
+async fn server(kms: KmsConfig) -> DevServer {
+    DevServer::start(DevServerConfig::default().with_kms(kms))
+        .await
+        .unwrap()
+}
+
+fn client_with(
+    server: &DevServer,
+    credential: &DevCredential,
+    retry: RetryConfig,
+) -> Arc<KmsClient> {
+    let mut credentials =
+        Credentials::new(credential.access_key_id(), credential.access_key_secret());
+    if let Some(token) = credential.security_token() {
+        credentials = credentials.with_security_token(token);
+    }
+    let client = KmsClient::builder(credentials)
+        .with_region(server.region())
+        .with_endpoint(KmsEndpoint::Custom(server.kms_url()))
+        .with_timeout(Duration::from_secs(2))
+        .with_retry(retry.with_backoff(Duration::from_millis(5), Duration::from_millis(20)))
+        .build()
+        .unwrap();
+    Arc::new(client)
+}
+
+fn client(server: &DevServer) -> Arc<KmsClient> {
+    client_with(server, server.credentials(), RetryConfig::default())
+}
+
+fn same(a: &ContentMaterial, b: &ContentMaterial) -> bool {
+    a.data_key().as_bytes() == b.data_key().as_bytes() && a.iv().as_bytes() == b.iv().as_bytes()
+}
+
+#[tokio::test]
+async fn oss2_flavour_round_trips_with_generate_data_key() {
+    let kms = KmsConfig::default();
+    let log = kms.handle();
+    let server = server(kms).await;
+    let key = KmsMasterKey::new(client(&server), KEY);
+    let (material, wrapped) = key.generate().await.unwrap();
+    assert_eq!(wrapped.key().kms_flavour(), KmsFlavour::Oss2);
+    assert_eq!(wrapped.start().kms_flavour(), KmsFlavour::Oss2);
+    assert!(same(&material, &key.unwrap(&wrapped).await.unwrap()));
+    let actions: Vec<_> = log
+        .requests()
+        .into_iter()
+        .filter_map(|r| r.action)
+        .collect();
+    assert_eq!(
+        actions,
+        ["GenerateDataKey", "Encrypt", "Decrypt", "Decrypt"]
+    );
+    // No passphrase: no EncryptionContext at all.
+    assert!(
+        log.requests()
+            .iter()
+            .all(|r| r.param("EncryptionContext").is_none())
+    );
+    // Wrapping existing material (key rotation) gives the same flavour.
+    let rewrapped = key.wrap(&material).await.unwrap();
+    assert_eq!(rewrapped.key().kms_flavour(), KmsFlavour::Oss2);
+    assert!(same(&material, &key.unwrap(&rewrapped).await.unwrap()));
+}
+
+#[tokio::test]
+async fn passphrase_context_is_bound() {
+    let kms = KmsConfig::default();
+    let log = kms.handle();
+    let server = server(kms).await;
+    let key = KmsMasterKey::new(client(&server), KEY)
+        .with_passphrase("pä ss\"word")
+        .unwrap();
+    let (material, wrapped) = key.generate().await.unwrap();
+    assert!(same(&material, &key.unwrap(&wrapped).await.unwrap()));
+    let sent = log.requests()[0]
+        .param("EncryptionContext")
+        .map(str::to_owned);
+    assert_eq!(
+        sent.as_deref(),
+        Some("{\"x-passphrase\":\"pä ss\\\"word\"}")
+    );
+    let wrong = KmsMasterKey::new(client(&server), KEY)
+        .with_passphrase("other")
+        .unwrap();
+    let err = wrong.unwrap(&wrapped).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Kms(e) if !e.request_id().is_empty() && !e.is_retryable()),
+        "{err:?}"
+    );
+    let none = KmsMasterKey::new(client(&server), KEY);
+    assert!(matches!(none.unwrap(&wrapped).await, Err(Error::Kms(_))));
+}
+
+#[tokio::test]
+async fn go_java_flavour_round_trips_and_is_read_by_default_keys() {
+    let kms = KmsConfig::default();
+    let log = kms.handle();
+    let server = server(kms).await;
+    let writer = KmsMasterKey::new(client(&server), KEY)
+        .with_write_flavour(KmsFlavour::GoJava)
+        .unwrap();
+    let (material, wrapped) = writer.generate().await.unwrap();
+    assert_eq!(wrapped.key().kms_flavour(), KmsFlavour::GoJava);
+    assert_eq!(wrapped.start().kms_flavour(), KmsFlavour::GoJava);
+    let actions: Vec<_> = log
+        .requests()
+        .into_iter()
+        .filter_map(|r| r.action)
+        .collect();
+    assert_eq!(actions, ["Encrypt", "Encrypt"]);
+    assert!(same(&material, &writer.unwrap(&wrapped).await.unwrap()));
+    // An oss2-flavour reader, even with a passphrase, detects the flavour and sends no context.
+    let reader = KmsMasterKey::new(client(&server), KEY)
+        .with_passphrase("pass")
+        .unwrap();
+    assert!(same(&material, &reader.unwrap(&wrapped).await.unwrap()));
+    // And through a keyring from the envelope headers.
+    let envelope = wrapped.into_envelope(oss_envelope::Matdesc::new());
+    let parsed = oss_envelope::Envelope::from_headers(envelope.to_headers()).unwrap();
+    let keyring = Keyring::new(reader);
+    assert!(same(
+        &material,
+        &keyring.unwrap_envelope(&parsed).await.unwrap()
+    ));
+}
+
+#[tokio::test]
+async fn go_java_flavour_with_a_passphrase_is_a_config_error() {
+    let server = server(KmsConfig::default()).await;
+    let go = KmsMasterKey::new(client(&server), KEY).with_write_flavour(KmsFlavour::GoJava);
+    assert!(matches!(
+        go.unwrap().with_passphrase("p"),
+        Err(Error::Config(_))
+    ));
+    let oss2 = KmsMasterKey::new(client(&server), KEY)
+        .with_passphrase("p")
+        .unwrap();
+    assert!(matches!(
+        oss2.with_write_flavour(KmsFlavour::GoJava),
+        Err(Error::Config(_))
+    ));
+}
+
+#[tokio::test]
+async fn sts_credentials_send_the_security_token() {
+    let kms = KmsConfig::default();
+    let log = kms.handle();
+    let server = server(kms).await;
+    let sts = DevCredential::dev_sts();
+    let key = KmsMasterKey::new(client_with(&server, &sts, RetryConfig::default()), KEY);
+    let (material, wrapped) = key.generate().await.unwrap();
+    assert!(same(&material, &key.unwrap(&wrapped).await.unwrap()));
+    let first = &log.requests()[0];
+    assert_eq!(first.param("SecurityToken"), sts.security_token());
+    assert_eq!(first.access_key_id.as_deref(), Some(sts.access_key_id()));
+}
+
+#[tokio::test]
+async fn v1_kms_vector_unwraps() {
+    let Some(v) = Vectors::locate() else { return };
+    let json = v.json("v1-kms-1MiB.json");
+    let kms = KmsConfig::default()
+        .with_fixtures_json(&String::from_utf8(v.bytes("v1-kms-1MiB.json")).unwrap())
+        .unwrap();
+    let server = server(kms).await;
+    let envelope = LegacyEnvelope::from_headers(headers(&json)).unwrap();
+    let key = KmsMasterKey::new(client(&server), KEY);
+    let material = key
+        .unwrap(&WrappedMaterial::from_legacy(&envelope))
+        .await
+        .unwrap();
+    let cek = unhex(json["expected"]["cek_hex"].as_str().unwrap());
+    let counter = unhex(json["expected"]["initial_counter_hex"].as_str().unwrap());
+    assert_eq!(material.data_key().as_bytes()[..], cek[..]);
+    assert_eq!(material.iv().as_bytes()[..], counter[..]);
+}
+
+#[tokio::test]
+async fn throttling_and_5xx_are_retried_with_fresh_nonces() {
+    let kms = KmsConfig::default();
+    let log = kms.handle();
+    let server = server(kms).await;
+    let key = KmsMasterKey::new(client(&server), KEY);
+    let (material, wrapped) = key.generate().await.unwrap();
+    log.clear_requests();
+    server.faults().add_rule(FaultRule::new(
+        "kms:Decrypt",
+        Trigger::NextN(1),
+        FaultAction::KmsThrottling,
+    ));
+    server.faults().add_rule(FaultRule::new(
+        "kms:Decrypt",
+        Trigger::NextN(1),
+        FaultAction::status(503),
+    ));
+    assert!(same(&material, &key.unwrap(&wrapped).await.unwrap()));
+    let records = log.requests();
+    let codes: Vec<_> = records.iter().map(|r| r.error_code.clone()).collect();
+    let expected = [
+        Some("Throttling"),
+        Some("ServiceUnavailableTemporary"),
+        None,
+        None,
+    ];
+    assert_eq!(
+        codes,
+        expected.map(|c| c.map(str::to_owned)),
+        "key: two failures, then ok"
+    );
+    let mut nonces: Vec<_> = records.iter().filter_map(|r| r.nonce.clone()).collect();
+    let count = nonces.len();
+    nonces.dedup();
+    assert_eq!(
+        nonces.len(),
+        count,
+        "every attempt is signed with a new nonce"
+    );
+}
+
+#[tokio::test]
+async fn persistent_failures_surface_with_the_request_id() {
+    let server = server(KmsConfig::default()).await;
+    let key = KmsMasterKey::new(client(&server), KEY);
+    let (_, wrapped) = key.generate().await.unwrap();
+    let limited = KmsMasterKey::new(
+        client_with(
+            &server,
+            server.credentials(),
+            RetryConfig::default().with_max_retries(2),
+        ),
+        KEY,
+    );
+    for (action, code) in [
+        (FaultAction::status(500), "InternalFailure"),
+        (FaultAction::KmsThrottling, "Throttling"),
+    ] {
+        server.faults().clear();
+        server
+            .faults()
+            .add_rule(FaultRule::new("kms:Decrypt", Trigger::Always, action));
+        let err = limited.unwrap(&wrapped).await.unwrap_err();
+        let Error::Kms(kms) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(kms.code(), code);
+        assert!(!kms.request_id().is_empty(), "{kms:?}");
+        assert!(err.is_retryable());
+        assert!(err.to_string().contains(kms.request_id()));
+        let stats = server.faults().stats();
+        assert_eq!(stats[0].fired, 3, "one attempt and two retries: {stats:?}");
+    }
+}
+
+#[tokio::test]
+async fn timeouts_and_refused_connections_are_transport_errors() {
+    let server = server(KmsConfig::default()).await;
+    let key = KmsMasterKey::new(client(&server), KEY);
+    let (_, wrapped) = key.generate().await.unwrap();
+    server.faults().add_rule(FaultRule::new(
+        "kms:Decrypt",
+        Trigger::Always,
+        FaultAction::Delay(Duration::from_secs(5)),
+    ));
+    let impatient = KmsClient::builder(Credentials::new(
+        server.credentials().access_key_id(),
+        server.credentials().access_key_secret(),
+    ))
+    .with_endpoint(KmsEndpoint::Custom(server.kms_url()))
+    .with_timeout(Duration::from_millis(200))
+    .with_retry(RetryConfig::none())
+    .build()
+    .unwrap();
+    let err = KmsMasterKey::new(Arc::new(impatient), KEY)
+        .unwrap(&wrapped)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                retryable: true,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let addr = server.kms_addr();
+    server.shutdown().await;
+    let gone = KmsClient::builder(Credentials::new("id", "secret"))
+        .with_endpoint(KmsEndpoint::Custom(format!("http://{addr}")))
+        .with_retry(
+            RetryConfig::default().with_backoff(Duration::from_millis(1), Duration::from_millis(2)),
+        )
+        .build()
+        .unwrap();
+    let err = KmsMasterKey::new(Arc::new(gone), KEY)
+        .unwrap(&wrapped)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                retryable: true,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn debug_output_contains_no_credential() {
+    let credentials =
+        Credentials::new("LTAIpublic", "TopSecretValue").with_security_token("TokenValue");
+    let client = KmsClient::builder(credentials.clone())
+        .with_region("cn-hangzhou")
+        .build()
+        .unwrap();
+    let key = KmsMasterKey::new(Arc::new(client.clone()), KEY)
+        .with_passphrase("PassValue")
+        .unwrap();
+    let request = client.sign_request("Encrypt", &[("Plaintext", "PlainValue")], "n", 0);
+    for text in [
+        format!("{credentials:?}"),
+        format!("{client:?}"),
+        format!("{key:?}"),
+        format!("{key:#?}"),
+        format!("{request:?}"),
+    ] {
+        for secret in ["TopSecretValue", "TokenValue", "PassValue", "PlainValue"] {
+            assert!(!text.contains(secret), "{text}");
+        }
+        assert!(
+            text.contains("LTAIpublic") || text.starts_with("SignedRequest"),
+            "{text}"
+        );
+    }
+}
