@@ -40,6 +40,9 @@ pub struct DevServerConfig {
     pub cse: CseStrictness,
     /// KMS keys and aliases.
     pub kms: KmsConfig,
+    /// Unix time the OSS signature checks treat as "now" (`None`: the system clock). For tests
+    /// that replay signatures made at a fixed time.
+    pub fixed_clock: Option<u64>,
 }
 
 /// Switches for the documented-but-unobserved strict OSS rules for encrypted objects.
@@ -50,6 +53,22 @@ pub struct CseStrictness {
     pub require_headers_on_upload_part: bool,
     /// Refuse every CopyObject with `REPLACE` whose source is client-side encrypted.
     pub refuse_any_replace_copy: bool,
+}
+
+impl CseStrictness {
+    /// Sets [`CseStrictness::require_headers_on_upload_part`].
+    #[must_use]
+    pub fn with_headers_required_on_upload_part(mut self, on: bool) -> Self {
+        self.require_headers_on_upload_part = on;
+        self
+    }
+
+    /// Sets [`CseStrictness::refuse_any_replace_copy`].
+    #[must_use]
+    pub fn with_any_replace_copy_refused(mut self, on: bool) -> Self {
+        self.refuse_any_replace_copy = on;
+        self
+    }
 }
 
 impl Default for DevServerConfig {
@@ -71,6 +90,7 @@ impl Default for DevServerConfig {
             buckets: Vec::new(),
             cse: CseStrictness::default(),
             kms: KmsConfig::default(),
+            fixed_clock: None,
         }
     }
 }
@@ -99,6 +119,27 @@ impl DevServerConfig {
     pub fn with_faults(mut self, rules: Vec<FaultRule>, seed: u64) -> Self {
         self.faults = rules;
         self.fault_seed = seed;
+        self
+    }
+
+    /// Accepts exactly these access keys.
+    #[must_use]
+    pub fn with_credentials(mut self, credentials: Vec<DevCredential>) -> Self {
+        self.credentials = credentials;
+        self
+    }
+
+    /// Sets the region V4 signatures must name.
+    #[must_use]
+    pub fn with_region(mut self, region: impl Into<String>) -> Self {
+        self.region = region.into();
+        self
+    }
+
+    /// Makes signature checks treat `unix` as the current time.
+    #[must_use]
+    pub fn with_fixed_clock(mut self, unix: u64) -> Self {
+        self.fixed_clock = Some(unix);
         self
     }
 

@@ -184,7 +184,6 @@ impl FaultInjector {
 
     /// Counts one request of `operation` against every matching rule and returns the action of
     /// the first rule that fires.
-    #[allow(dead_code)] // TODO(devserver): called by the OSS handlers, landing next
     pub(crate) fn decide(&self, operation: &str) -> Option<FaultAction> {
         let mut guard = self.lock();
         let State { rules, rng } = &mut *guard;

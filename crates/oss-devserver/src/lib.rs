@@ -19,13 +19,19 @@
 //!
 //! Dev credentials (fixed, documented, for loopback use only): see [`credentials`].
 
+mod addressing;
+mod auth;
 mod config;
 pub mod credentials;
 mod error;
+mod errors;
+mod etag;
 pub mod faults;
 mod kms;
 mod oss;
 mod server;
+mod store;
+mod xml;
 
 use core::net::SocketAddr;
 

@@ -21,7 +21,6 @@ pub(crate) struct ConnAbort(Arc<Notify>);
 
 impl ConnAbort {
     /// Drops the connection at the next opportunity; whatever was written so far is flushed.
-    #[allow(dead_code)] // TODO(devserver): called by the fault layer, landing next
     pub(crate) fn abort(&self) {
         self.0.notify_one();
     }

@@ -1,0 +1,164 @@
+//! Request bodies in (hashed while streaming, checked against `Content-MD5`) and response bodies
+//! out through the fault filter (reset after K bytes, one corrupted byte).
+
+use axum::body::Body;
+use axum::body::HttpBody as _;
+use axum::response::Response;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use bytes::{Bytes, BytesMut};
+use futures::{Stream, StreamExt as _};
+use http::{HeaderValue, StatusCode, header};
+
+use super::{OssState, Req};
+use crate::errors::{OssError, OssResult};
+use crate::etag::{BodyDigest, BodyHasher};
+use crate::faults::FaultAction;
+use crate::server::ConnAbort;
+use crate::store::Data;
+
+/// A received body: where its bytes are and their digests.
+#[derive(Debug)]
+pub(crate) struct Received {
+    pub(crate) data: Data,
+    pub(crate) digest: BodyDigest,
+}
+
+fn io_error(e: &std::io::Error) -> OssError {
+    OssError::internal(format!("storage error: {e}"))
+}
+
+/// Flips one bit of `chunk` at `at` if the chunk covers that offset.
+fn corrupt(chunk: Bytes, chunk_offset: u64, at: u64) -> Bytes {
+    let Some(index) = at
+        .checked_sub(chunk_offset)
+        .and_then(|i| usize::try_from(i).ok())
+    else {
+        return chunk;
+    };
+    if index >= chunk.len() {
+        return chunk;
+    }
+    let mut owned = BytesMut::from(chunk);
+    if let Some(byte) = owned.get_mut(index) {
+        *byte ^= 0x01;
+    }
+    owned.freeze()
+}
+
+/// Streams the request body into the store's sink, computing MD5 and CRC-64 on the way, and
+/// applies request-side faults. Checks `Content-MD5` when present.
+pub(crate) async fn receive(state: &OssState, req: &Req, body: Body) -> OssResult<Received> {
+    let mut sink = state
+        .store
+        .sink()
+        .await
+        .map_err(|e| OssError::from_store(e, req.bucket(), req.key()))?;
+    let mut hasher = BodyHasher::default();
+    let mut stream = body.into_data_stream();
+    let fault = req.body_fault().cloned();
+    let mut offset = 0u64;
+    while let Some(chunk) = stream.next().await {
+        let Ok(mut chunk) = chunk else {
+            sink.abandon().await;
+            return Err(OssError::new(
+                StatusCode::BAD_REQUEST,
+                "IncompleteBody",
+                "The request body ended early.",
+            ));
+        };
+        let len = chunk.len() as u64;
+        match fault {
+            Some(FaultAction::CorruptByte(at)) => chunk = corrupt(chunk, offset, at),
+            Some(FaultAction::ResetAfter(k)) if offset + len >= k => {
+                sink.abandon().await;
+                req.abort.abort();
+                return core::future::pending().await;
+            }
+            _ => {}
+        }
+        hasher.update(&chunk);
+        offset += len;
+        if let Err(e) = sink.write(chunk).await {
+            return Err(io_error(&e));
+        }
+    }
+    let digest = hasher.finish();
+    if let Some(md5) = req.header("content-md5")
+        && STANDARD.decode(md5.trim()).ok().as_deref() != Some(digest.md5.as_slice())
+    {
+        sink.abandon().await;
+        return Err(OssError::invalid_digest());
+    }
+    let data = sink.finish().await.map_err(|e| io_error(&e))?;
+    Ok(Received { data, digest })
+}
+
+/// Reads a small request body (XML) into memory, checking `Content-MD5` when present.
+pub(crate) async fn read_small(req: &Req, body: Body, limit: usize) -> OssResult<Bytes> {
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        OssError::new(
+            StatusCode::BAD_REQUEST,
+            "EntityTooLarge",
+            "The request body is too large.",
+        )
+    })?;
+    if let Some(md5) = req.header("content-md5") {
+        let mut h = BodyHasher::default();
+        h.update(&bytes);
+        if STANDARD.decode(md5.trim()).ok().as_deref() != Some(h.finish().md5.as_slice()) {
+            return Err(OssError::invalid_digest());
+        }
+    }
+    Ok(bytes)
+}
+
+/// Wraps a response body with a reset or corruption fault.
+pub(crate) fn fault_response(response: Response, fault: FaultAction, abort: ConnAbort) -> Response {
+    let (mut parts, body) = response.into_parts();
+    if let Some(len) = body.size_hint().exact() {
+        parts
+            .headers
+            .entry(header::CONTENT_LENGTH)
+            .or_insert_with(|| HeaderValue::from(len));
+    }
+    let stream = faulty(body.into_data_stream(), fault, abort);
+    Response::from_parts(parts, Body::from_stream(stream))
+}
+
+fn faulty<S>(
+    inner: S,
+    fault: FaultAction,
+    abort: ConnAbort,
+) -> impl Stream<Item = Result<Bytes, axum::Error>>
+where
+    S: Stream<Item = Result<Bytes, axum::Error>> + Unpin + Send + 'static,
+{
+    futures::stream::unfold((inner, 0u64, false), move |(mut inner, offset, done)| {
+        let fault = fault.clone();
+        let abort = abort.clone();
+        async move {
+            if done {
+                // Everything before the reset point was handed to hyper and flushed when this
+                // poll went pending; dropping the connection now cuts the body there.
+                abort.abort();
+                return core::future::pending().await;
+            }
+            let chunk = match inner.next().await? {
+                Ok(chunk) => chunk,
+                Err(e) => return Some((Err(e), (inner, offset, true))),
+            };
+            let len = chunk.len() as u64;
+            match fault {
+                FaultAction::ResetAfter(k) if offset + len >= k => {
+                    let keep = usize::try_from(k - offset).unwrap_or(chunk.len());
+                    Some((Ok(chunk.slice(..keep)), (inner, offset + len, true)))
+                }
+                FaultAction::CorruptByte(at) => {
+                    Some((Ok(corrupt(chunk, offset, at)), (inner, offset + len, false)))
+                }
+                _ => Some((Ok(chunk), (inner, offset + len, false))),
+            }
+        }
+    })
+}

@@ -1,0 +1,108 @@
+//! Bucket operations: ListBuckets, PutBucket, DeleteBucket, GetBucketInfo.
+
+use axum::response::Response;
+use http::StatusCode;
+
+use super::{OssState, Req, empty, iso8601, xml_response};
+use crate::errors::{OssError, OssResult};
+use crate::xml::XmlWriter;
+
+/// The owner shown in listings.
+pub(crate) const OWNER_ID: &str = "1234567890123456";
+
+/// OSS bucket naming: 3–63 of `a-z 0-9 -`, starting and ending with a letter or digit.
+pub(crate) fn valid_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    let edge_ok = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    (3..=63).contains(&b.len())
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && edge_ok(b.first())
+        && edge_ok(b.last())
+}
+
+fn write_owner(w: &mut XmlWriter) {
+    w.open("Owner");
+    w.elem("ID", OWNER_ID);
+    w.elem("DisplayName", OWNER_ID);
+    w.close("Owner");
+}
+
+pub(crate) fn list_buckets(state: &OssState) -> OssResult {
+    let names = state.store.bucket_names();
+    let mut w = XmlWriter::new();
+    w.open("ListAllMyBucketsResult");
+    write_owner(&mut w);
+    w.open("Buckets");
+    for (name, created_ms) in names {
+        w.open("Bucket");
+        w.elem("CreationDate", &iso8601(created_ms));
+        w.elem("Location", "oss-dev");
+        w.elem("Name", &name);
+        w.elem("StorageClass", "Standard");
+        w.close("Bucket");
+    }
+    w.close("Buckets");
+    w.close("ListAllMyBucketsResult");
+    Ok(xml_response(w.finish()))
+}
+
+pub(crate) async fn put_bucket(state: &OssState, req: &Req) -> OssResult {
+    let name = req.bucket();
+    if !valid_name(name) {
+        return Err(OssError::new(
+            StatusCode::BAD_REQUEST,
+            "InvalidBucketName",
+            "The specified bucket is not valid.",
+        )
+        .with("BucketName", name));
+    }
+    state
+        .store
+        .create_bucket(name)
+        .await
+        .map_err(|e| OssError::from_store(e, name, ""))?;
+    Ok(empty(StatusCode::OK))
+}
+
+pub(crate) async fn delete_bucket(state: &OssState, req: &Req) -> OssResult {
+    let name = req.bucket();
+    state
+        .store
+        .delete_bucket(name)
+        .await
+        .map_err(|e| OssError::from_store(e, name, ""))?;
+    Ok(empty(StatusCode::NO_CONTENT))
+}
+
+pub(crate) fn bucket_info(state: &OssState, req: &Req) -> OssResult<Response> {
+    let name = req.bucket();
+    let created_ms = state
+        .store
+        .with_bucket(name, |b| b.created_ms)
+        .map_err(|e| OssError::from_store(e, name, ""))?;
+    let mut w = XmlWriter::new();
+    w.open("BucketInfo");
+    w.open("Bucket");
+    w.elem("CreationDate", &iso8601(created_ms));
+    w.elem("Location", "oss-dev");
+    w.elem("Name", name);
+    write_owner(&mut w);
+    w.elem("StorageClass", "Standard");
+    w.close("Bucket");
+    w.close("BucketInfo");
+    Ok(xml_response(w.finish()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bucket_names() {
+        for ok in ["abc", "my-bucket-1", "a1b"] {
+            assert!(super::valid_name(ok), "{ok}");
+        }
+        for bad in ["ab", "-abc", "abc-", "ABC", "a_b", "a.b", &"a".repeat(64)] {
+            assert!(!super::valid_name(bad), "{bad}");
+        }
+    }
+}
