@@ -4,14 +4,21 @@
 //! `AES-256(CEK, (IV + floor(x / 16)) mod 2^128)` (spec §3.3, §3.4). Encryption and decryption
 //! are the same operation, and the output does not depend on how the data is chunked.
 
-use core::fmt;
+//!
+//! Two interchangeable backends compute the keystream: RustCrypto's `aes` + `ctr` (the
+//! default, `no_std`) and, with the `aws-lc` feature, AWS-LC's assembly AES-CTR.
 
-use ::cipher::{KeyIvInit, StreamCipher, StreamCipherSeek};
+#[cfg(feature = "aws-lc")]
+#[path = "cipher/aws_lc.rs"]
+mod backend;
+#[cfg(not(feature = "aws-lc"))]
+#[path = "cipher/rustcrypto.rs"]
+mod backend;
+
+use core::fmt;
 
 use crate::error::LengthMismatch;
 use crate::material::{ContentMaterial, DataKey, Iv};
-
-type Aes256Ctr128 = ctr::Ctr128BE<aes::Aes256>;
 
 /// AES-256-CTR keystream positioned at an absolute byte offset of an object.
 ///
@@ -19,7 +26,7 @@ type Aes256Ctr128 = ctr::Ctr128BE<aes::Aes256>;
 /// `IV + floor(x / 16)` and skips `x mod 16` keystream bytes. The key schedule is zeroized on
 /// drop and `Debug` shows no key material.
 pub struct ContentCipher {
-    inner: Aes256Ctr128,
+    inner: backend::Keystream,
 }
 
 impl ContentCipher {
@@ -47,24 +54,18 @@ impl ContentCipher {
     #[must_use]
     pub fn from_counter_block(key: &DataKey, counter_block: &Iv) -> Self {
         Self {
-            inner: Aes256Ctr128::new(key.as_bytes().into(), counter_block.as_bytes().into()),
+            inner: backend::Keystream::new(key.as_bytes(), counter_block.as_bytes()),
         }
     }
 
     /// Moves the keystream to absolute byte `offset` of the object.
     pub fn seek(&mut self, offset: u64) {
-        // A u64 byte offset is at most 2^60 blocks, far below the end of the 128-bit block
-        // counter, so the seek cannot be refused.
-        let result = self.inner.try_seek(offset);
-        debug_assert!(result.is_ok(), "u64 offsets are always seekable");
+        self.inner.seek(offset);
     }
 
     /// XORs the keystream into `buf` in place and advances by `buf.len()` bytes.
     pub fn apply_keystream(&mut self, buf: &mut [u8]) {
-        // The block counter is 128 bits wide and starts at most 2^60 blocks in: no slice can
-        // exhaust it, so the repetition check of the checked variant is unnecessary (and would
-        // be a panic path).
-        self.inner.unchecked_apply_keystream(buf);
+        self.inner.apply(buf);
     }
 
     /// XORs the keystream into `input`, writing the result to `output`, and advances by
@@ -79,17 +80,14 @@ impl ContentCipher {
         input: &[u8],
         output: &mut [u8],
     ) -> Result<(), LengthMismatch> {
-        let mismatch = LengthMismatch {
-            input: input.len(),
-            output: output.len(),
-        };
         if input.len() != output.len() {
-            return Err(mismatch);
+            return Err(LengthMismatch {
+                input: input.len(),
+                output: output.len(),
+            });
         }
-        // Same reasoning as in `apply_keystream`; the lengths were checked above.
-        self.inner
-            .unchecked_apply_keystream_b2b(input, output)
-            .map_err(|_| mismatch)
+        self.inner.apply_b2b(input, output);
+        Ok(())
     }
 }
 

@@ -121,3 +121,43 @@ fn buffer_to_buffer_refuses_length_mismatch_without_advancing() {
         "the failed call did not advance the keystream"
     );
 }
+
+#[test]
+fn counter_carries_across_32_64_and_128_bits_whatever_the_chunking() {
+    let key = [0x24; 32];
+    let boundaries = [
+        0x0000_0000_0000_0000_0000_0000_ffff_fffe_u128,
+        0x0000_0000_0000_0000_ffff_ffff_ffff_fffe,
+        u128::MAX - 1,
+    ];
+    for start in boundaries {
+        let material = material(key, start.to_be_bytes());
+        let data: Vec<u8> = (0..=255u8).cycle().take(100).collect();
+        let expected = whole(&material, &data);
+        // Block by block, each from its own counter block `start + i` computed here.
+        for (index, block) in data.chunks(16).enumerate() {
+            let counter = Iv::from_bytes(start.wrapping_add(index as u128).to_be_bytes());
+            let mut out = block.to_vec();
+            ContentCipher::from_counter_block(material.data_key(), &counter)
+                .apply_keystream(&mut out);
+            assert_eq!(
+                out,
+                expected[index * 16..][..block.len()],
+                "{start:x} block {index}"
+            );
+        }
+        for chunk in [1, 7, 16, 17, 33] {
+            let mut buf = data.clone();
+            let mut cipher = ContentCipher::new(&material);
+            for piece in buf.chunks_mut(chunk) {
+                cipher.apply_keystream(piece);
+            }
+            assert_eq!(buf, expected, "{start:x} chunk {chunk}");
+        }
+        for offset in [1usize, 15, 16, 31, 40, 99] {
+            let mut buf = data[offset..].to_vec();
+            ContentCipher::at_offset(&material, offset as u64).apply_keystream(&mut buf);
+            assert_eq!(buf, expected[offset..], "{start:x} offset {offset}");
+        }
+    }
+}
