@@ -17,6 +17,15 @@ pub enum Error {
     /// layout is invalid.
     #[error(transparent)]
     Envelope(#[from] oss_envelope::Error),
+    /// A range is invalid, or the server's `Content-Range` does not match the request.
+    #[error("range: {0}")]
+    Range(oss_envelope::RangeError),
+    /// The master key could not wrap or unwrap (wrong key, no matching matdesc, KMS failure).
+    #[error(transparent)]
+    KeyWrap(#[from] oss_keywrap::Error),
+    /// The OSS request failed.
+    #[error(transparent)]
+    Client(oss_client::Error),
     /// The server answered something the request does not allow (wrong status, wrong
     /// Content-Range, missing header).
     #[error("unexpected response: {0}")]
@@ -45,7 +54,25 @@ impl From<oss_envelope::RangeError> for Error {
     fn from(e: oss_envelope::RangeError) -> Self {
         match e {
             oss_envelope::RangeError::NotSatisfiable => Self::RangeNotSatisfiable,
-            other => Self::Envelope(other.into()),
+            other => Self::Range(other),
+        }
+    }
+}
+
+impl From<oss_client::Error> for Error {
+    fn from(e: oss_client::Error) -> Self {
+        match e {
+            oss_client::Error::CrcMismatch { server, client, .. } => {
+                Self::Integrity(IntegrityError::Crc64 {
+                    expected: server,
+                    actual: client,
+                })
+            }
+            oss_client::Error::BodyLength {
+                expected, actual, ..
+            } => Self::Integrity(IntegrityError::Length { expected, actual }),
+            oss_client::Error::Service(s) if s.status == 416 => Self::RangeNotSatisfiable,
+            other => Self::Client(other),
         }
     }
 }
@@ -63,7 +90,7 @@ impl From<oss_envelope::MultipartError> for Error {
 }
 
 /// Failed integrity checks.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum IntegrityError {
     /// CRC-64 of the ciphertext differs from the server's.

@@ -2,16 +2,27 @@
 // TODO(bucket): remove once the facade uses every helper (work in progress).
 #![allow(dead_code)]
 
+mod bucket;
 mod checkpoint;
 mod context;
 mod crc;
 mod error;
+mod get;
 mod options;
 mod progress;
+mod put;
 mod stream;
 
+pub use bucket::{CryptoBucket, ObjectEnvelope};
 pub use context::{MultipartContext, WrappedEnvelope};
 pub use error::{CheckpointError, Error, IntegrityError, Result};
-pub use options::{CryptoOptions, DEFAULT_CONCURRENCY, KmsWriteFlavour};
+pub use get::{GetObjectOutput, GetOptions, HeadObjectOutput};
+pub use options::{CryptoOptions, DEFAULT_CONCURRENCY};
 pub use progress::{Progress, ProgressFn};
+pub use put::{PlainStream, PutObjectOutput, PutOptions, PutSource};
 pub use stream::ByteStream;
+
+pub use oss_client;
+pub use oss_envelope;
+pub use oss_envelope::ByteRange;
+pub use oss_keywrap;

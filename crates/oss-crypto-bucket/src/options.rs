@@ -1,5 +1,8 @@
-//! Options of a [`CryptoBucket`](crate::CryptoBucket): legacy reading, KMS write flavour, MD5,
-//! part size, concurrency and the checkpoint directory.
+//! Options of a [`CryptoBucket`](crate::CryptoBucket): legacy reading, MD5, part size,
+//! concurrency and the checkpoint directory.
+//!
+//! The KMS write flavour (oss2 or Go/Java) is a property of the KMS master key in the keyring
+//! (`oss_keywrap::kms::KmsMasterKey::with_write_flavour`), since it decides how that key wraps.
 
 use std::path::PathBuf;
 
@@ -8,17 +11,6 @@ use oss_envelope::{DEFAULT_PART_SIZE, MAX_PARTS, MIN_PART_SIZE};
 /// Default number of parts in flight at once.
 pub const DEFAULT_CONCURRENCY: usize = 4;
 
-/// How KMS master keys wrap new data keys (spec §6.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum KmsWriteFlavour {
-    /// oss2 flavour: GenerateDataKey, double base64 headers, optional passphrase context.
-    #[default]
-    Oss2,
-    /// Go/Java flavour: local data key, Encrypt, single base64 headers, no context.
-    GoJava,
-}
-
 /// Options of a [`CryptoBucket`](crate::CryptoBucket). Build with [`Default`] and the `with_*`
 /// methods.
 #[derive(Debug, Clone)]
@@ -26,8 +18,6 @@ pub enum KmsWriteFlavour {
 pub struct CryptoOptions {
     /// Read legacy V1 objects (oss2 ≤ 2.10). Off by default (spec §13).
     pub legacy_v1: bool,
-    /// Flavour used when a KMS master key writes a new envelope.
-    pub kms_flavour: KmsWriteFlavour,
     /// Compute the plaintext MD5 on upload and store it as `unencrypted-content-md5`.
     pub compute_md5: bool,
     /// Part size for multipart and resumable transfers (multiple of 16, at least 100 KiB).
@@ -42,7 +32,6 @@ impl Default for CryptoOptions {
     fn default() -> Self {
         Self {
             legacy_v1: false,
-            kms_flavour: KmsWriteFlavour::default(),
             compute_md5: false,
             part_size: DEFAULT_PART_SIZE,
             concurrency: DEFAULT_CONCURRENCY,
@@ -56,13 +45,6 @@ impl CryptoOptions {
     #[must_use]
     pub fn with_legacy_v1(mut self, enabled: bool) -> Self {
         self.legacy_v1 = enabled;
-        self
-    }
-
-    /// Chooses the KMS write flavour.
-    #[must_use]
-    pub fn with_kms_flavour(mut self, flavour: KmsWriteFlavour) -> Self {
-        self.kms_flavour = flavour;
         self
     }
 

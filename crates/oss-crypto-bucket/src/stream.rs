@@ -173,6 +173,8 @@ pub(crate) struct Tally {
     pub(crate) len: u64,
     /// CRC-64 of the ciphertext.
     pub(crate) crc: Crc64,
+    /// The check that ended the stream, if one did.
+    pub(crate) failure: Option<IntegrityError>,
 }
 
 /// Shared handle on a [`Tally`].
@@ -283,6 +285,10 @@ where
             }
             Err(e) => {
                 this.done = true;
+                if let Error::Integrity(failure) = &e {
+                    let mut tally = this.tally.lock().unwrap_or_else(PoisonError::into_inner);
+                    tally.failure = Some(failure.clone());
+                }
                 Poll::Ready(Some(Err(e)))
             }
         }

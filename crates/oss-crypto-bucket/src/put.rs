@@ -1,0 +1,289 @@
+//! Writing: PutObject with encryption (spec §11.1). The plaintext comes from memory, a
+//! stream of known length (memory bounded by one chunk) or a file (replayable for retries).
+
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use bytes::Bytes;
+use futures::{StreamExt as _, TryStreamExt as _};
+use http::HeaderMap;
+use md5::{Digest as _, Md5};
+use oss_client::PutPayload;
+use oss_envelope::{ContentCipher, ContentMaterial, Envelope};
+
+use crate::bucket::{CryptoBucket, insert_envelope, insert_header};
+use crate::error::{Error, IntegrityError, Result};
+use crate::stream::{EncryptStream, read_tally};
+
+/// A stream of plaintext chunks.
+pub type PlainStream = futures::stream::BoxStream<'static, io::Result<Bytes>>;
+
+/// Where the plaintext of an upload comes from.
+#[non_exhaustive]
+pub enum PutSource {
+    /// Bytes in memory.
+    Bytes(Bytes),
+    /// A stream of exactly `len` bytes, read once (not retried).
+    Stream {
+        /// The plaintext.
+        stream: PlainStream,
+        /// Its exact length.
+        len: u64,
+    },
+    /// A local file (reopened for each retry).
+    File(PathBuf),
+}
+
+impl core::fmt::Debug for PutSource {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Bytes(b) => write!(f, "PutSource::Bytes({} bytes)", b.len()),
+            Self::Stream { len, .. } => write!(f, "PutSource::Stream({len} bytes)"),
+            Self::File(p) => write!(f, "PutSource::File({})", p.display()),
+        }
+    }
+}
+
+impl From<Bytes> for PutSource {
+    fn from(bytes: Bytes) -> Self {
+        Self::Bytes(bytes)
+    }
+}
+
+impl From<Vec<u8>> for PutSource {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self::Bytes(bytes.into())
+    }
+}
+
+/// Options of an upload.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct PutOptions {
+    /// `Content-Type` of the object.
+    pub content_type: Option<String>,
+    /// Base64 MD5 of the **plaintext** (as a caller would send `Content-MD5`); it is checked
+    /// against the data and stored as `unencrypted-content-md5`, never sent as `Content-MD5`.
+    pub content_md5: Option<String>,
+    /// User metadata (`x-oss-meta-<name>`), names without the prefix.
+    pub metadata: Vec<(String, String)>,
+    /// Other request headers (`x-oss-forbid-overwrite`, `Cache-Control`, ...).
+    pub headers: HeaderMap,
+}
+
+impl PutOptions {
+    /// Sets the Content-Type.
+    #[must_use]
+    pub fn with_content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// Sets the plaintext Content-MD5 (base64).
+    #[must_use]
+    pub fn with_content_md5(mut self, md5: impl Into<String>) -> Self {
+        self.content_md5 = Some(md5.into());
+        self
+    }
+
+    /// Adds a user metadata entry.
+    #[must_use]
+    pub fn with_metadata(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.metadata.push((name.into(), value.into()));
+        self
+    }
+}
+
+/// Result of an encrypted upload.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct PutObjectOutput {
+    /// ETag of the stored (encrypted) object.
+    pub etag: String,
+    /// CRC-64 of the stored ciphertext (verified against the bytes sent).
+    pub crc64: Option<u64>,
+    /// The envelope written.
+    pub envelope: Envelope,
+}
+
+impl CryptoBucket {
+    /// Encrypts and uploads an object under a fresh data key and IV.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] (bad Content-MD5, envelope names in the metadata, MD5
+    /// computation asked for a one-shot stream), [`Error::Integrity`] (plaintext MD5 or length
+    /// differs from what was announced, CRC mismatch), [`Error::KeyWrap`], [`Error::Client`].
+    pub async fn put_object(
+        &self,
+        key: &str,
+        source: PutSource,
+        options: &PutOptions,
+    ) -> Result<PutObjectOutput> {
+        let (material, envelope) = self.inner.keyring.generate().await?;
+        let len = source_len(&source).await?;
+        let md5 = self.plaintext_md5(&source, options).await?;
+        let mut envelope = envelope.with_unencrypted_content_length(len);
+        if let Some(md5) = md5 {
+            envelope = envelope.with_unencrypted_content_md5(md5);
+        }
+        let headers = request_headers(options, &envelope)?;
+        let material = Arc::new(material);
+        let (payload, tally) = encrypted_payload(
+            source,
+            len,
+            &material,
+            0,
+            md5.filter(|_| options.content_md5.is_some()),
+        );
+        let result = self.inner.client.put_object(key, payload, &headers).await;
+        let result = match (result, tally.and_then(|t| read_tally(&t).failure)) {
+            (Err(_), Some(failure)) => return Err(failure.into()),
+            (result, _) => result?,
+        };
+        Ok(PutObjectOutput {
+            etag: result.etag,
+            crc64: result.crc64,
+            envelope,
+        })
+    }
+
+    /// The plaintext MD5 to record: the caller's (checked against bytes and files before
+    /// sending; streams are checked while sending) or a computed one when asked for.
+    async fn plaintext_md5(
+        &self,
+        source: &PutSource,
+        options: &PutOptions,
+    ) -> Result<Option<[u8; 16]>> {
+        let given = options.content_md5.as_deref().map(parse_md5).transpose()?;
+        let wanted = given.is_some() || self.inner.options.compute_md5;
+        let computed = match source {
+            PutSource::Bytes(b) if wanted => Some(Md5::digest(b).into()),
+            PutSource::File(path) if wanted => Some(file_md5(path.clone()).await?),
+            PutSource::Stream { .. } if given.is_none() && wanted => {
+                return Err(Error::InvalidInput(
+                    "cannot compute the MD5 of a one-shot stream before sending it; pass content_md5".into(),
+                ));
+            }
+            _ => None,
+        };
+        match (given, computed) {
+            (Some(g), Some(c)) if g != c => Err(IntegrityError::Md5.into()),
+            (g, c) => Ok(g.or(c)),
+        }
+    }
+}
+
+/// Exact plaintext length of a source.
+pub(crate) async fn source_len(source: &PutSource) -> Result<u64> {
+    Ok(match source {
+        PutSource::Bytes(b) => b.len() as u64,
+        PutSource::Stream { len, .. } => *len,
+        PutSource::File(path) => tokio::fs::metadata(path).await?.len(),
+    })
+}
+
+/// Encrypts a source from plaintext offset `offset` into a payload for PUT or UploadPart.
+///
+/// Bytes and files give replayable payloads (the client may retry them); streams are read
+/// once and their encryptor's tally is returned so a typed failure can be reported.
+pub(crate) fn encrypted_payload(
+    source: PutSource,
+    len: u64,
+    material: &Arc<ContentMaterial>,
+    offset: u64,
+    expected_md5: Option<[u8; 16]>,
+) -> (PutPayload, Option<crate::stream::TallyHandle>) {
+    match source {
+        PutSource::Bytes(bytes) => {
+            let mut buf = bytes.to_vec();
+            ContentCipher::at_offset(material, offset).apply_keystream(&mut buf);
+            (PutPayload::from_bytes(buf), None)
+        }
+        PutSource::File(path) => {
+            let material = Arc::clone(material);
+            let factory: oss_client::StreamFactory = Arc::new(move || {
+                let cipher = Box::new(ContentCipher::at_offset(&material, offset));
+                let (stream, _) =
+                    EncryptStream::new(file_stream(path.clone(), 0, len), cipher, Some(len), None);
+                stream.map_err(io::Error::other).boxed()
+            });
+            (PutPayload::from_stream_factory(len, factory), None)
+        }
+        PutSource::Stream { stream, len } => {
+            let cipher = Box::new(ContentCipher::at_offset(material, offset));
+            let (stream, tally) = EncryptStream::new(stream, cipher, Some(len), expected_md5);
+            (
+                PutPayload::from_stream(stream.map_err(io::Error::other).boxed(), len),
+                Some(tally),
+            )
+        }
+    }
+}
+
+/// Reads `len` bytes of a file from `start`, in chunks, opening it lazily.
+pub(crate) fn file_stream(path: PathBuf, start: u64, len: u64) -> PlainStream {
+    use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};
+    futures::stream::once(async move {
+        let mut file = tokio::fs::File::open(&path).await?;
+        file.seek(io::SeekFrom::Start(start)).await?;
+        Ok::<_, io::Error>(tokio_util::io::ReaderStream::with_capacity(
+            file.take(len),
+            256 * 1024,
+        ))
+    })
+    .try_flatten()
+    .boxed()
+}
+
+/// MD5 of a whole file, streamed.
+async fn file_md5(path: PathBuf) -> Result<[u8; 16]> {
+    let len = tokio::fs::metadata(&path).await?.len();
+    let mut md5 = Md5::new();
+    let mut stream = file_stream(path, 0, len);
+    while let Some(chunk) = stream.next().await {
+        md5.update(&chunk?);
+    }
+    Ok(md5.finalize().into())
+}
+
+fn parse_md5(text: &str) -> Result<[u8; 16]> {
+    STANDARD
+        .decode(text.trim())
+        .ok()
+        .and_then(|bytes| <[u8; 16]>::try_from(bytes.as_slice()).ok())
+        .ok_or_else(|| {
+            Error::InvalidInput("content_md5 must be the base64 of a 16-byte MD5".into())
+        })
+}
+
+/// Request headers of an encrypted upload: the caller's (minus any `Content-MD5`, which would
+/// describe the plaintext), user metadata, Content-Type and the envelope.
+pub(crate) fn request_headers(options: &PutOptions, envelope: &Envelope) -> Result<HeaderMap> {
+    let mut headers = options.headers.clone();
+    headers.remove("content-md5");
+    for name in headers.keys() {
+        if oss_envelope::header::is_envelope_header(name.as_str()) {
+            return Err(Error::InvalidInput(format!(
+                "header {name} is written by the client, not the caller"
+            )));
+        }
+    }
+    for (name, value) in &options.metadata {
+        let full = format!("x-oss-meta-{}", name.to_ascii_lowercase());
+        if oss_envelope::header::is_envelope_header(&full) {
+            return Err(Error::InvalidInput(format!(
+                "metadata {name} is reserved for the envelope"
+            )));
+        }
+        insert_header(&mut headers, &full, value)?;
+    }
+    if let Some(content_type) = &options.content_type {
+        insert_header(&mut headers, "content-type", content_type)?;
+    }
+    insert_envelope(&mut headers, envelope)?;
+    Ok(headers)
+}

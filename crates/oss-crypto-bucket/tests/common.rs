@@ -1,0 +1,94 @@
+//! Shared test harness: a dev server, a plain client and a CryptoBucket with the shared RSA
+//! test key.
+#![allow(dead_code, unreachable_pub, missing_docs, clippy::unwrap_used)]
+
+use oss_crypto_bucket::oss_client::{Client, Credentials};
+use oss_crypto_bucket::oss_keywrap::Keyring;
+use oss_crypto_bucket::oss_keywrap::rsa::{RsaMasterKey, RsaPrivateKey};
+use oss_crypto_bucket::{CryptoBucket, CryptoOptions};
+use oss_devserver::{DevServer, DevServerConfig, FaultRule};
+
+pub const BUCKET: &str = "crypto-test";
+
+/// A running dev server and clients pointed at it.
+pub struct Harness {
+    pub server: DevServer,
+    pub client: Client,
+}
+
+impl Harness {
+    pub async fn start() -> Self {
+        Self::start_with(DevServerConfig::default()).await
+    }
+
+    pub async fn with_faults(rules: Vec<FaultRule>) -> Self {
+        Self::start_with(DevServerConfig::default().with_faults(rules, 7)).await
+    }
+
+    pub async fn start_with(config: DevServerConfig) -> Self {
+        let server = DevServer::start(config.with_buckets([BUCKET]))
+            .await
+            .unwrap();
+        let client = client_for(&server);
+        Self { server, client }
+    }
+
+    /// A CryptoBucket over the shared RSA test key.
+    pub fn bucket(&self, options: CryptoOptions) -> CryptoBucket {
+        CryptoBucket::with_options(self.client.clone(), Keyring::new(test_key()), options).unwrap()
+    }
+
+    pub fn bucket_with(&self, keyring: Keyring, options: CryptoOptions) -> CryptoBucket {
+        CryptoBucket::with_options(self.client.clone(), keyring, options).unwrap()
+    }
+}
+
+pub fn client_for(server: &DevServer) -> Client {
+    let cred = server.credentials();
+    Client::builder()
+        .with_endpoint(server.oss_url())
+        .with_region(server.region())
+        .with_bucket(BUCKET)
+        .with_credentials(Credentials::new(
+            cred.access_key_id(),
+            cred.access_key_secret(),
+        ))
+        .build()
+        .unwrap()
+}
+
+/// The SDKs' shared RSA-1024 test key.
+pub fn test_key() -> RsaMasterKey {
+    RsaMasterKey::new(test_private_key())
+}
+
+pub fn test_private_key() -> RsaPrivateKey {
+    let pem =
+        std::fs::read_to_string(vectors_dir().join("keys/rsa1024-private-pkcs1.pem")).unwrap();
+    RsaPrivateKey::from_pem(&pem).unwrap()
+}
+
+/// A fresh RSA key (for wrong-key and rotation tests).
+pub fn fresh_key() -> RsaMasterKey {
+    let rsa = rsa::PrivateKey::new(&mut rand::rngs::SysRng, 1024).unwrap();
+    RsaMasterKey::new(RsaPrivateKey::from_rsa(rsa).unwrap())
+}
+
+pub fn vectors_dir() -> std::path::PathBuf {
+    oss_testkit::Vectors::locate()
+        .map(|v| v.dir().to_owned())
+        .unwrap_or_else(|| oss_testkit::workspace_root().join("../shared/vectors"))
+}
+
+/// Deterministic test data.
+pub fn data(len: usize, seed: u8) -> Vec<u8> {
+    let mut x = u32::from(seed) | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x.to_le_bytes()[0]
+        })
+        .collect()
+}
