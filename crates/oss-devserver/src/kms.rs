@@ -3,14 +3,15 @@
 //! nonce-replay checks, keys with aliases, ARNs, versions and states, EncryptionContext binding,
 //! fixture blobs, fault injection and an inspectable request log.
 //!
-//! Blob format: see [`blob`]. Keys: [`KmsKey`], configured through [`KmsConfig`] and changed at
-//! run time through [`KmsHandle`], which also reads the request log.
+//! Blob format: see `kms/blob.rs`. Keys: [`KmsKey`], configured through [`KmsConfig`] and
+//! changed at run time through [`KmsHandle`], which also reads the request log.
 //!
-//! NOTE for the devserver helper (owner of lib.rs): please re-export the KMS API from lib.rs with
-//! `pub use kms::{FixtureError, KeyState, KmsConfig, KmsHandle, KmsKey, KmsRequestRecord,
-//! SignatureVerdict};` (the types are otherwise unreachable), and consider
-//! `DevServer::kms(&self) -> KmsHandle` (store `config.kms.handle()` in `start`) and passing
-//! `config.kms.clone().with_region(&config.region)` to `kms::router`.
+//! Fault rules (see [`crate::faults`]) name KMS operations `kms:<Action>` (`kms:Decrypt`, …):
+//! `Status` answers with that status (500 → `InternalFailure`, 503 →
+//! `ServiceUnavailableTemporary`, other codes as given, e.g. 400 `Rejected.Throttling`),
+//! `KmsThrottling` answers 400 `Throttling`, `Delay` answers late, `ResetAfter(0)` drops the
+//! connection before the request body is read, `ResetAfter(k)` runs the action and drops the
+//! connection after `k` bytes of the answer, `CorruptByte(k)` flips a bit of answer byte `k`.
 
 mod actions;
 mod auth;
@@ -29,7 +30,7 @@ use std::sync::Arc;
 
 use axum::Router;
 
-// Until lib.rs re-exports these (requested above), they are unreachable from outside.
+// lib.rs re-exports these; the allows cover commits where it does not yet.
 #[allow(unreachable_pub, unused_imports)]
 pub use config::{FixtureError, KmsConfig};
 #[allow(unreachable_pub, unused_imports)]

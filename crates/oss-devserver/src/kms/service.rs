@@ -197,7 +197,6 @@ async fn process(
         )
     };
     record.action.clone_from(&action);
-    let action = resolve_action(action.as_deref(), version.as_deref(), &params)?;
     let settings = svc.handle.settings();
     let env = AuthEnv {
         credentials: &svc.credentials,
@@ -206,6 +205,8 @@ async fn process(
         now: now_unix(),
     };
     let access_key_id = auth::authenticate(&auth_req, &env, record)?;
+    // Only authenticated callers learn whether the action and version exist.
+    let action = resolve_action(action.as_deref(), version.as_deref(), &params)?;
     let registry = lock(&svc.handle.shared.registry);
     let fixtures = lock(&svc.handle.shared.fixtures);
     let scope = Scope {

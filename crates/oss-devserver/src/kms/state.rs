@@ -1,6 +1,7 @@
 //! Shared run-time state of the KMS stand-in, and [`KmsHandle`], the pub API tests use to
 //! change keys, aliases and checks while the server runs and to read the request log.
 
+use core::fmt;
 use core::time::Duration;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -21,11 +22,20 @@ pub(crate) struct Settings {
     pub(crate) accept_sts_token_param: bool,
 }
 
-/// A foreign blob with a fixed plaintext (real KMS blobs from recorded objects).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A foreign blob with a fixed plaintext (real KMS blobs from recorded objects). The plaintext
+/// is usually a data key, so `Debug` leaves it out.
+#[derive(Clone, PartialEq, Eq)]
 pub(crate) struct Fixture {
     pub(crate) key_id: String,
     pub(crate) plaintext: String,
+}
+
+impl fmt::Debug for Fixture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Fixture")
+            .field("key_id", &self.key_id)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Remembers nonces per AccessKeyId until they are older than the retention window.
@@ -228,6 +238,25 @@ mod tests {
         assert!(
             cache.insert("AK", "n1", Duration::ZERO),
             "expired nonces may be reused"
+        );
+    }
+
+    #[test]
+    fn debug_shows_no_fixture_plaintext_or_key_material() {
+        let handle = KmsHandle::new(Settings {
+            region: "r".into(),
+            account: "a".into(),
+            max_skew: None,
+            check_nonce: true,
+            accept_sts_token_param: false,
+        });
+        handle.add_fixture("YWJj", "ogO+SR1IiCiBsLxuS5tQVq/OhKQA6uaqoZQfkBcdka4=");
+        handle.add_key(KmsKey::new("k").with_material([0x5A; 32]));
+        let text = format!("{handle:?}");
+        assert!(text.contains("YWJj") && text.contains("\"k\""), "{text}");
+        assert!(
+            !text.contains("ogO+SR1I") && !text.contains("90, 90"),
+            "{text}"
         );
     }
 
