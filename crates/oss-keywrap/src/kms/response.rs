@@ -174,4 +174,16 @@ mod tests {
         assert!(encrypted(b"not json").is_err());
         assert_eq!(&*decrypted(ok).unwrap().plaintext, "cA==");
     }
+
+    #[test]
+    fn debug_hides_plaintexts() {
+        let body =
+            br#"{"KeyId":"k","Plaintext":"U2VjcmV0S2V5","CiphertextBlob":"b","RequestId":"r"}"#;
+        let generated = format!("{:?}", generated(body).unwrap());
+        let decrypted = format!("{:?}", decrypted(body).unwrap());
+        for text in [generated, decrypted] {
+            assert!(!text.contains("U2VjcmV0S2V5"), "{text}");
+            assert!(text.contains("request_id"), "{text}");
+        }
+    }
 }
