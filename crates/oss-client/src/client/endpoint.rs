@@ -1,0 +1,183 @@
+//! Endpoint parsing and URL building: virtual-hosted or path style (oss-api.md §2).
+
+use reqwest::Url;
+
+use crate::error::{Error, Result};
+
+/// How the bucket is addressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Addressing {
+    /// Virtual-hosted (`bucket.host`), except path style for IP-literal endpoints.
+    #[default]
+    Auto,
+    /// Always `bucket.host`.
+    VirtualHosted,
+    /// Always `host/bucket/key`.
+    PathStyle,
+}
+
+/// A parsed endpoint bound to a bucket.
+#[derive(Debug, Clone)]
+pub(crate) struct Endpoint {
+    /// `scheme://authority` of the requests (bucket host for virtual-hosted style).
+    base: String,
+    path_style: bool,
+    bucket: String,
+}
+
+/// Whether the URL's host is an IPv4 or IPv6 literal.
+fn is_ip(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.parse::<core::net::IpAddr>().is_ok()
+}
+
+impl Endpoint {
+    /// Parses `host`, `host:port` or `scheme://host[:port]` (`https` when no scheme is given).
+    pub(crate) fn parse(endpoint: &str, bucket: &str, addressing: Addressing) -> Result<Self> {
+        let bad = |why: &str| Error::InvalidArgument(format!("endpoint {endpoint:?}: {why}"));
+        let text = if endpoint.contains("://") {
+            endpoint.to_owned()
+        } else {
+            format!("https://{endpoint}")
+        };
+        let url = Url::parse(&text).map_err(|e| bad(&e.to_string()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(bad("scheme must be http or https"));
+        }
+        if url.path() != "/" || url.query().is_some() || !url.username().is_empty() {
+            return Err(bad("must not have a path, query or user"));
+        }
+        let host = url.host_str().ok_or_else(|| bad("no host"))?;
+        validate_bucket(bucket)?;
+        let path_style = match addressing {
+            Addressing::PathStyle => true,
+            Addressing::VirtualHosted => false,
+            Addressing::Auto => is_ip(host),
+        };
+        let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+        let authority = if path_style {
+            format!("{host}{port}")
+        } else {
+            format!("{bucket}.{host}{port}")
+        };
+        Ok(Self {
+            base: format!("{}://{authority}", url.scheme()),
+            path_style,
+            bucket: bucket.to_owned(),
+        })
+    }
+
+    /// The bucket.
+    pub(crate) fn bucket(&self) -> &str {
+        &self.bucket
+    }
+
+    /// Full URL for a bucket-level (`key = None`) or object request, with an encoded query.
+    pub(crate) fn url(&self, key: Option<&str>, query: &[(String, String)]) -> String {
+        let mut url = self.base.clone();
+        if self.path_style {
+            url.push('/');
+            url.push_str(&self.bucket);
+        }
+        url.push('/');
+        if let Some(key) = key {
+            url.push_str(&encode_key(key));
+        }
+        for (i, (name, value)) in query.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(&oss_signing::percent_encode(name));
+            if !value.is_empty() {
+                url.push('=');
+                url.push_str(&oss_signing::percent_encode(value));
+            }
+        }
+        url
+    }
+}
+
+/// Encodes a key for the path, keeping `/` (V2 SDK style) unless a segment is `.` or `..`,
+/// which URL normalisation would remove; then every `/` is encoded too.
+fn encode_key(key: &str) -> String {
+    if key.split('/').any(|s| s == "." || s == "..") {
+        oss_signing::percent_encode(key)
+    } else {
+        oss_signing::percent_encode_path(key)
+    }
+}
+
+/// Bucket names: 3–63 of `a-z 0-9 -`, starting and ending with a letter or digit.
+pub(crate) fn validate_bucket(bucket: &str) -> Result<()> {
+    let b = bucket.as_bytes();
+    let ok_char = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-';
+    let edge = |c: Option<&u8>| c.is_some_and(|c| *c != b'-');
+    if (3..=63).contains(&b.len()) && b.iter().all(ok_char) && edge(b.first()) && edge(b.last()) {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument(format!(
+            "invalid bucket name {bucket:?}"
+        )))
+    }
+}
+
+/// Object keys: 1–1023 bytes, not starting with `/` or `\`.
+pub(crate) fn validate_key(key: &str) -> Result<()> {
+    if key.is_empty() || key.len() > 1023 || key.starts_with('/') || key.starts_with('\\') {
+        return Err(Error::InvalidArgument(format!(
+            "invalid object key of {} bytes",
+            key.len()
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn addressing_styles() {
+        let v =
+            Endpoint::parse("oss-cn-hangzhou.aliyuncs.com", "bucket", Addressing::Auto).unwrap();
+        assert_eq!(
+            v.url(Some("key+123"), &[]),
+            "https://bucket.oss-cn-hangzhou.aliyuncs.com/key%2B123"
+        );
+        let ip = Endpoint::parse("http://127.0.0.1:9000", "bucket", Addressing::Auto).unwrap();
+        assert_eq!(
+            ip.url(Some("a b/c"), &q(&[("uploads", "")])),
+            "http://127.0.0.1:9000/bucket/a%20b/c?uploads"
+        );
+        assert_eq!(
+            ip.url(None, &q(&[("list-type", "2"), ("prefix", "a/b")])),
+            "http://127.0.0.1:9000/bucket/?list-type=2&prefix=a%2Fb"
+        );
+        let p = Endpoint::parse("http://localhost:1", "bucket", Addressing::PathStyle).unwrap();
+        assert_eq!(p.url(Some("../x"), &[]), "http://localhost:1/bucket/..%2Fx");
+        let v6 = Endpoint::parse("http://[::1]:8080", "bucket", Addressing::Auto).unwrap();
+        assert_eq!(v6.url(None, &[]), "http://[::1]:8080/bucket/");
+    }
+
+    #[test]
+    fn rejects_bad_input() {
+        assert!(Endpoint::parse("ftp://x", "bucket", Addressing::Auto).is_err());
+        assert!(Endpoint::parse("http://x/path", "bucket", Addressing::Auto).is_err());
+        assert!(Endpoint::parse("x.com", "Bucket", Addressing::Auto).is_err());
+        for bad in ["ab", "-abc", "abc-", "a_bc", &"a".repeat(64)] {
+            assert!(validate_bucket(bad).is_err(), "{bad}");
+        }
+        assert!(
+            validate_key("").is_err()
+                && validate_key("/a").is_err()
+                && validate_key(&"k".repeat(1024)).is_err()
+        );
+        assert!(validate_key("a/b c").is_ok());
+    }
+}

@@ -1,0 +1,196 @@
+//! Where request credentials come from: a provider trait with static, environment and
+//! refreshing implementations (oss-api.md §12).
+
+use core::fmt;
+use core::time::Duration;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use async_trait::async_trait;
+use futures::future::BoxFuture;
+use tokio::sync::Mutex;
+
+pub use oss_signing::Credentials;
+
+use crate::error::{Error, Result};
+
+/// Environment variable with the AccessKey id.
+pub const ENV_ACCESS_KEY_ID: &str = "OSS_ACCESS_KEY_ID";
+/// Environment variable with the AccessKey secret.
+pub const ENV_ACCESS_KEY_SECRET: &str = "OSS_ACCESS_KEY_SECRET";
+/// Environment variable with the optional STS token.
+pub const ENV_SESSION_TOKEN: &str = "OSS_SESSION_TOKEN";
+
+/// Supplies credentials for each request attempt. Implement it to plug in another source.
+#[async_trait]
+pub trait CredentialsProvider: fmt::Debug + Send + Sync + 'static {
+    /// Current credentials.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Credentials`] when none can be obtained.
+    async fn credentials(&self) -> Result<Arc<Credentials>>;
+}
+
+/// Fixed credentials.
+#[derive(Debug, Clone)]
+pub struct StaticCredentials(Arc<Credentials>);
+
+impl StaticCredentials {
+    /// Wraps fixed credentials.
+    pub fn new(credentials: Credentials) -> Self {
+        Self(Arc::new(credentials))
+    }
+}
+
+#[async_trait]
+impl CredentialsProvider for StaticCredentials {
+    async fn credentials(&self) -> Result<Arc<Credentials>> {
+        Ok(Arc::clone(&self.0))
+    }
+}
+
+/// Reads `OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET` and `OSS_SESSION_TOKEN` on every call.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EnvironmentCredentials;
+
+impl EnvironmentCredentials {
+    /// Reads the variables once.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Credentials`] when the id or secret is missing or empty.
+    pub fn read() -> Result<Credentials> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let id = var(ENV_ACCESS_KEY_ID)
+            .ok_or_else(|| Error::Credentials(format!("{ENV_ACCESS_KEY_ID} is not set")))?;
+        let secret = var(ENV_ACCESS_KEY_SECRET)
+            .ok_or_else(|| Error::Credentials(format!("{ENV_ACCESS_KEY_SECRET} is not set")))?;
+        let credentials = Credentials::new(id, secret);
+        Ok(match var(ENV_SESSION_TOKEN) {
+            Some(token) => credentials.with_security_token(token),
+            None => credentials,
+        })
+    }
+}
+
+#[async_trait]
+impl CredentialsProvider for EnvironmentCredentials {
+    async fn credentials(&self) -> Result<Arc<Credentials>> {
+        Self::read().map(Arc::new)
+    }
+}
+
+/// Credentials with an optional expiry, as returned by a refresh function.
+#[derive(Debug, Clone)]
+pub struct ExpiringCredentials {
+    /// The credentials.
+    pub credentials: Credentials,
+    /// When they stop working; `None` = never.
+    pub expires_at: Option<SystemTime>,
+}
+
+/// The refresh function of [`RefreshingCredentials`].
+pub type RefreshFn = Arc<dyn Fn() -> BoxFuture<'static, Result<ExpiringCredentials>> + Send + Sync>;
+
+/// Caches credentials from a refresh function (e.g. an STS call) and refreshes them when they
+/// are within `min_ttl` of expiring. Concurrent callers share one refresh.
+pub struct RefreshingCredentials {
+    refresh: RefreshFn,
+    min_ttl: Duration,
+    cache: Mutex<Option<(Arc<Credentials>, Option<SystemTime>)>>,
+}
+
+impl RefreshingCredentials {
+    /// A provider calling `refresh` when needed; `min_ttl` is the safety margin (5 minutes is
+    /// typical for STS).
+    pub fn new(refresh: RefreshFn, min_ttl: Duration) -> Self {
+        Self {
+            refresh,
+            min_ttl,
+            cache: Mutex::new(None),
+        }
+    }
+
+    fn fresh(&self, expires_at: Option<SystemTime>) -> bool {
+        expires_at.is_none_or(|at| SystemTime::now() + self.min_ttl < at)
+    }
+}
+
+impl fmt::Debug for RefreshingCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RefreshingCredentials")
+            .field("min_ttl", &self.min_ttl)
+            .finish_non_exhaustive()
+    }
+}
+
+#[async_trait]
+impl CredentialsProvider for RefreshingCredentials {
+    async fn credentials(&self) -> Result<Arc<Credentials>> {
+        let mut cache = self.cache.lock().await;
+        if let Some((credentials, expires_at)) = cache.as_ref()
+            && self.fresh(*expires_at)
+        {
+            return Ok(Arc::clone(credentials));
+        }
+        let fetched = (self.refresh)().await?;
+        let credentials = Arc::new(fetched.credentials);
+        *cache = Some((Arc::clone(&credentials), fetched.expires_at));
+        Ok(credentials)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use core::sync::atomic::{AtomicU32, Ordering};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn refreshing_caches_until_near_expiry() {
+        let calls = Arc::new(AtomicU32::new(0));
+        let counter = Arc::clone(&calls);
+        let lifetime = Arc::new(std::sync::Mutex::new(Duration::from_secs(3600)));
+        let life = Arc::clone(&lifetime);
+        let refresh: RefreshFn = Arc::new(move || {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            let ttl = *life.lock().unwrap();
+            Box::pin(async move {
+                Ok(ExpiringCredentials {
+                    credentials: Credentials::new(format!("id{n}"), "secret-xyz")
+                        .with_security_token("t"),
+                    expires_at: Some(SystemTime::now() + ttl),
+                })
+            })
+        });
+        let provider = RefreshingCredentials::new(refresh, Duration::from_secs(300));
+        assert_eq!(provider.credentials().await.unwrap().access_key_id(), "id0");
+        assert_eq!(provider.credentials().await.unwrap().access_key_id(), "id0");
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        // Next credentials expire within min_ttl: every call refreshes.
+        *lifetime.lock().unwrap() = Duration::from_secs(60);
+        let provider =
+            RefreshingCredentials::new(provider.refresh.clone(), Duration::from_secs(300));
+        assert_eq!(provider.credentials().await.unwrap().access_key_id(), "id1");
+        assert_eq!(provider.credentials().await.unwrap().access_key_id(), "id2");
+        assert!(!format!("{provider:?}").contains("secret-xyz"));
+    }
+
+    #[tokio::test]
+    async fn static_debug_is_redacted() {
+        let p = StaticCredentials::new(
+            Credentials::new("AKID", "very-secret").with_security_token("tok"),
+        );
+        let text = format!("{p:?}");
+        assert!(text.contains("AKID") && !text.contains("very-secret") && !text.contains("tok\""));
+        assert_eq!(
+            p.credentials()
+                .await
+                .unwrap()
+                .access_key_secret()
+                .expose_secret(),
+            "very-secret"
+        );
+    }
+}

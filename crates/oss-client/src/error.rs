@@ -1,0 +1,215 @@
+//! Errors: server answers (`ServiceError`), transport failures, integrity failures.
+//!
+//! [`Error::is_retryable`] is the single place that decides what the retry loop retries.
+
+use core::fmt;
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+/// An error answer from OSS (oss-api.md §8).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServiceError {
+    /// HTTP status.
+    pub status: u16,
+    /// OSS error code (`NoSuchKey`, ...); `BadErrorResponse` when the body was unreadable.
+    pub code: String,
+    /// Human-readable message.
+    pub message: String,
+    /// `x-oss-request-id` / `<RequestId>`.
+    pub request_id: String,
+    /// `x-oss-ec` / `<EC>` when present.
+    pub ec: Option<String>,
+    /// `<HostId>` when present.
+    pub host_id: Option<String>,
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "status {} code {}: {}",
+            self.status, self.code, self.message
+        )?;
+        if let Some(ec) = &self.ec {
+            write!(f, " (ec {ec})")?;
+        }
+        write!(f, " (request id {})", self.request_id)
+    }
+}
+
+/// Errors of the OSS client.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The object, bucket or upload does not exist (HTTP 404).
+    #[error("not found: {0}")]
+    NotFound(Box<ServiceError>),
+    /// A condition (`If-Match`, ...) failed: 412, or 304 for `If-None-Match`.
+    #[error("precondition failed: {0}")]
+    PreconditionFailed(Box<ServiceError>),
+    /// Any other error answer from the server.
+    #[error("oss error: {0}")]
+    Service(Box<ServiceError>),
+    /// The request could not be sent or the response not received.
+    #[error("transport error during {operation}: {source}")]
+    Transport {
+        /// The operation name.
+        operation: &'static str,
+        /// The underlying error.
+        #[source]
+        source: Box<dyn core::error::Error + Send + Sync>,
+        /// Whether sending it again may succeed (connection reset, timeout, ...).
+        retryable: bool,
+    },
+    /// The CRC-64 computed over the transferred bytes differs from the server's.
+    #[error("crc-64 mismatch during {operation}: server {server}, client {client}")]
+    CrcMismatch {
+        /// The operation name.
+        operation: &'static str,
+        /// `x-oss-hash-crc64ecma` (or the combined part CRCs).
+        server: u64,
+        /// Computed over the bytes sent or received.
+        client: u64,
+    },
+    /// A body had a different length than declared or announced.
+    #[error("body length mismatch during {operation}: expected {expected}, got {actual}")]
+    BodyLength {
+        /// The operation name.
+        operation: &'static str,
+        /// Declared or announced length.
+        expected: u64,
+        /// Bytes actually seen.
+        actual: u64,
+    },
+    /// The server's answer is malformed (bad XML, missing or invalid header).
+    #[error("invalid response to {operation}: {detail}")]
+    InvalidResponse {
+        /// The operation name.
+        operation: &'static str,
+        /// What was wrong.
+        detail: String,
+    },
+    /// The credentials provider failed.
+    #[error("credentials unavailable: {0}")]
+    Credentials(String),
+    /// Invalid configuration or argument (bad endpoint, key, header, range).
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    /// A local file or stream error.
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl Error {
+    /// Whether the retry loop may send the request again (oss-api.md §11): HTTP 5xx, 408, 429,
+    /// `RequestTimeTooSkewed`, connection errors and CRC mismatches.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Service(e) => {
+                e.status >= 500
+                    || e.status == 408
+                    || e.status == 429
+                    || e.code == "RequestTimeTooSkewed"
+            }
+            Self::Transport { retryable, .. } => *retryable,
+            Self::CrcMismatch { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// Whether this is [`Error::NotFound`].
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Self::NotFound(_))
+    }
+
+    /// The server's error details, for the variants that carry them.
+    pub fn service_error(&self) -> Option<&ServiceError> {
+        match self {
+            Self::NotFound(e) | Self::PreconditionFailed(e) | Self::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Classifies a server error answer.
+    pub(crate) fn from_service(e: ServiceError) -> Self {
+        match e.status {
+            404 => Self::NotFound(Box::new(e)),
+            304 | 412 => Self::PreconditionFailed(Box::new(e)),
+            _ => Self::Service(Box::new(e)),
+        }
+    }
+
+    pub(crate) fn transport(operation: &'static str, e: reqwest::Error) -> Self {
+        // Builder/redirect errors are our fault and will not improve; the rest are network.
+        let retryable = !(e.is_builder() || e.is_redirect() || e.is_decode());
+        Self::Transport {
+            operation,
+            source: Box::new(e.without_url()),
+            retryable,
+        }
+    }
+
+    pub(crate) fn invalid_response(operation: &'static str, detail: impl Into<String>) -> Self {
+        Self::InvalidResponse {
+            operation,
+            detail: detail.into(),
+        }
+    }
+}
+
+impl From<Error> for std::io::Error {
+    fn from(e: Error) -> Self {
+        use std::io::ErrorKind;
+        let kind = match &e {
+            Error::NotFound(_) => ErrorKind::NotFound,
+            Error::PreconditionFailed(_) => ErrorKind::InvalidInput,
+            Error::Transport { .. } => ErrorKind::ConnectionAborted,
+            Error::CrcMismatch { .. }
+            | Error::BodyLength { .. }
+            | Error::InvalidResponse { .. } => ErrorKind::InvalidData,
+            Error::Io(io) => io.kind(),
+            _ => ErrorKind::Other,
+        };
+        Self::new(kind, e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(status: u16, code: &str) -> Error {
+        Error::from_service(ServiceError {
+            status,
+            code: code.into(),
+            ..ServiceError::default()
+        })
+    }
+
+    #[test]
+    fn classification() {
+        assert!(service(404, "NoSuchKey").is_not_found());
+        assert!(matches!(
+            service(412, "PreconditionFailed"),
+            Error::PreconditionFailed(_)
+        ));
+        assert!(service(500, "InternalError").is_retryable());
+        assert!(service(503, "ServiceUnavailable").is_retryable());
+        assert!(service(429, "TooManyRequests").is_retryable());
+        assert!(service(403, "RequestTimeTooSkewed").is_retryable());
+        assert!(!service(403, "SignatureDoesNotMatch").is_retryable());
+        assert!(!service(404, "NoSuchKey").is_retryable());
+        let crc = Error::CrcMismatch {
+            operation: "GetObject",
+            server: 1,
+            client: 2,
+        };
+        assert!(crc.is_retryable());
+        assert_eq!(
+            std::io::Error::from(service(404, "NoSuchKey")).kind(),
+            std::io::ErrorKind::NotFound
+        );
+    }
+}
