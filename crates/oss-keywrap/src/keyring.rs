@@ -102,6 +102,17 @@ impl Keyring {
         ))
     }
 
+    /// Wraps existing material with the default key into a V2 envelope, for example to
+    /// rotate an object to a new master key without re-encrypting its data.
+    ///
+    /// # Errors
+    ///
+    /// The default key's errors.
+    pub async fn wrap(&self, material: &ContentMaterial) -> Result<Envelope> {
+        let wrapped = self.default.wrap(material).await?;
+        Ok(wrapped.into_envelope(self.default.matdesc().clone()))
+    }
+
     /// Unwraps the material of a V2 envelope with the selected key.
     ///
     /// # Errors

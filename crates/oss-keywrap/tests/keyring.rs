@@ -115,6 +115,23 @@ async fn later_entries_replace_earlier_ones() {
     ));
 }
 
+#[tokio::test]
+async fn rotation_rewraps_under_the_new_default() {
+    let old = matdesc(&[("key", "old")]);
+    let new = matdesc(&[("key", "new")]);
+    let (material, envelope) = Keyring::new(rsa(KEY_A, &old)).generate().await.unwrap();
+    let keyring = Keyring::new(rsa(KEY_B, &new)).with_key(rsa(KEY_A, &old));
+    let unwrapped = keyring.unwrap_envelope(&envelope).await.unwrap();
+    let rotated = keyring.wrap(&unwrapped).await.unwrap();
+    assert_eq!(rotated.matdesc().unwrap(), &new);
+    let only_new = Keyring::new(rsa(KEY_B, &new));
+    assert!(same(
+        &material,
+        &only_new.unwrap_envelope(&rotated).await.unwrap()
+    ));
+    assert!(only_new.unwrap_envelope(&envelope).await.is_err());
+}
+
 /// A user-written async master key (think HSM): delegates to RSA and counts calls.
 #[derive(Debug)]
 struct CountingHsm {
