@@ -1,0 +1,304 @@
+//! The command line: clap types only, no behaviour.
+
+use core::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+pub(crate) use crate::units::ObjectUri;
+use crate::units::{parse_size, parse_uri};
+
+const EXIT_CODES: &str = "\
+Exit codes: 0 ok, 1 other error, 2 usage error, 3 not found, 4 key or authentication error,
+5 integrity error (CRC-64/MD5/length mismatch, malformed envelope).
+
+Configuration is read from flags, then the environment (OSS_ACCESS_KEY_ID,
+OSS_ACCESS_KEY_SECRET, OSS_SESSION_TOKEN, OSS_ENDPOINT, OSS_REGION, OSS_KMS_ENDPOINT), then the
+profile file ($XDG_CONFIG_HOME/osscrypt/config.toml). With no endpoint configured, commands run
+against an embedded devserver whose data lives in $XDG_DATA_HOME/osscrypt/devserver.";
+
+/// Client-side encryption for Alibaba Cloud OSS objects, compatible with the official SDKs.
+#[derive(Debug, Parser)]
+#[command(name = "osscrypt", version, after_help = EXIT_CODES)]
+pub(crate) struct Cli {
+    /// Connection and output options.
+    #[command(flatten)]
+    pub(crate) global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options every command accepts.
+#[derive(Debug, Args)]
+pub(crate) struct GlobalArgs {
+    /// OSS endpoint, e.g. `https://oss-cn-hangzhou.aliyuncs.com` [env: OSS_ENDPOINT].
+    #[arg(long, global = true)]
+    pub(crate) endpoint: Option<String>,
+    /// Region id for V4 signing, e.g. `cn-hangzhou` [env: OSS_REGION].
+    #[arg(long, global = true)]
+    pub(crate) region: Option<String>,
+    /// Access key id [env: OSS_ACCESS_KEY_ID].
+    #[arg(long, global = true)]
+    pub(crate) access_key_id: Option<String>,
+    /// Access key secret; prefer the environment [env: OSS_ACCESS_KEY_SECRET].
+    #[arg(long, global = true)]
+    pub(crate) access_key_secret: Option<String>,
+    /// STS security token [env: OSS_SESSION_TOKEN].
+    #[arg(long, global = true)]
+    pub(crate) session_token: Option<String>,
+    /// KMS endpoint (defaults to the region's public KMS endpoint) [env: OSS_KMS_ENDPOINT].
+    #[arg(long, global = true)]
+    pub(crate) kms_endpoint: Option<String>,
+    /// Profile to read from the profile file [env: OSSCRYPT_PROFILE] (default `default`).
+    #[arg(long, global = true)]
+    pub(crate) profile: Option<String>,
+    /// Profile file [env: OSSCRYPT_CONFIG] (default `$XDG_CONFIG_HOME/osscrypt/config.toml`).
+    #[arg(long, global = true)]
+    pub(crate) config: Option<PathBuf>,
+    /// Data directory of the embedded devserver [env: OSSCRYPT_DATA_DIR].
+    #[arg(long, global = true)]
+    pub(crate) data_dir: Option<PathBuf>,
+    /// No progress bars and no informational lines (errors are still printed).
+    #[arg(long, short, global = true)]
+    pub(crate) quiet: bool,
+}
+
+/// Master keys: what encrypts new objects and what may decrypt existing ones.
+#[derive(Debug, Args, Default, Clone)]
+pub(crate) struct KeyArgs {
+    /// RSA public key (PEM) that wraps new data keys.
+    #[arg(long)]
+    pub(crate) rsa_public: Option<PathBuf>,
+    /// RSA private key (PEM) that unwraps data keys (and wraps, with its public half).
+    #[arg(long)]
+    pub(crate) rsa_private: Option<PathBuf>,
+    /// KMS key id, alias or ARN that wraps new data keys.
+    #[arg(long)]
+    pub(crate) kms_key_id: Option<String>,
+    /// Material description of the master key, `k=v,k2=v2` or a JSON object.
+    #[arg(long)]
+    pub(crate) matdesc: Option<String>,
+    /// Extra key for reading objects by their material description: `MATDESC@PRIVATE.pem` or
+    /// `MATDESC@kms:KEY_ID` (repeatable).
+    #[arg(long = "matdesc-key", value_name = "MATDESC@KEY")]
+    pub(crate) matdesc_keys: Vec<String>,
+}
+
+/// Multipart and resumable transfer settings.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct TransferArgs {
+    /// Resume an interrupted transfer from its checkpoint (and keep one while running).
+    #[arg(long)]
+    pub(crate) resumable: bool,
+    /// Parts in flight at once (resumable transfers).
+    #[arg(long, default_value_t = 4)]
+    pub(crate) parallel: usize,
+    /// Part size, e.g. `8MiB` (multiple of 16, at least 100KiB).
+    #[arg(long, value_parser = parse_size)]
+    pub(crate) part_size: Option<u64>,
+    /// Directory for checkpoint files (default: the system temp directory).
+    #[arg(long)]
+    pub(crate) checkpoint_dir: Option<PathBuf>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Encrypt and upload a file (or stdin, `-`).
+    Put(PutArgs),
+    /// Download and decrypt an object to a file (or stdout, `-`).
+    Get(GetArgs),
+    /// Show an object's size, ETag and whether it is client-side encrypted.
+    Head(HeadArgs),
+    /// Show an object's envelope (wrap algorithm, matdesc, sizes) in readable form.
+    Inspect(HeadArgs),
+    /// Copy an object within OSS, keeping its envelope.
+    Cp(CpArgs),
+    /// Delete objects.
+    Rm(RmArgs),
+    /// List objects under a bucket and prefix.
+    Ls(LsArgs),
+    /// Re-wrap an object's data key under a new master key (the data is not re-encrypted).
+    Rotate(RotateArgs),
+    /// Write a new RSA key pair (PEM).
+    Keygen(KeygenArgs),
+    /// Encrypt a local file offline; the envelope goes to `<out>.meta.json`.
+    Encrypt(OfflineArgs),
+    /// Decrypt a local file offline using its `.meta.json` envelope.
+    Decrypt(OfflineArgs),
+    /// Run the OSS + KMS devserver in the foreground.
+    Serve(ServeArgs),
+    /// End-to-end demonstration against an embedded devserver.
+    Demo(DemoArgs),
+}
+
+/// `put`.
+#[derive(Debug, Args)]
+pub(crate) struct PutArgs {
+    /// Local file, or `-` for stdin.
+    pub(crate) source: PathBuf,
+    /// Destination, `oss://bucket/key`.
+    #[arg(value_parser = parse_uri)]
+    pub(crate) dest: ObjectUri,
+    /// Upload an already encrypted file as is, with the envelope from its sidecar JSON.
+    #[arg(long)]
+    pub(crate) raw_with_meta: bool,
+    /// Sidecar file for `--raw-with-meta` (default `<source>.meta.json`).
+    #[arg(long, requires = "raw_with_meta")]
+    pub(crate) meta: Option<PathBuf>,
+    /// Store the MD5 of the plaintext (`unencrypted-content-md5`).
+    #[arg(long)]
+    pub(crate) md5: bool,
+    /// Master keys.
+    #[command(flatten)]
+    pub(crate) keys: KeyArgs,
+    /// Transfer settings.
+    #[command(flatten)]
+    pub(crate) transfer: TransferArgs,
+}
+
+/// `get`.
+#[derive(Debug, Args)]
+pub(crate) struct GetArgs {
+    /// Source, `oss://bucket/key`.
+    #[arg(value_parser = parse_uri)]
+    pub(crate) source: ObjectUri,
+    /// Local file, or `-` for stdout (the default).
+    #[arg(default_value = "-")]
+    pub(crate) dest: PathBuf,
+    /// Only these bytes: `START-END`, `START-` or `-SUFFIX_LEN` (optionally `bytes=`...).
+    #[arg(long)]
+    pub(crate) range: Option<String>,
+    /// Master keys.
+    #[command(flatten)]
+    pub(crate) keys: KeyArgs,
+    /// Transfer settings.
+    #[command(flatten)]
+    pub(crate) transfer: TransferArgs,
+}
+
+/// `head` and `inspect`.
+#[derive(Debug, Args)]
+pub(crate) struct HeadArgs {
+    /// The object, `oss://bucket/key`.
+    #[arg(value_parser = parse_uri)]
+    pub(crate) object: ObjectUri,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `cp`.
+#[derive(Debug, Args)]
+pub(crate) struct CpArgs {
+    /// Source, `oss://bucket/key`.
+    #[arg(value_parser = parse_uri)]
+    pub(crate) source: ObjectUri,
+    /// Destination, `oss://bucket/key`.
+    #[arg(value_parser = parse_uri)]
+    pub(crate) dest: ObjectUri,
+}
+
+/// `rm`.
+#[derive(Debug, Args)]
+pub(crate) struct RmArgs {
+    /// Objects, `oss://bucket/key` (one or more).
+    #[arg(required = true, value_parser = parse_uri)]
+    pub(crate) objects: Vec<ObjectUri>,
+}
+
+/// `ls`.
+#[derive(Debug, Args)]
+pub(crate) struct LsArgs {
+    /// `oss://bucket` or `oss://bucket/prefix`.
+    #[arg(value_parser = parse_uri)]
+    pub(crate) prefix: ObjectUri,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `rotate`.
+#[derive(Debug, Args)]
+pub(crate) struct RotateArgs {
+    /// The object, `oss://bucket/key`.
+    #[arg(value_parser = parse_uri)]
+    pub(crate) object: ObjectUri,
+    /// Current master keys (to unwrap).
+    #[command(flatten)]
+    pub(crate) keys: KeyArgs,
+    /// New RSA public key (PEM).
+    #[arg(long)]
+    pub(crate) new_rsa_public: Option<PathBuf>,
+    /// New KMS key id.
+    #[arg(long)]
+    pub(crate) new_kms_key_id: Option<String>,
+    /// Material description of the new master key.
+    #[arg(long)]
+    pub(crate) new_matdesc: Option<String>,
+}
+
+/// `keygen`.
+#[derive(Debug, Args)]
+pub(crate) struct KeygenArgs {
+    /// Private key output (PKCS#8 PEM, mode 0600).
+    #[arg(long, default_value = "osscrypt-private.pem")]
+    pub(crate) private: PathBuf,
+    /// Public key output (SubjectPublicKeyInfo PEM).
+    #[arg(long, default_value = "osscrypt-public.pem")]
+    pub(crate) public: PathBuf,
+    /// Modulus size in bits (1024 to 4096; use 1024 for tests only).
+    #[arg(long, default_value_t = 2048, value_parser = clap::value_parser!(u16).range(1024..=4096))]
+    pub(crate) bits: u16,
+    /// Replace existing files.
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+/// `encrypt` and `decrypt`.
+#[derive(Debug, Args)]
+pub(crate) struct OfflineArgs {
+    /// Input file, or `-` for stdin.
+    pub(crate) input: PathBuf,
+    /// Output file (`-` for stdout is allowed only with `--meta`).
+    pub(crate) output: PathBuf,
+    /// Sidecar envelope file (default: `<output>.meta.json` for encrypt, `<input>.meta.json`
+    /// for decrypt).
+    #[arg(long)]
+    pub(crate) meta: Option<PathBuf>,
+    /// Master keys.
+    #[command(flatten)]
+    pub(crate) keys: KeyArgs,
+}
+
+/// `serve`.
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// OSS listen address (loopback; port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub(crate) listen: SocketAddr,
+    /// KMS listen address.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub(crate) kms_listen: SocketAddr,
+    /// Keep objects in memory only (default: the persistent data directory).
+    #[arg(long)]
+    pub(crate) in_memory: bool,
+    /// Bucket to create at start (repeatable).
+    #[arg(long = "bucket")]
+    pub(crate) buckets: Vec<String>,
+}
+
+/// `demo`.
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {
+    /// Size of the generated file, e.g. `256MiB` or `8MiB`.
+    #[arg(long, default_value = "256MiB", value_parser = parse_size)]
+    pub(crate) size: u64,
+    /// Parts in flight at once.
+    #[arg(long, default_value_t = 4)]
+    pub(crate) parallel: usize,
+    /// RSA modulus size of the generated key pairs.
+    #[arg(long, default_value_t = 2048, value_parser = clap::value_parser!(u16).range(1024..=4096))]
+    pub(crate) bits: u16,
+}

@@ -1,0 +1,156 @@
+//! Where the commands send requests: the configured endpoint, or, with no endpoint
+//! configured, an embedded devserver with a persistent data directory (announced in one line).
+
+use core::fmt;
+
+use oss_devserver::{DevServer, DevServerConfig};
+
+use crate::config::{Credentials, Settings};
+use crate::exit::{CliError, CliResult, Kind};
+use crate::kms::KmsSettings;
+use crate::output::Output;
+
+/// An endpoint with credentials, possibly backed by an embedded devserver.
+pub(crate) struct Connection {
+    /// OSS endpoint URL.
+    pub(crate) endpoint: String,
+    /// Region id for signing.
+    pub(crate) region: String,
+    /// Access key.
+    pub(crate) credentials: Credentials,
+    /// KMS connection settings.
+    pub(crate) kms: KmsSettings,
+    server: Option<DevServer>,
+}
+
+impl fmt::Debug for Connection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Connection")
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("credentials", &self.credentials)
+            .field("embedded", &self.server.is_some())
+            .finish()
+    }
+}
+
+impl Connection {
+    /// Connects to the configured endpoint, or starts the embedded devserver (creating
+    /// `buckets` in it) when none is configured.
+    ///
+    /// # Errors
+    ///
+    /// Usage errors for missing credentials or region; devserver start failures.
+    pub(crate) async fn open(
+        settings: &Settings,
+        buckets: &[&str],
+        out: &Output,
+    ) -> CliResult<Self> {
+        let Some(endpoint) = settings.endpoint.clone() else {
+            return Self::embedded(settings, buckets, out).await;
+        };
+        let credentials = settings.credentials.clone().ok_or_else(|| {
+            CliError::new(
+                Kind::Auth,
+                "no access key configured (OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET)",
+            )
+        })?;
+        let region = match settings
+            .region
+            .clone()
+            .or_else(|| region_from_endpoint(&endpoint))
+        {
+            Some(region) => region,
+            None => {
+                return Err(CliError::usage(format!(
+                    "cannot tell the region of {endpoint}: pass --region"
+                )));
+            }
+        };
+        Ok(Self {
+            endpoint,
+            region,
+            credentials,
+            kms: KmsSettings::from_settings(settings),
+            server: None,
+        })
+    }
+
+    async fn embedded(settings: &Settings, buckets: &[&str], out: &Output) -> CliResult<Self> {
+        let dir = &settings.data_dir;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| CliError::other(format!("devserver data dir {}: {e}", dir.display())))?;
+        let config = DevServerConfig::default()
+            .with_data_dir(dir.clone())
+            .with_buckets(buckets.iter().copied());
+        let server = DevServer::start(config).await?;
+        out.info(format!(
+            "osscrypt: no endpoint configured; using an embedded devserver at {} (data in {})",
+            server.oss_url(),
+            dir.display()
+        ));
+        Ok(Self::for_devserver(server))
+    }
+
+    /// A connection to a devserver started by the caller (kept alive until [`close`](Self::close)).
+    pub(crate) fn for_devserver(server: DevServer) -> Self {
+        let cred = server.credentials();
+        let credentials = Credentials {
+            access_key_id: cred.access_key_id().to_owned(),
+            access_key_secret: zeroize::Zeroizing::new(cred.access_key_secret().to_owned()),
+            session_token: None,
+        };
+        let kms = KmsSettings {
+            endpoint: Some(server.kms_url()),
+            region: Some(server.region().to_owned()),
+            credentials: Some(credentials.clone()),
+        };
+        Self {
+            endpoint: server.oss_url(),
+            region: server.region().to_owned(),
+            credentials,
+            kms,
+            server: Some(server),
+        }
+    }
+
+    /// Whether requests go to an embedded devserver.
+    pub(crate) const fn is_embedded(&self) -> bool {
+        self.server.is_some()
+    }
+
+    /// Stops the embedded devserver, if any, after in-flight requests finished.
+    pub(crate) async fn close(self) {
+        if let Some(server) = self.server {
+            server.shutdown().await;
+        }
+    }
+}
+
+/// `cn-hangzhou` from `oss-cn-hangzhou.aliyuncs.com` or `oss-cn-hangzhou-internal...`.
+fn region_from_endpoint(endpoint: &str) -> Option<String> {
+    let host = endpoint.split("://").last()?.split(['/', ':']).next()?;
+    let first = host.strip_prefix("oss-")?.split('.').next()?;
+    let region = first.strip_suffix("-internal").unwrap_or(first);
+    (host.ends_with(".aliyuncs.com") && !region.is_empty()).then(|| region.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_from_public_endpoints() {
+        let r = |e: &str| region_from_endpoint(e);
+        assert_eq!(
+            r("https://oss-cn-hangzhou.aliyuncs.com").as_deref(),
+            Some("cn-hangzhou")
+        );
+        assert_eq!(
+            r("oss-eu-west-1-internal.aliyuncs.com").as_deref(),
+            Some("eu-west-1")
+        );
+        assert_eq!(r("http://127.0.0.1:9000"), None);
+        assert_eq!(r("https://oss-cn-hangzhou.example.com"), None);
+    }
+}

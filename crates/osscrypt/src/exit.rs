@@ -1,0 +1,179 @@
+//! Exit codes and the one error type every command returns.
+//!
+//! Scripts can rely on these codes (they are also listed in `osscrypt --help`):
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | success |
+//! | 1 | any other failure (network, server, local I/O) |
+//! | 2 | usage error: bad flags, bad arguments, bad configuration |
+//! | 3 | not found: object, bucket or local file |
+//! | 4 | authentication or key error: wrong/missing master key, refused credentials |
+//! | 5 | integrity error: CRC-64/MD5/length mismatch, malformed envelope |
+//!
+//! Errors are printed on stderr as one line `osscrypt: <kind>: <message>`, where `<kind>` is
+//! `error`, `usage`, `not found`, `key error` or `integrity`.
+
+use core::fmt;
+use std::process::ExitCode;
+
+/// The class of a failure; it decides the exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Exit code 1.
+    Other,
+    /// Exit code 2.
+    Usage,
+    /// Exit code 3.
+    NotFound,
+    /// Exit code 4.
+    Auth,
+    /// Exit code 5.
+    Integrity,
+}
+
+impl Kind {
+    /// The process exit code of this kind.
+    pub(crate) const fn code(self) -> u8 {
+        match self {
+            Self::Other => 1,
+            Self::Usage => 2,
+            Self::NotFound => 3,
+            Self::Auth => 4,
+            Self::Integrity => 5,
+        }
+    }
+
+    const fn label(self) -> &'static str {
+        match self {
+            Self::Other => "error",
+            Self::Usage => "usage",
+            Self::NotFound => "not found",
+            Self::Auth => "key error",
+            Self::Integrity => "integrity",
+        }
+    }
+}
+
+/// A failed command: its kind and a one-line message (never containing secrets).
+#[derive(Debug)]
+pub(crate) struct CliError {
+    kind: Kind,
+    message: String,
+}
+
+/// Result alias of the commands.
+pub(crate) type CliResult<T = ()> = Result<T, CliError>;
+
+impl CliError {
+    /// A failure of `kind`.
+    pub(crate) fn new(kind: Kind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// A usage error (exit code 2).
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
+        Self::new(Kind::Usage, message)
+    }
+
+    /// Any other failure (exit code 1).
+    pub(crate) fn other(message: impl Into<String>) -> Self {
+        Self::new(Kind::Other, message)
+    }
+
+    /// The kind of failure.
+    pub(crate) const fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// Prefixes the message with context, keeping the kind.
+    #[must_use]
+    pub(crate) fn context(self, context: impl fmt::Display) -> Self {
+        Self {
+            kind: self.kind,
+            message: format!("{context}: {}", self.message),
+        }
+    }
+
+    /// The process exit code.
+    pub(crate) fn exit_code(&self) -> ExitCode {
+        ExitCode::from(self.kind.code())
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind.label(), self.message)
+    }
+}
+
+/// Local file errors: a missing file is "not found", everything else "error".
+pub(crate) fn io_error(path: impl fmt::Display, e: &std::io::Error) -> CliError {
+    let kind = match e.kind() {
+        std::io::ErrorKind::NotFound => Kind::NotFound,
+        _ => Kind::Other,
+    };
+    CliError::new(kind, format!("{path}: {e}"))
+}
+
+impl From<oss_keywrap::Error> for CliError {
+    fn from(e: oss_keywrap::Error) -> Self {
+        use oss_keywrap::Error as E;
+        let kind = match &e {
+            E::Transport { .. } => Kind::Other,
+            E::Config(_) => Kind::Usage,
+            _ => Kind::Auth,
+        };
+        Self::new(kind, e.to_string())
+    }
+}
+
+impl From<oss_envelope::Error> for CliError {
+    fn from(e: oss_envelope::Error) -> Self {
+        Self::new(Kind::Integrity, format!("invalid envelope: {e}"))
+    }
+}
+
+impl From<oss_envelope::HeaderError> for CliError {
+    fn from(e: oss_envelope::HeaderError) -> Self {
+        Self::new(Kind::Integrity, format!("invalid envelope: {e}"))
+    }
+}
+
+impl From<oss_devserver::Error> for CliError {
+    fn from(e: oss_devserver::Error) -> Self {
+        Self::other(format!("embedded devserver: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_the_documented_ones() {
+        let codes: Vec<u8> = [
+            Kind::Other,
+            Kind::Usage,
+            Kind::NotFound,
+            Kind::Auth,
+            Kind::Integrity,
+        ]
+        .iter()
+        .map(|k| k.code())
+        .collect();
+        assert_eq!(codes, [1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn wrong_key_is_a_key_error_and_missing_file_not_found() {
+        let e = CliError::from(oss_keywrap::Error::Unwrap);
+        assert_eq!(e.kind(), Kind::Auth);
+        assert_eq!(e.to_string(), "key error: wrong key or corrupt envelope");
+        let io = std::io::Error::from(std::io::ErrorKind::NotFound);
+        assert_eq!(io_error("x.pem", &io).kind(), Kind::NotFound);
+    }
+}

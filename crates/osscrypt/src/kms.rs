@@ -1,0 +1,75 @@
+//! KMS master keys from the resolved configuration (endpoint or region, credentials).
+
+use std::sync::Arc;
+
+use oss_envelope::Matdesc;
+use oss_keywrap::DynMasterKey;
+use oss_keywrap::kms::{Credentials, KmsClient, KmsEndpoint, KmsMasterKey};
+
+use crate::config::Settings;
+use crate::exit::{CliError, CliResult, Kind};
+
+/// What a KMS client needs: where KMS is and who signs.
+#[derive(Clone, Debug)]
+pub(crate) struct KmsSettings {
+    /// Custom endpoint (the embedded devserver's, or `--kms-endpoint`).
+    pub(crate) endpoint: Option<String>,
+    /// Region id (selects the public endpoint when no endpoint is given).
+    pub(crate) region: Option<String>,
+    /// The access key.
+    pub(crate) credentials: Option<crate::config::Credentials>,
+}
+
+impl KmsSettings {
+    /// The KMS part of the resolved settings.
+    pub(crate) fn from_settings(settings: &Settings) -> Self {
+        Self {
+            endpoint: settings.kms_endpoint.clone(),
+            region: settings.region.clone(),
+            credentials: settings.credentials.clone(),
+        }
+    }
+}
+
+/// A KMS master key for `key_id` with `matdesc`.
+///
+/// # Errors
+///
+/// Usage errors when no credentials or no endpoint/region are configured.
+pub(crate) fn master_key(
+    key_id: &str,
+    matdesc: Matdesc,
+    settings: Option<&KmsSettings>,
+) -> CliResult<DynMasterKey> {
+    let settings = settings.ok_or_else(|| {
+        CliError::usage(
+            "KMS master keys need a connection: this command works offline with RSA keys",
+        )
+    })?;
+    let creds = settings.credentials.as_ref().ok_or_else(|| {
+        CliError::new(
+            Kind::Auth,
+            "KMS master keys need an access key (OSS_ACCESS_KEY_ID/SECRET)",
+        )
+    })?;
+    let mut credentials = Credentials::new(
+        creds.access_key_id.clone(),
+        creds.access_key_secret.as_str(),
+    );
+    if let Some(token) = &creds.session_token {
+        credentials = credentials.with_security_token(token.as_str());
+    }
+    let mut builder = KmsClient::builder(credentials);
+    if let Some(region) = &settings.region {
+        builder = builder.with_region(region.clone());
+    }
+    if let Some(endpoint) = &settings.endpoint {
+        builder = builder.with_endpoint(KmsEndpoint::Custom(endpoint.clone()));
+    }
+    let client = builder
+        .build()
+        .map_err(|e| CliError::usage(format!("KMS: {e} (set --region or --kms-endpoint)")))?;
+    Ok(Arc::new(
+        KmsMasterKey::new(Arc::new(client), key_id).with_matdesc(matdesc),
+    ))
+}

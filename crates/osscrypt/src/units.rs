@@ -1,0 +1,120 @@
+//! Parsers for command-line values: sizes like `256MiB` and object URIs `oss://bucket/key`.
+
+use core::fmt;
+
+/// An object (or prefix) address: `oss://bucket/key`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ObjectUri {
+    /// The bucket name.
+    pub(crate) bucket: String,
+    /// The object key or prefix (may be empty).
+    pub(crate) key: String,
+}
+
+impl fmt::Display for ObjectUri {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "oss://{}/{}", self.bucket, self.key)
+    }
+}
+
+/// Parses `oss://bucket[/key]`.
+///
+/// # Errors
+///
+/// A message for clap when the scheme or bucket is missing.
+pub(crate) fn parse_uri(text: &str) -> Result<ObjectUri, String> {
+    let rest = text
+        .strip_prefix("oss://")
+        .ok_or_else(|| format!("{text:?} is not an oss://bucket/key address"))?;
+    let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
+    if bucket.is_empty() {
+        return Err(format!("{text:?} has no bucket name"));
+    }
+    Ok(ObjectUri {
+        bucket: bucket.to_owned(),
+        key: key.to_owned(),
+    })
+}
+
+/// Parses a byte size: a number with an optional unit `B`, `K`/`KiB`, `M`/`MiB`, `G`/`GiB`
+/// (binary), or `KB`, `MB`, `GB` (decimal).
+///
+/// # Errors
+///
+/// A message for clap when the text is not such a size or overflows 64 bits.
+pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let bad = || format!("{text:?} is not a size like 1048576, 100KiB, 8MiB or 1GiB");
+    let number: u64 = digits.parse().map_err(|_| bad())?;
+    let multiplier: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kib" => 1 << 10,
+        "m" | "mib" => 1 << 20,
+        "g" | "gib" => 1 << 30,
+        "kb" => 1_000,
+        "mb" => 1_000_000,
+        "gb" => 1_000_000_000,
+        _ => return Err(bad()),
+    };
+    number
+        .checked_mul(multiplier)
+        .ok_or_else(|| format!("{text:?} is too large"))
+}
+
+/// Formats a byte count for humans (`1.5 MiB`).
+pub(crate) fn human_bytes(bytes: u64) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else {
+        human_f64(bytes as f64)
+    }
+}
+
+/// Formats a (possibly fractional) byte count with one decimal and a binary unit.
+pub(crate) fn human_f64(mut value: f64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS.get(unit).unwrap_or(&"B"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("8MiB"), Ok(8 << 20));
+        assert_eq!(parse_size("256MiB"), Ok(256 << 20));
+        assert_eq!(parse_size("100KiB"), Ok(102_400));
+        assert_eq!(parse_size("1gb"), Ok(1_000_000_000));
+        assert_eq!(parse_size("17"), Ok(17));
+        assert!(parse_size("").is_err());
+        assert!(parse_size("MiB").is_err());
+        assert!(parse_size("5 parsecs").is_err());
+        assert!(parse_size("99999999999GiB").is_err());
+    }
+
+    #[test]
+    fn uris() {
+        let uri = parse_uri("oss://b/dir/k.txt").unwrap();
+        assert_eq!((uri.bucket.as_str(), uri.key.as_str()), ("b", "dir/k.txt"));
+        assert_eq!(uri.to_string(), "oss://b/dir/k.txt");
+        assert_eq!(parse_uri("oss://b").unwrap().key, "");
+        assert!(parse_uri("s3://b/k").is_err());
+        assert!(parse_uri("oss:///k").is_err());
+    }
+
+    #[test]
+    fn human() {
+        assert_eq!(human_bytes(12), "12 B");
+        assert_eq!(human_bytes(3 << 20), "3.0 MiB");
+    }
+}
