@@ -66,6 +66,22 @@ pub struct ListPartsOptions {
     pub part_number_marker: Option<u32>,
 }
 
+impl ListPartsOptions {
+    /// Page size.
+    #[must_use]
+    pub fn with_max_parts(mut self, max_parts: u32) -> Self {
+        self.max_parts = Some(max_parts);
+        self
+    }
+
+    /// List parts after `marker`.
+    #[must_use]
+    pub fn with_part_number_marker(mut self, marker: u32) -> Self {
+        self.part_number_marker = Some(marker);
+        self
+    }
+}
+
 /// The multipart ETag OSS assigns: MD5 of the concatenated upper-case hex part MD5s, `-<n>`
 /// (oss-api.md §10.2).
 pub fn multipart_etag<'a>(part_etags: impl IntoIterator<Item = &'a str>) -> String {
