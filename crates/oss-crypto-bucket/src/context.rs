@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use oss_envelope::MultipartPlan;
+use oss_envelope::{Envelope, MultipartPlan, header};
 use serde::{Deserialize, Serialize};
 
 /// The envelope as stored in the object metadata: wrapped key and IV (base64 header values),
@@ -49,6 +49,47 @@ pub struct MultipartContext {
     pub envelope: WrappedEnvelope,
 }
 
+impl WrappedEnvelope {
+    /// The wrapped part of a V2 envelope.
+    #[must_use]
+    pub fn from_envelope(envelope: &Envelope) -> Self {
+        let matdesc = envelope
+            .to_headers()
+            .into_iter()
+            .find(|(name, _)| *name == header::MATDESC)
+            .map(|(_, value)| value);
+        Self {
+            key: envelope.key().as_text().to_owned(),
+            start: envelope.start().as_text().to_owned(),
+            cek_alg: envelope.cek_alg().as_str().to_owned(),
+            wrap_alg: envelope.wrap_alg().as_str().to_owned(),
+            matdesc,
+        }
+    }
+
+    /// Parses these values back into an envelope, with the sizes of a multipart upload.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Envelope`](crate::Error::Envelope) when a value is malformed.
+    pub fn to_envelope(&self, plan: Option<&MultipartPlan>) -> crate::Result<Envelope> {
+        let mut pairs = vec![
+            (header::KEY, self.key.clone()),
+            (header::START, self.start.clone()),
+            (header::CEK_ALG, self.cek_alg.clone()),
+            (header::WRAP_ALG, self.wrap_alg.clone()),
+        ];
+        if let Some(matdesc) = &self.matdesc {
+            pairs.push((header::MATDESC, matdesc.clone()));
+        }
+        let envelope = Envelope::from_headers(pairs.iter())?;
+        Ok(match plan {
+            Some(plan) => envelope.with_multipart(plan),
+            None => envelope,
+        })
+    }
+}
+
 impl MultipartContext {
     /// The validated layout of the upload (data size, part size, part count).
     ///
@@ -57,6 +98,15 @@ impl MultipartContext {
     /// [`Error::Envelope`](crate::Error::Envelope) when the sizes break the multipart rules.
     pub fn plan(&self) -> crate::Result<MultipartPlan> {
         Ok(MultipartPlan::new(self.data_size, self.part_size)?)
+    }
+
+    /// The upload's envelope with its `data-size` and `part-size`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Envelope`](crate::Error::Envelope) for malformed values or sizes.
+    pub fn envelope(&self) -> crate::Result<Envelope> {
+        self.envelope.to_envelope(Some(&self.plan()?))
     }
 }
 

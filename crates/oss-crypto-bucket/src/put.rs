@@ -250,7 +250,7 @@ async fn file_md5(path: PathBuf) -> Result<[u8; 16]> {
     Ok(md5.finalize().into())
 }
 
-fn parse_md5(text: &str) -> Result<[u8; 16]> {
+pub(crate) fn parse_md5(text: &str) -> Result<[u8; 16]> {
     STANDARD
         .decode(text.trim())
         .ok()

@@ -197,6 +197,10 @@ pub(crate) struct EncryptStream<S> {
     md5: Option<(Md5, [u8; 16])>,
     tally: TallyHandle,
     seen: u64,
+    /// The latest chunk, released only when the next one arrives or the checks passed: the
+    /// HTTP layer stops reading once the declared length was sent, so a check that fails
+    /// after the last byte went out would come too late.
+    pending: Option<Bytes>,
     done: bool,
 }
 
@@ -216,6 +220,7 @@ impl<S> EncryptStream<S> {
             md5: md5.map(|m| (Md5::new(), m)),
             tally: Arc::clone(&tally),
             seen: 0,
+            pending: None,
             done: false,
         };
         (stream, tally)
@@ -269,29 +274,40 @@ where
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
-        if this.done {
-            return Poll::Ready(None);
-        }
-        let item = match ready!(Pin::new(&mut this.inner).poll_next(cx)) {
-            Some(Ok(chunk)) => this.encrypt(chunk).map(Some),
-            Some(Err(e)) => Err(e.into()),
-            None => this.finish().map(|()| None),
-        };
-        match item {
-            Ok(Some(chunk)) => Poll::Ready(Some(Ok(chunk))),
-            Ok(None) => {
-                this.done = true;
-                Poll::Ready(None)
+        loop {
+            if this.done {
+                return Poll::Ready(None);
             }
-            Err(e) => {
-                this.done = true;
-                if let Error::Integrity(failure) = &e {
-                    let mut tally = this.tally.lock().unwrap_or_else(PoisonError::into_inner);
-                    tally.failure = Some(failure.clone());
+            let item = match ready!(Pin::new(&mut this.inner).poll_next(cx)) {
+                Some(Ok(chunk)) => this.encrypt(chunk).map(Some),
+                Some(Err(e)) => Err(e.into()),
+                None => this.finish().map(|()| None),
+            };
+            match item {
+                Ok(Some(chunk)) => {
+                    if let Some(previous) = this.pending.replace(chunk) {
+                        return Poll::Ready(Some(Ok(previous)));
+                    }
                 }
-                Poll::Ready(Some(Err(e)))
+                Ok(None) => {
+                    this.done = true;
+                    return Poll::Ready(this.pending.take().map(Ok));
+                }
+                Err(e) => return Poll::Ready(Some(Err(this.fail(e)))),
             }
         }
+    }
+}
+
+impl<S> EncryptStream<S> {
+    fn fail(&mut self, e: Error) -> Error {
+        self.done = true;
+        self.pending = None;
+        if let Error::Integrity(failure) = &e {
+            let mut tally = self.tally.lock().unwrap_or_else(PoisonError::into_inner);
+            tally.failure = Some(failure.clone());
+        }
+        e
     }
 }
 

@@ -92,3 +92,56 @@ pub fn data(len: usize, seed: u8) -> Vec<u8> {
         })
         .collect()
 }
+
+/// A canned HTTP answer served for every request by [`mock_server`].
+#[derive(Clone)]
+pub struct Canned {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// A loopback server answering every request with `canned` (for answers the dev server
+/// never gives: 200 to a ranged request, a wrong Content-Range, an incomplete envelope).
+pub async fn mock_server(canned: Canned) -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let canned = canned.clone();
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buf = [0_u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let mut head = format!("HTTP/1.1 {} Canned\r\n", canned.status);
+                for (name, value) in &canned.headers {
+                    head.push_str(&format!("{name}: {value}\r\n"));
+                }
+                head.push_str(&format!(
+                    "content-length: {}\r\nconnection: close\r\n\r\n",
+                    canned.body.len()
+                ));
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(&canned.body).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    url
+}
+
+pub fn client_for_url(url: &str) -> Client {
+    Client::builder()
+        .with_endpoint(url)
+        .with_region("cn-hangzhou")
+        .with_bucket(BUCKET)
+        .with_credentials(Credentials::new("ak", "sk"))
+        .build()
+        .unwrap()
+}

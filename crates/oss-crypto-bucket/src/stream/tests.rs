@@ -194,3 +194,26 @@ async fn encrypt_round_trip_tally_and_length_md5_enforced() {
         Err(Error::Integrity(IntegrityError::Md5))
     ));
 }
+
+#[tokio::test]
+async fn encrypt_withholds_last_chunk_until_md5_checked() {
+    let plain = [5_u8; 300];
+    let (mut s, tally) =
+        EncryptStream::new(chunks(&plain, 100), cipher_at(0), Some(300), Some([0; 16]));
+    let mut sent = 0;
+    let mut failed = false;
+    while let Some(item) = s.next().await {
+        match item {
+            Ok(b) => sent += b.len(),
+            Err(e) => {
+                assert!(matches!(e, Error::Integrity(IntegrityError::Md5)));
+                failed = true;
+            }
+        }
+    }
+    assert!(
+        failed && sent < 300,
+        "sent {sent} bytes before the failed check"
+    );
+    assert_eq!(read_tally(&tally).failure, Some(IntegrityError::Md5));
+}
