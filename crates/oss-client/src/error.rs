@@ -142,8 +142,9 @@ impl Error {
     }
 
     pub(crate) fn transport(operation: &'static str, e: reqwest::Error) -> Self {
-        // Builder/redirect errors are our fault and will not improve; the rest are network.
-        let retryable = !(e.is_builder() || e.is_redirect() || e.is_decode());
+        // Builder/redirect errors will not improve; the rest are network failures. (Without
+        // content-decoding features, reqwest's "decode" errors are cut bodies.)
+        let retryable = !(e.is_builder() || e.is_redirect());
         Self::Transport {
             operation,
             source: Box::new(e.without_url()),
