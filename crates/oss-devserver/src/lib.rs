@@ -44,7 +44,9 @@ pub use config::{CseStrictness, DEFAULT_REGION, DevServerConfig};
 pub use credentials::{CredentialStore, DevCredential};
 pub use error::{Error, Result};
 pub use faults::{FaultAction, FaultInjector, FaultRule, Trigger};
-pub use kms::KmsConfig;
+pub use kms::{
+    FixtureError, KeyState, KmsConfig, KmsHandle, KmsKey, KmsRequestRecord, SignatureVerdict,
+};
 
 /// A running dev server (OSS and KMS listeners). Dropping it stops accepting connections;
 /// [`DevServer::shutdown`] also waits for open connections to finish.
@@ -56,6 +58,7 @@ pub struct DevServer {
     credentials: CredentialStore,
     default_credential: DevCredential,
     faults: FaultInjector,
+    kms: KmsHandle,
     cancel: CancellationToken,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -92,7 +95,9 @@ impl DevServer {
         let oss_addr = local_addr(&oss_listener, config.oss_listen)?;
         let kms_addr = local_addr(&kms_listener, config.kms_listen)?;
         let oss_router = oss::router(&config, credentials.clone(), faults.clone()).await?;
-        let kms_router = kms::router(config.kms.clone(), credentials.clone(), faults.clone());
+        let kms_config = config.kms.clone().with_region(&config.region);
+        let kms = kms_config.handle();
+        let kms_router = kms::router(kms_config, credentials.clone(), faults.clone());
         let cancel = CancellationToken::new();
         let tasks = vec![
             tokio::spawn(server::serve(oss_listener, oss_router, cancel.clone())),
@@ -105,6 +110,7 @@ impl DevServer {
             credentials,
             default_credential,
             faults,
+            kms,
             cancel,
             tasks,
         })
@@ -148,6 +154,11 @@ impl DevServer {
     /// The fault rules, changeable while the server runs.
     pub fn faults(&self) -> &FaultInjector {
         &self.faults
+    }
+
+    /// The KMS keys, aliases and request log, changeable while the server runs.
+    pub fn kms(&self) -> &KmsHandle {
+        &self.kms
     }
 
     /// Stops accepting, lets in-flight requests finish, and waits for every connection to close.

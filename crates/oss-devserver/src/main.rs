@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use clap::Parser;
 use oss_devserver::credentials::{DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET};
 use oss_devserver::{
-    CseStrictness, DEFAULT_REGION, DevCredential, DevServer, DevServerConfig, FaultRule,
+    CseStrictness, DEFAULT_REGION, DevCredential, DevServer, DevServerConfig, FaultRule, KmsConfig,
+    KmsKey,
 };
 
 /// Local OSS + KMS protocol server for tests: real HTTP, signature checks, fault injection.
@@ -37,6 +38,12 @@ struct Args {
     /// Bucket to create at start (repeatable).
     #[arg(long = "bucket")]
     buckets: Vec<String>,
+    /// Extra KMS key id to create (repeatable; the default key and alias always exist).
+    #[arg(long = "kms-key")]
+    kms_keys: Vec<String>,
+    /// KMS alias as `alias/<name>=<key id>` (repeatable).
+    #[arg(long = "kms-alias", value_parser = parse_alias)]
+    kms_aliases: Vec<(String, String)>,
     /// Fault rule, e.g. `op=GetObject,every=3,status=503` (repeatable; see the crate docs).
     #[arg(long = "fault")]
     faults: Vec<FaultRule>,
@@ -51,6 +58,16 @@ struct Args {
     strict_cse_copy: bool,
 }
 
+fn parse_alias(text: &str) -> Result<(String, String), String> {
+    let (alias, key) = text
+        .split_once('=')
+        .ok_or("expected alias/<name>=<key id>")?;
+    if alias.is_empty() || key.is_empty() {
+        return Err("expected alias/<name>=<key id>".to_owned());
+    }
+    Ok((alias.to_owned(), key.to_owned()))
+}
+
 impl Args {
     fn into_config(self) -> DevServerConfig {
         let mut config = DevServerConfig::default()
@@ -63,6 +80,14 @@ impl Args {
                     .with_headers_required_on_upload_part(self.strict_cse_upload_part)
                     .with_any_replace_copy_refused(self.strict_cse_copy),
             );
+        let mut kms = KmsConfig::default();
+        for key in &self.kms_keys {
+            kms = kms.with_key(KmsKey::new(key.as_str()));
+        }
+        for (alias, key) in &self.kms_aliases {
+            kms = kms.with_alias(alias, key);
+        }
+        config = config.with_kms(kms);
         if let Some(dir) = self.data_dir {
             config = config.with_data_dir(dir);
         }
@@ -92,6 +117,8 @@ async fn main() -> ExitCode {
     println!("OSS_ACCESS_KEY_ID={}", cred.access_key_id());
     println!("OSS_ACCESS_KEY_SECRET={}", cred.access_key_secret());
     println!("KMS_ENDPOINT={}", server.kms_url());
+    println!("KMS_KEY_ID={}", KmsConfig::DEFAULT_KEY_ID);
+    println!("KMS_KEY_ALIAS={}", KmsConfig::DEFAULT_ALIAS);
     println!("# path-style addressing; Ctrl-C stops the server");
     if let Err(e) = tokio::signal::ctrl_c().await {
         eprintln!("oss-devserver: cannot wait for Ctrl-C: {e}");

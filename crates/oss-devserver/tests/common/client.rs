@@ -245,13 +245,15 @@ pub async fn read(r: reqwest::Response) -> Resp {
     }
 }
 
-/// A server with one bucket `b` and a client for it.
+/// A server with one bucket `bkt` and a client for it.
 pub async fn start() -> (DevServer, Client) {
     start_with(DevServerConfig::default()).await
 }
 
 pub async fn start_with(config: DevServerConfig) -> (DevServer, Client) {
-    let server = DevServer::start(config.with_buckets(["b"])).await.unwrap();
+    let server = DevServer::start(config.with_buckets(["bkt"]))
+        .await
+        .unwrap();
     let client = Client::new(&server);
     (server, client)
 }
