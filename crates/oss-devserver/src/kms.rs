@@ -30,14 +30,9 @@ use std::sync::Arc;
 
 use axum::Router;
 
-// lib.rs re-exports these; the allows cover commits where it does not yet.
-#[allow(unreachable_pub, unused_imports)]
 pub use config::{FixtureError, KmsConfig};
-#[allow(unreachable_pub, unused_imports)]
 pub use keys::{KeyState, KmsKey};
-#[allow(unreachable_pub, unused_imports)]
 pub use log::{KmsRequestRecord, SignatureVerdict};
-#[allow(unreachable_pub, unused_imports)]
 pub use state::KmsHandle;
 
 use crate::credentials::CredentialStore;
