@@ -300,3 +300,32 @@ async fn presigned_urls_work_and_expire() {
         );
     }
 }
+
+#[tokio::test]
+async fn put_from_file_and_get_to_file() {
+    let server = server().await;
+    let client = client(&server);
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src.bin");
+    let body = data(1_000_003, 9);
+    std::fs::write(&src, &body).unwrap();
+    let payload = PutPayload::from_file(&src).await.unwrap();
+    assert!(payload.is_replayable() && payload.len() == 1_000_003);
+    let put = client
+        .put_object("file", payload, &HeaderMap::new())
+        .await
+        .unwrap();
+    assert_eq!(put.crc64, Some(crc64(&body)));
+    let dst = dir.path().join("dst.bin");
+    let meta = client
+        .get_object_to_file("file", &dst, &GetOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(meta.etag(), Some(put.etag.as_str()));
+    assert_eq!(std::fs::read(&dst).unwrap(), body);
+    assert!(
+        PutPayload::from_file(dir.path().join("missing"))
+            .await
+            .is_err()
+    );
+}
