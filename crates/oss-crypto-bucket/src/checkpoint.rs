@@ -43,9 +43,10 @@ impl FileStamp {
 /// A part that reached the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct DonePart {
-    pub(crate) number: u64,
+    pub(crate) number: u32,
     pub(crate) size: u64,
-    pub(crate) crc64: u64,
+    /// CRC-64 of the part's ciphertext (absent only if the server sent none).
+    pub(crate) crc64: Option<u64>,
     /// Part ETag (uploads only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) etag: Option<String>,

@@ -50,6 +50,20 @@ pub enum Error {
     Io(#[from] std::io::Error),
 }
 
+impl Error {
+    /// Whether repeating the operation may succeed: transient server or network failures,
+    /// throttled key services, and transfers cut short or corrupted in transit.
+    #[must_use]
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Client(e) => e.is_retryable(),
+            Self::KeyWrap(e) => e.is_retryable(),
+            Self::Integrity(IntegrityError::Crc64 { .. } | IntegrityError::Length { .. }) => true,
+            _ => false,
+        }
+    }
+}
+
 impl From<oss_envelope::RangeError> for Error {
     fn from(e: oss_envelope::RangeError) -> Self {
         match e {

@@ -12,6 +12,7 @@ mod multipart;
 mod options;
 mod progress;
 mod put;
+mod resumable;
 mod stream;
 
 pub use bucket::{CryptoBucket, ObjectEnvelope};
@@ -22,6 +23,7 @@ pub use multipart::{CompleteOutput, UploadedPart};
 pub use options::{CryptoOptions, DEFAULT_CONCURRENCY};
 pub use progress::{Progress, ProgressFn};
 pub use put::{PlainStream, PutObjectOutput, PutOptions, PutSource};
+pub use resumable::{DownloadOutput, ResumableOptions, UploadOutput};
 pub use stream::ByteStream;
 
 pub use oss_client;

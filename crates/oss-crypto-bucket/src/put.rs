@@ -35,6 +35,15 @@ pub enum PutSource {
     },
     /// A local file (reopened for each retry).
     File(PathBuf),
+    /// `len` bytes of a local file from `offset` (reopened for each retry).
+    FileRange {
+        /// The file.
+        path: PathBuf,
+        /// First byte.
+        offset: u64,
+        /// Number of bytes.
+        len: u64,
+    },
 }
 
 impl core::fmt::Debug for PutSource {
@@ -43,6 +52,13 @@ impl core::fmt::Debug for PutSource {
             Self::Bytes(b) => write!(f, "PutSource::Bytes({} bytes)", b.len()),
             Self::Stream { len, .. } => write!(f, "PutSource::Stream({len} bytes)"),
             Self::File(p) => write!(f, "PutSource::File({})", p.display()),
+            Self::FileRange { path, offset, len } => {
+                write!(
+                    f,
+                    "PutSource::FileRange({}, {offset}+{len})",
+                    path.display()
+                )
+            }
         }
     }
 }
@@ -163,6 +179,11 @@ impl CryptoBucket {
         let computed = match source {
             PutSource::Bytes(b) if wanted => Some(Md5::digest(b).into()),
             PutSource::File(path) if wanted => Some(file_md5(path.clone()).await?),
+            PutSource::FileRange { .. } if wanted => {
+                return Err(Error::InvalidInput(
+                    "a file range is a part, not an object; use File".into(),
+                ));
+            }
             PutSource::Stream { .. } if given.is_none() && wanted => {
                 return Err(Error::InvalidInput(
                     "cannot compute the MD5 of a one-shot stream before sending it; pass content_md5".into(),
@@ -183,6 +204,16 @@ pub(crate) async fn source_len(source: &PutSource) -> Result<u64> {
         PutSource::Bytes(b) => b.len() as u64,
         PutSource::Stream { len, .. } => *len,
         PutSource::File(path) => tokio::fs::metadata(path).await?.len(),
+        PutSource::FileRange { path, offset, len } => {
+            let size = tokio::fs::metadata(path).await?.len();
+            if offset.checked_add(*len).is_none_or(|end| end > size) {
+                return Err(Error::InvalidInput(format!(
+                    "{}: range {offset}+{len} beyond the file's {size} bytes",
+                    path.display()
+                )));
+            }
+            *len
+        }
     })
 }
 
@@ -203,16 +234,12 @@ pub(crate) fn encrypted_payload(
             ContentCipher::at_offset(material, offset).apply_keystream(&mut buf);
             (PutPayload::from_bytes(buf), None)
         }
-        PutSource::File(path) => {
-            let material = Arc::clone(material);
-            let factory: oss_client::StreamFactory = Arc::new(move || {
-                let cipher = Box::new(ContentCipher::at_offset(&material, offset));
-                let (stream, _) =
-                    EncryptStream::new(file_stream(path.clone(), 0, len), cipher, Some(len), None);
-                stream.map_err(io::Error::other).boxed()
-            });
-            (PutPayload::from_stream_factory(len, factory), None)
-        }
+        PutSource::File(path) => (file_payload(path, 0, len, material, offset), None),
+        PutSource::FileRange {
+            path,
+            offset: start,
+            len,
+        } => (file_payload(path, start, len, material, offset), None),
         PutSource::Stream { stream, len } => {
             let cipher = Box::new(ContentCipher::at_offset(material, offset));
             let (stream, tally) = EncryptStream::new(stream, cipher, Some(len), expected_md5);
@@ -222,6 +249,25 @@ pub(crate) fn encrypted_payload(
             )
         }
     }
+}
+
+/// A replayable payload encrypting `len` bytes of a file from `start`, with the keystream at
+/// object offset `offset`.
+fn file_payload(
+    path: PathBuf,
+    start: u64,
+    len: u64,
+    material: &Arc<ContentMaterial>,
+    offset: u64,
+) -> PutPayload {
+    let material = Arc::clone(material);
+    let factory: oss_client::StreamFactory = Arc::new(move || {
+        let cipher = Box::new(ContentCipher::at_offset(&material, offset));
+        let plain = file_stream(path.clone(), start, len);
+        let (stream, _) = EncryptStream::new(plain, cipher, Some(len), None);
+        stream.map_err(io::Error::other).boxed()
+    });
+    PutPayload::from_stream_factory(len, factory)
 }
 
 /// Reads `len` bytes of a file from `start`, in chunks, opening it lazily.

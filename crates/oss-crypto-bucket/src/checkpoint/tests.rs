@@ -27,7 +27,7 @@ fn save_load_round_trip_and_no_temp_left() {
     cp.parts.push(DonePart {
         number: 1,
         size: 1000,
-        crc64: 42,
+        crc64: Some(42),
         etag: Some("\"E\"".into()),
     });
     let path = path_for(dir.path(), "upload", "b", "k", &file);

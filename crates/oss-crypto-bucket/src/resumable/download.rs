@@ -1,0 +1,304 @@
+//! Resumable download to a file: parallel ranged GETs pinned to the ETag with `If-Match`,
+//! decrypted into a temp file at their offsets, a checkpoint after every part, the part CRCs
+//! combined and checked against the object's, and a rename only after every check passed.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use futures::{StreamExt as _, TryStreamExt as _};
+use http::HeaderMap;
+use md5::{Digest as _, Md5};
+use oss_envelope::{ByteRange, ContentCipher, ContentMaterial, MultipartPlan, PartLayout};
+use tokio::io::{AsyncSeekExt as _, AsyncWriteExt as _};
+
+use super::ResumableOptions;
+use crate::bucket::{CryptoBucket, ObjectEnvelope, insert_header};
+use crate::checkpoint::{self, DonePart, DownloadCheckpoint, Fit};
+use crate::crc::{self, Crc64};
+use crate::error::{Error, IntegrityError, Result};
+use crate::get::{GetOptions, client_range};
+use crate::progress::Progress;
+
+/// Result of a resumable download.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct DownloadOutput {
+    /// Plaintext bytes written.
+    pub size: u64,
+    /// The object's envelope.
+    pub envelope: ObjectEnvelope,
+    /// Parts fetched by this call (0 for a single GET).
+    pub parts_downloaded: usize,
+    /// Parts taken over from a checkpoint.
+    pub parts_resumed: usize,
+}
+
+type Shared = Arc<Mutex<DownloadCheckpoint>>;
+
+/// What every part download needs.
+struct Job<'a> {
+    key: &'a str,
+    etag: &'a str,
+    size: u64,
+    temp: &'a Path,
+    material: Option<&'a ContentMaterial>,
+    shared: &'a Shared,
+    cp_path: &'a Path,
+    progress: &'a Progress,
+}
+
+impl CryptoBucket {
+    /// Downloads and decrypts an object into `dest`, resumably.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Checkpoint`], [`Error::Integrity`] (combined CRC or MD5 mismatch: the temp
+    /// file and checkpoint are dropped so the next call starts clean), [`Error::Range`],
+    /// [`Error::Client`] (412 when the object changed), [`Error::KeyWrap`], [`Error::Io`].
+    /// `dest` is replaced only after every check passed.
+    pub async fn resumable_download(
+        &self,
+        key: &str,
+        dest: &Path,
+        options: &ResumableOptions,
+    ) -> Result<DownloadOutput> {
+        let head = self.head_object(key).await?;
+        let etag = head
+            .meta
+            .etag()
+            .ok_or_else(|| Error::UnexpectedResponse("HEAD without ETag".into()))?
+            .to_owned();
+        let size = head.size;
+        let part_size = crate::options::fit_part_size(self.inner.options.part_size, size);
+        let mut if_match = HeaderMap::new();
+        insert_header(&mut if_match, "if-match", &etag)?;
+        if size <= part_size {
+            let out = self
+                .get_object_to_file(key, dest, &GetOptions::default().with_headers(if_match))
+                .await?;
+            Progress::new(size, 0, options.progress.clone()).add(size);
+            return Ok(DownloadOutput {
+                size,
+                envelope: out.envelope,
+                parts_downloaded: 0,
+                parts_resumed: 0,
+            });
+        }
+        let material = self.unwrap(&head.envelope).await?;
+        let plan = MultipartPlan::new(size, part_size)?;
+        let cp_path = self.checkpoint_path(options, "download", key, dest)?;
+        let temp = download_temp(dest);
+        let (cp, resumed) = self
+            .open_download(key, dest, &temp, &etag, size, part_size, &cp_path)
+            .await?;
+        let shared: Shared = Arc::new(Mutex::new(cp));
+        let done: Vec<u32> = lock(&shared).parts.iter().map(|p| p.number).collect();
+        let progress = Progress::new(
+            size,
+            lock(&shared).parts.iter().map(|p| p.size).sum(),
+            options.progress.clone(),
+        );
+        let todo: Vec<PartLayout> = plan
+            .parts()
+            .filter(|p| !done.contains(&p.number()))
+            .collect();
+        let downloaded = todo.len();
+        let job = Job {
+            key,
+            etag: &etag,
+            size,
+            temp: &temp,
+            material: material.as_ref(),
+            shared: &shared,
+            cp_path: &cp_path,
+            progress: &progress,
+        };
+        futures::stream::iter(todo)
+            .map(|layout| {
+                let job = &job;
+                super::with_part_retries(move || job.part(self, layout))
+            })
+            .buffer_unordered(self.inner.options.concurrency)
+            .try_collect::<Vec<()>>()
+            .await?;
+        if let Err(e) = verify(
+            &shared,
+            head.meta.crc64(),
+            head.envelope.plaintext_md5(),
+            &temp,
+        )
+        .await
+        {
+            let _ = tokio::fs::remove_file(&temp).await;
+            checkpoint::remove(&cp_path)?;
+            return Err(e);
+        }
+        tokio::fs::rename(&temp, dest).await?;
+        checkpoint::remove(&cp_path)?;
+        Ok(DownloadOutput {
+            size,
+            envelope: head.envelope,
+            parts_downloaded: downloaded,
+            parts_resumed: resumed,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)] // the transfer's identity, all needed to judge a checkpoint
+    async fn open_download(
+        &self,
+        key: &str,
+        dest: &Path,
+        temp: &Path,
+        etag: &str,
+        size: u64,
+        part_size: u64,
+        cp_path: &Path,
+    ) -> Result<(DownloadCheckpoint, usize)> {
+        let bucket = self.inner.client.bucket();
+        if let Some(cp) = checkpoint::load::<DownloadCheckpoint>(cp_path)? {
+            let temp_ok = tokio::fs::metadata(temp)
+                .await
+                .is_ok_and(|m| m.len() == size);
+            if cp.fit(bucket, key, dest, etag, size)? == Fit::Resume
+                && temp_ok
+                && cp.part_size == part_size
+            {
+                let resumed = cp.parts.len();
+                return Ok((cp, resumed));
+            }
+            tracing::info!("object or temp file changed since the checkpoint; starting over");
+            checkpoint::remove(cp_path)?;
+        }
+        let file = tokio::fs::File::create(temp).await?;
+        file.set_len(size).await?;
+        file.sync_all().await?;
+        let cp = DownloadCheckpoint {
+            version: 1,
+            bucket: bucket.to_owned(),
+            key: key.to_owned(),
+            file: dest.to_owned(),
+            etag: etag.to_owned(),
+            object_size: size,
+            part_size,
+            parts: Vec::new(),
+        };
+        checkpoint::save(cp_path, &cp)?;
+        Ok((cp, 0))
+    }
+}
+
+impl Job<'_> {
+    /// Fetches one part with a ranged GET pinned to the ETag, checks its `Content-Range`,
+    /// decrypts it into the temp file, and records it.
+    async fn part(&self, bucket: &CryptoBucket, layout: PartLayout) -> Result<()> {
+        let (start, len) = (layout.offset(), layout.len());
+        let plan = ByteRange::bounded(start, start + len - 1)?.plan(Some(self.size))?;
+        let mut headers = HeaderMap::new();
+        insert_header(&mut headers, "if-match", self.etag)?;
+        let request = oss_client::GetOptions::default()
+            .with_range(client_range(plan.request()))
+            .with_standard_range_behavior(true)
+            .with_headers(&headers);
+        let (meta, mut body) = bucket
+            .inner
+            .client
+            .get_object(self.key, &request)
+            .await?
+            .into_parts();
+        if meta.status != 206 {
+            return Err(Error::UnexpectedResponse(format!(
+                "expected 206 for part {}, got {}",
+                layout.number(),
+                meta.status
+            )));
+        }
+        let content_range = meta
+            .header("content-range")
+            .ok_or_else(|| Error::UnexpectedResponse("206 without Content-Range".into()))?;
+        let window = plan.validate_header(content_range)?;
+        let mut cipher = self
+            .material
+            .map(|m| ContentCipher::at_offset(m, window.keystream_offset()));
+        let mut file = tokio::fs::OpenOptions::new()
+            .write(true)
+            .open(self.temp)
+            .await?;
+        file.seek(std::io::SeekFrom::Start(start)).await?;
+        let (mut crc, mut received) = (Crc64::default(), 0_u64);
+        while let Some(chunk) = body.next().await {
+            let mut chunk = chunk?.to_vec();
+            received += chunk.len() as u64;
+            if received > len {
+                break;
+            }
+            crc.update(&chunk);
+            if let Some(cipher) = &mut cipher {
+                cipher.apply_keystream(&mut chunk);
+            }
+            file.write_all(&chunk).await?;
+        }
+        window.check_body_len(received)?;
+        file.sync_data().await?;
+        let snapshot = {
+            let mut cp = lock(self.shared);
+            cp.parts.retain(|p| p.number != layout.number());
+            cp.parts.push(DonePart {
+                number: layout.number(),
+                size: len,
+                crc64: Some(crc.value()),
+                etag: None,
+            });
+            cp.parts.sort_by_key(|p| p.number);
+            cp.clone()
+        };
+        checkpoint::save(self.cp_path, &snapshot)?;
+        self.progress.add(len);
+        Ok(())
+    }
+}
+
+/// Combines the part CRCs and checks them against the object's, then the plaintext MD5.
+async fn verify(
+    shared: &Shared,
+    object_crc: Option<u64>,
+    md5: Option<[u8; 16]>,
+    temp: &Path,
+) -> Result<()> {
+    let parts: Vec<(u64, u64)> = lock(shared)
+        .parts
+        .iter()
+        .map(|p| (p.crc64.unwrap_or_default(), p.size))
+        .collect();
+    if let Some(expected) = object_crc {
+        crc::check(expected, crc::fold(parts))?;
+    }
+    if let Some(expected) = md5 {
+        let mut file = tokio::fs::File::open(temp).await?;
+        let mut hasher = Md5::new();
+        let mut buf = vec![0_u8; 1 << 20];
+        loop {
+            let n = tokio::io::AsyncReadExt::read(&mut file, &mut buf).await?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(buf.get(..n).unwrap_or_default());
+        }
+        if hasher.finalize().as_slice() != expected {
+            return Err(IntegrityError::Md5.into());
+        }
+    }
+    Ok(())
+}
+
+/// The temp file of a download: beside `dest`, with a fixed name so a restart finds it.
+fn download_temp(dest: &Path) -> PathBuf {
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    dest.with_file_name(format!(".{name}.oss-download"))
+}
+
+fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, DownloadCheckpoint> {
+    shared.lock().unwrap_or_else(PoisonError::into_inner)
+}
