@@ -168,7 +168,7 @@ pub(crate) struct GetArgs {
     #[arg(default_value = "-")]
     pub(crate) dest: PathBuf,
     /// Only these bytes: `START-END`, `START-` or `-SUFFIX_LEN` (optionally `bytes=`...).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub(crate) range: Option<String>,
     /// Master keys.
     #[command(flatten)]

@@ -1,11 +1,18 @@
 //! Dispatch from the parsed command line to the command implementations.
 
+mod cp;
+mod get;
+mod head;
 mod keygen;
+mod ls;
 mod offline;
+mod put;
+mod rm;
 mod serve;
 
 use crate::cli::{Cli, Command};
 use crate::config::Settings;
+use crate::connect::Connection;
 use crate::exit::{CliError, CliResult};
 use crate::output::Output;
 
@@ -18,23 +25,51 @@ pub(crate) async fn run(cli: Cli) -> CliResult {
     let out = Output::new(cli.global.quiet);
     let env = |name: &str| std::env::var(name).ok();
     match &cli.command {
-        Command::Keygen(args) => keygen::run(args, &out),
-        Command::Encrypt(args) => offline::encrypt(args, &out).await,
-        Command::Decrypt(args) => offline::decrypt(args, &out).await,
-        Command::Serve(args) => {
-            let settings = Settings::resolve(&cli.global, &env)?;
-            serve::run(args, &settings, &out).await
+        Command::Keygen(args) => return keygen::run(args, &out),
+        Command::Encrypt(args) => return offline::encrypt(args, &out).await,
+        Command::Decrypt(args) => return offline::decrypt(args, &out).await,
+        _ => {}
+    }
+    let settings = Settings::resolve(&cli.global, &env)?;
+    match &cli.command {
+        Command::Serve(args) => return serve::run(args, &settings, &out).await,
+        Command::Demo(_) | Command::Rotate(_) => {
+            return Err(CliError::other(
+                "this command needs oss-crypto-bucket's resumable and rotate API, not available yet",
+            ));
         }
-        Command::Put(_)
-        | Command::Get(_)
-        | Command::Head(_)
-        | Command::Inspect(_)
-        | Command::Cp(_)
-        | Command::Rm(_)
-        | Command::Ls(_)
-        | Command::Rotate(_)
-        | Command::Demo(_) => Err(CliError::other(
-            "this command needs oss-crypto-bucket's CryptoBucket, which is not wired in yet",
-        )),
+        _ => {}
+    }
+    let conn = Connection::open(&settings, &buckets(&cli.command), &out).await?;
+    let result = remote(&cli.command, &conn, &out).await;
+    conn.close().await;
+    result
+}
+
+/// The buckets a command touches (created in an embedded devserver).
+fn buckets(command: &Command) -> Vec<&str> {
+    match command {
+        Command::Put(a) => vec![a.dest.bucket.as_str()],
+        Command::Get(a) => vec![a.source.bucket.as_str()],
+        Command::Head(a) | Command::Inspect(a) => vec![a.object.bucket.as_str()],
+        Command::Cp(a) => vec![a.source.bucket.as_str(), a.dest.bucket.as_str()],
+        Command::Rm(a) => a.objects.iter().map(|o| o.bucket.as_str()).collect(),
+        Command::Ls(a) => vec![a.prefix.bucket.as_str()],
+        Command::Rotate(a) => vec![a.object.bucket.as_str()],
+        _ => Vec::new(),
+    }
+}
+
+/// The commands that talk to OSS.
+async fn remote(command: &Command, conn: &Connection, out: &Output) -> CliResult {
+    match command {
+        Command::Put(args) => put::run(args, conn, out).await,
+        Command::Get(args) => get::run(args, conn, out).await,
+        Command::Head(args) => head::head(args, conn).await,
+        Command::Inspect(args) => head::inspect(args, conn).await,
+        Command::Cp(args) => cp::run(args, conn, out).await,
+        Command::Rm(args) => rm::run(args, conn, out).await,
+        Command::Ls(args) => ls::run(args, conn).await,
+        _ => Err(CliError::other("not a remote command")),
     }
 }

@@ -149,6 +149,37 @@ impl From<oss_devserver::Error> for CliError {
     }
 }
 
+impl From<oss_client::Error> for CliError {
+    fn from(e: oss_client::Error) -> Self {
+        use oss_client::Error as E;
+        let kind = match &e {
+            E::NotFound(_) => Kind::NotFound,
+            E::Service(service) if matches!(service.status, 401 | 403) => Kind::Auth,
+            E::CrcMismatch { .. } | E::BodyLength { .. } => Kind::Integrity,
+            E::Credentials(_) => Kind::Auth,
+            E::InvalidArgument(_) => Kind::Usage,
+            _ => Kind::Other,
+        };
+        Self::new(kind, e.to_string())
+    }
+}
+
+impl From<oss_crypto_bucket::Error> for CliError {
+    fn from(e: oss_crypto_bucket::Error) -> Self {
+        use oss_crypto_bucket::Error as E;
+        let kind = match e {
+            E::Client(inner) => return inner.into(),
+            E::KeyWrap(inner) => return inner.into(),
+            E::Io(inner) => return io_error("local file", &inner),
+            E::LegacyV1Disabled => Kind::Auth,
+            E::Envelope(_) | E::Range(_) | E::Integrity(_) => Kind::Integrity,
+            E::InvalidInput(_) | E::Refused(_) => Kind::Usage,
+            _ => Kind::Other,
+        };
+        Self::new(kind, e.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

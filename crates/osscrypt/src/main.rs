@@ -15,6 +15,7 @@ mod exit;
 mod keys;
 mod kms;
 mod output;
+mod remote;
 mod sidecar;
 mod units;
 

@@ -1,0 +1,120 @@
+//! `osscrypt get`: download and decrypt an object, whole or a range, to a file or stdout.
+//!
+//! A file destination is written to `<dest>.osscrypt-partial` and renamed only after the
+//! whole body arrived and passed its checks (CRC-64, MD5 when recorded), so a failed read
+//! never leaves unverified plaintext under the destination name.
+
+use std::path::{Path, PathBuf};
+
+use futures::StreamExt as _;
+use oss_crypto_bucket::{ByteRange, CryptoBucket, GetOptions};
+use tokio::io::{AsyncWrite, AsyncWriteExt as _};
+
+use crate::cli::GetArgs;
+use crate::connect::Connection;
+use crate::exit::{CliError, CliResult, io_error};
+use crate::output::{Output, throughput};
+use crate::{keys, remote};
+
+/// Runs `get`.
+pub(crate) async fn run(args: &GetArgs, conn: &Connection, out: &Output) -> CliResult {
+    let key = remote::object_key(&args.source)?;
+    let range = args
+        .range
+        .as_deref()
+        .map(|text| {
+            ByteRange::parse(text).map_err(|e| CliError::usage(format!("--range {text:?}: {e}")))
+        })
+        .transpose()?;
+    let ring = keys::keyring(&args.keys, Some(&conn.kms))?;
+    let bucket = remote::crypto_bucket(
+        conn,
+        &args.source.bucket,
+        ring,
+        remote::options(Some(&args.transfer), false),
+    )?;
+    if args.transfer.resumable {
+        return Err(CliError::other(
+            "resumable downloads need oss-crypto-bucket's resumable API, not available yet",
+        ));
+    }
+    let options = range.map_or_else(GetOptions::default, |r| GetOptions::default().with_range(r));
+    let (bytes, elapsed) = if args.dest == Path::new("-") {
+        let mut stdout = tokio::io::stdout();
+        download(&bucket, key, &options, &mut stdout, out).await?
+    } else {
+        to_file(&bucket, key, &options, &args.dest, out).await?
+    };
+    out.info(format!(
+        "got {} ({bytes} bytes{}) in {elapsed:.2?} ({})",
+        args.source,
+        args.range
+            .as_deref()
+            .map(|r| format!(", range {r}"))
+            .unwrap_or_default(),
+        throughput(bytes, elapsed)
+    ));
+    Ok(())
+}
+
+/// Streams the decrypted object into `sink`; returns (bytes, elapsed).
+pub(crate) async fn download(
+    bucket: &CryptoBucket,
+    key: &str,
+    options: &GetOptions,
+    sink: &mut (dyn AsyncWrite + Unpin + Send),
+    out: &Output,
+) -> CliResult<(u64, core::time::Duration)> {
+    let mut object = bucket.get_object(key, options).await?;
+    let total = object.content_length;
+    let progress = out.transfer("get", total);
+    let mut done = 0_u64;
+    let result: CliResult = async {
+        while let Some(chunk) = object.body.next().await {
+            let chunk = chunk?;
+            sink.write_all(&chunk)
+                .await
+                .map_err(|e| io_error("output", &e))?;
+            done += chunk.len() as u64;
+            progress.update(done, total);
+        }
+        sink.flush().await.map_err(|e| io_error("output", &e))
+    }
+    .await;
+    let elapsed = progress.finish();
+    result.map(|()| (done, elapsed))
+}
+
+/// `<dest>.osscrypt-partial`.
+fn partial_path(dest: &Path) -> PathBuf {
+    let mut name = dest.as_os_str().to_owned();
+    name.push(".osscrypt-partial");
+    PathBuf::from(name)
+}
+
+async fn to_file(
+    bucket: &CryptoBucket,
+    key: &str,
+    options: &GetOptions,
+    dest: &Path,
+    out: &Output,
+) -> CliResult<(u64, core::time::Duration)> {
+    let partial = partial_path(dest);
+    let mut file = tokio::fs::File::create(&partial)
+        .await
+        .map_err(|e| io_error(partial.display(), &e))?;
+    let result = download(bucket, key, options, &mut file, out).await;
+    drop(file);
+    match result {
+        Ok(done) => {
+            tokio::fs::rename(&partial, dest)
+                .await
+                .map_err(|e| io_error(dest.display(), &e))?;
+            Ok(done)
+        }
+        Err(e) => {
+            let _ = tokio::fs::remove_file(&partial).await;
+            Err(e)
+        }
+    }
+}

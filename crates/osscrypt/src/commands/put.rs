@@ -1,0 +1,107 @@
+//! `osscrypt put`: encrypt and upload a file or stdin; or, with `--raw-with-meta`, upload an
+//! offline-encrypted file with its sidecar envelope unchanged.
+
+use std::io::Read as _;
+use std::path::Path;
+
+use oss_client::PutPayload;
+use oss_client::http::{HeaderMap, HeaderName, HeaderValue};
+use oss_crypto_bucket::{PutOptions, PutSource};
+
+use crate::cli::PutArgs;
+use crate::connect::Connection;
+use crate::exit::{CliError, CliResult, io_error};
+use crate::output::{Output, throughput};
+use crate::{keys, remote, sidecar};
+
+/// Runs `put`.
+pub(crate) async fn run(args: &PutArgs, conn: &Connection, out: &Output) -> CliResult {
+    let key = remote::object_key(&args.dest)?;
+    if args.raw_with_meta {
+        return raw(args, key, conn, out).await;
+    }
+    let ring = keys::keyring(&args.keys, Some(&conn.kms))?;
+    let options = remote::options(Some(&args.transfer), args.md5);
+    let bucket = remote::crypto_bucket(conn, &args.dest.bucket, ring, options)?;
+    if args.transfer.resumable {
+        return Err(CliError::other(
+            "resumable uploads need oss-crypto-bucket's resumable API, not available yet",
+        ));
+    }
+    let (source, len) = source(&args.source)?;
+    let progress = out.transfer("put", len);
+    let result = bucket.put_object(key, source, &PutOptions::default()).await;
+    progress.update(len, len);
+    let elapsed = progress.finish();
+    let output = result?;
+    out.info(format!(
+        "put {} ({len} bytes, encrypted, wrap {}) in {:.2?} ({})",
+        args.dest,
+        output.envelope.wrap_alg(),
+        elapsed,
+        throughput(len, elapsed)
+    ));
+    Ok(())
+}
+
+/// The plaintext source: a file (replayable) or stdin read into memory.
+fn source(path: &Path) -> CliResult<(PutSource, u64)> {
+    if path == Path::new("-") {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| io_error("stdin", &e))?;
+        let len = buf.len() as u64;
+        return Ok((PutSource::from(buf), len));
+    }
+    let meta = std::fs::metadata(path).map_err(|e| io_error(path.display(), &e))?;
+    if !meta.is_file() {
+        return Err(CliError::usage(format!("{} is not a file", path.display())));
+    }
+    Ok((PutSource::File(path.to_path_buf()), meta.len()))
+}
+
+/// Uploads an already encrypted file with the headers of its sidecar file.
+async fn raw(args: &PutArgs, key: &str, conn: &Connection, out: &Output) -> CliResult {
+    if args.source == Path::new("-") && args.meta.is_none() {
+        return Err(CliError::usage("--raw-with-meta from stdin needs --meta"));
+    }
+    let meta = args
+        .meta
+        .clone()
+        .unwrap_or_else(|| sidecar::default_path(&args.source));
+    let (pairs, envelope) = sidecar::read(&meta)?;
+    if let Some(expected) = envelope.unencrypted_content_length() {
+        let len = std::fs::metadata(&args.source)
+            .map_err(|e| io_error(args.source.display(), &e))?
+            .len();
+        if len != expected {
+            return Err(CliError::new(
+                crate::exit::Kind::Integrity,
+                format!(
+                    "{} has {len} bytes but its envelope says {expected}",
+                    args.source.display()
+                ),
+            ));
+        }
+    }
+    let mut headers = HeaderMap::new();
+    for (name, value) in &pairs {
+        let name = HeaderName::try_from(name.as_str()).map_err(|_| {
+            CliError::usage(format!("{}: bad header name {name:?}", meta.display()))
+        })?;
+        let value = HeaderValue::try_from(value.as_str())
+            .map_err(|_| CliError::usage(format!("{}: bad value for {name}", meta.display())))?;
+        headers.insert(name, value);
+    }
+    let payload = PutPayload::from_file(&args.source).await?;
+    let len = payload.len();
+    let client = remote::client(conn, &args.dest.bucket)?;
+    client.put_object(key, payload, &headers).await?;
+    out.info(format!(
+        "put {} ({len} bytes, pre-encrypted, envelope from {})",
+        args.dest,
+        meta.display()
+    ));
+    Ok(())
+}
