@@ -5,6 +5,7 @@
 mod bucket;
 mod checkpoint;
 mod context;
+mod copy;
 mod crc;
 mod error;
 mod get;
@@ -13,10 +14,12 @@ mod options;
 mod progress;
 mod put;
 mod resumable;
+mod rotate;
 mod stream;
 
 pub use bucket::{CryptoBucket, ObjectEnvelope};
 pub use context::{MultipartContext, WrappedEnvelope};
+pub use copy::{CopyOptions, CopyOutput};
 pub use error::{CheckpointError, Error, IntegrityError, Result};
 pub use get::{GetObjectOutput, GetOptions, HeadObjectOutput};
 pub use multipart::{CompleteOutput, UploadedPart};
@@ -24,6 +27,7 @@ pub use options::{CryptoOptions, DEFAULT_CONCURRENCY};
 pub use progress::{Progress, ProgressFn};
 pub use put::{PlainStream, PutObjectOutput, PutOptions, PutSource};
 pub use resumable::{DownloadOutput, ResumableOptions, UploadOutput};
+pub use rotate::RotateOutput;
 pub use stream::ByteStream;
 
 pub use oss_client;

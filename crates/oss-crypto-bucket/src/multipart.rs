@@ -257,7 +257,7 @@ impl CryptoBucket {
 }
 
 /// The envelope headers repeated on UploadPart.
-fn part_headers(envelope: &Envelope) -> Result<HeaderMap> {
+pub(crate) fn part_headers(envelope: &Envelope) -> Result<HeaderMap> {
     let mut headers = HeaderMap::new();
     for (name, value) in envelope.to_headers() {
         if PART_HEADERS.contains(&name) {

@@ -9,6 +9,8 @@ use oss_crypto_bucket::{CryptoBucket, CryptoOptions};
 use oss_devserver::{DevServer, DevServerConfig, FaultRule};
 
 pub const BUCKET: &str = "crypto-test";
+/// A second bucket for cross-bucket copies.
+pub const OTHER_BUCKET: &str = "crypto-other";
 
 /// A running dev server and clients pointed at it.
 pub struct Harness {
@@ -26,7 +28,7 @@ impl Harness {
     }
 
     pub async fn start_with(config: DevServerConfig) -> Self {
-        let server = DevServer::start(config.with_buckets([BUCKET]))
+        let server = DevServer::start(config.with_buckets([BUCKET, OTHER_BUCKET]))
             .await
             .unwrap();
         let client = client_for(&server);
@@ -44,11 +46,15 @@ impl Harness {
 }
 
 pub fn client_for(server: &DevServer) -> Client {
+    client_in(server, BUCKET)
+}
+
+pub fn client_in(server: &DevServer, bucket: &str) -> Client {
     let cred = server.credentials();
     Client::builder()
         .with_endpoint(server.oss_url())
         .with_region(server.region())
-        .with_bucket(BUCKET)
+        .with_bucket(bucket)
         .with_credentials(Credentials::new(
             cred.access_key_id(),
             cred.access_key_secret(),

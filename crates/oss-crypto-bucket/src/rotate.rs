@@ -1,0 +1,248 @@
+//! Master-key rotation (spec §11.3): the data key and IV are unwrapped with the current
+//! keyring and rewrapped with a new one; the unchanged ciphertext is streamed down and up
+//! again (never decrypted), keeping the multipart layout, and the result is verified.
+
+use std::sync::Arc;
+
+use futures::{StreamExt as _, TryStreamExt as _};
+use http::HeaderMap;
+use oss_client::{CompletedPart, GetOptions, PutPayload};
+use oss_envelope::{ByteRange, ContentMaterial, Envelope, MultipartPlan, PartLayout};
+use oss_keywrap::Keyring;
+
+use crate::bucket::{CryptoBucket, ObjectEnvelope, insert_envelope, insert_header};
+use crate::error::{Error, Result};
+use crate::get::client_range;
+use crate::multipart::part_headers;
+
+/// Result of a rotation.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RotateOutput {
+    /// ETag of the rewritten object.
+    pub etag: String,
+    /// CRC-64 of the rewritten object (equal to the original's: same ciphertext).
+    pub crc64: Option<u64>,
+    /// The new envelope.
+    pub envelope: Envelope,
+}
+
+/// The source object as seen by one HEAD.
+struct Source {
+    size: u64,
+    etag: String,
+    crc64: Option<u64>,
+    headers: HeaderMap,
+}
+
+impl CryptoBucket {
+    /// Rewraps the envelope of `key` with `new_keyring`'s default master key and re-uploads
+    /// the unchanged ciphertext under it (no data re-encryption). The object keeps its other
+    /// metadata; large objects keep their part size, so the counters still hold.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Refused`] for an object without an envelope; [`Error::KeyWrap`] when the
+    /// current keyring cannot unwrap or the new one cannot wrap; [`Error::Integrity`] when
+    /// the rewritten object's CRC differs or its envelope does not unwrap to the same key;
+    /// [`Error::Client`].
+    pub async fn rotate_master_key(
+        &self,
+        key: &str,
+        new_keyring: &Keyring,
+    ) -> Result<RotateOutput> {
+        let meta = self
+            .inner
+            .client
+            .head_object(key, &HeaderMap::new())
+            .await?;
+        let envelope = self.read_envelope(&meta.headers)?;
+        let Some(material) = self.unwrap(&envelope).await? else {
+            return Err(Error::Refused(format!("{key} has no envelope to rotate")));
+        };
+        let source = Source {
+            size: meta
+                .content_length()
+                .ok_or_else(|| Error::UnexpectedResponse("HEAD without Content-Length".into()))?,
+            etag: meta
+                .etag()
+                .ok_or_else(|| Error::UnexpectedResponse("HEAD without ETag".into()))?
+                .to_owned(),
+            crc64: meta.crc64(),
+            headers: meta.headers,
+        };
+        let wrapped = new_keyring.default_key().wrap(&material).await?;
+        let mut new_envelope = wrapped.into_envelope(new_keyring.default_key().matdesc().clone());
+        if let Some(len) = envelope.plaintext_len() {
+            new_envelope = new_envelope.with_unencrypted_content_length(len);
+        }
+        if let Some(md5) = envelope.plaintext_md5() {
+            new_envelope = new_envelope.with_unencrypted_content_md5(md5);
+        }
+        let part_size = match &envelope {
+            ObjectEnvelope::V2(e) => e.part_size().unwrap_or(self.inner.options.part_size),
+            _ => self.inner.options.part_size,
+        };
+        let (etag, crc64, new_envelope) = if source.size <= part_size {
+            self.rotate_single(key, &source, new_envelope).await?
+        } else {
+            let plan = MultipartPlan::new(
+                source.size,
+                crate::options::fit_part_size(part_size, source.size),
+            )?;
+            self.rotate_multipart(key, &source, new_envelope.with_multipart(&plan), &plan)
+                .await?
+        };
+        self.verify_rotation(key, new_keyring, &material, &source)
+            .await?;
+        Ok(RotateOutput {
+            etag,
+            crc64,
+            envelope: new_envelope,
+        })
+    }
+
+    async fn rotate_single(
+        &self,
+        key: &str,
+        source: &Source,
+        envelope: Envelope,
+    ) -> Result<(String, Option<u64>, Envelope)> {
+        let body = self.source_range(key, source, None).await?;
+        let headers = object_headers(source, &envelope)?;
+        let put = self
+            .inner
+            .client
+            .put_object(key, PutPayload::from_stream(body, source.size), &headers)
+            .await?;
+        Ok((put.etag, put.crc64, envelope))
+    }
+
+    async fn rotate_multipart(
+        &self,
+        key: &str,
+        source: &Source,
+        envelope: Envelope,
+        plan: &MultipartPlan,
+    ) -> Result<(String, Option<u64>, Envelope)> {
+        let headers = object_headers(source, &envelope)?;
+        let upload = self
+            .inner
+            .client
+            .initiate_multipart_upload(key, &headers)
+            .await?;
+        let part_headers = part_headers(&envelope)?;
+        let upload_one = |layout: PartLayout| {
+            let (upload_id, part_headers) = (&upload.upload_id, &part_headers);
+            async move {
+                let range =
+                    ByteRange::bounded(layout.offset(), layout.offset() + layout.len() - 1)?;
+                let body = self.source_range(key, source, Some(range)).await?;
+                let payload = PutPayload::from_stream(body, layout.len());
+                let r = self
+                    .inner
+                    .client
+                    .upload_part(key, upload_id, layout.number(), payload, part_headers)
+                    .await?;
+                let mut part = CompletedPart::new(layout.number(), r.etag);
+                (part.crc64, part.size) = (r.crc64, Some(r.size));
+                Ok::<_, Error>(part)
+            }
+        };
+        let parts = futures::stream::iter(plan.parts())
+            .map(upload_one)
+            .buffer_unordered(self.inner.options.concurrency)
+            .try_collect::<Vec<_>>()
+            .await;
+        let parts = match parts {
+            Ok(parts) => parts,
+            Err(e) => {
+                let _ = self
+                    .inner
+                    .client
+                    .abort_multipart_upload(key, &upload.upload_id)
+                    .await;
+                return Err(e);
+            }
+        };
+        let done = self
+            .inner
+            .client
+            .complete_multipart_upload(key, &upload.upload_id, &parts, &HeaderMap::new())
+            .await?;
+        Ok((done.etag, done.crc64, envelope))
+    }
+
+    /// The stored bytes of the source (pinned to its ETag), as an upload body stream.
+    async fn source_range(
+        &self,
+        key: &str,
+        source: &Source,
+        range: Option<ByteRange>,
+    ) -> Result<oss_client::ByteStream> {
+        let mut headers = HeaderMap::new();
+        insert_header(&mut headers, "if-match", &source.etag)?;
+        let mut options = GetOptions::default().with_headers(&headers);
+        if let Some(range) = range {
+            options = options.with_range(client_range(range));
+        }
+        let (_, body) = self
+            .inner
+            .client
+            .get_object(key, &options)
+            .await?
+            .into_parts();
+        Ok(body.map_err(std::io::Error::other).boxed())
+    }
+
+    /// The rewritten object must carry the same ciphertext (CRC) and an envelope that the new
+    /// keyring unwraps to the same data key and IV.
+    async fn verify_rotation(
+        &self,
+        key: &str,
+        new_keyring: &Keyring,
+        material: &ContentMaterial,
+        source: &Source,
+    ) -> Result<()> {
+        let meta = self
+            .inner
+            .client
+            .head_object(key, &HeaderMap::new())
+            .await?;
+        if let (Some(before), Some(after)) = (source.crc64, meta.crc64()) {
+            crate::crc::check(before, after)?;
+        }
+        let pairs = crate::bucket::header_pairs(&meta.headers);
+        let envelope = Envelope::from_headers(pairs.iter())?;
+        let check = Arc::new(new_keyring.unwrap_envelope(&envelope).await?);
+        if check.data_key().as_bytes() != material.data_key().as_bytes()
+            || check.iv().as_bytes() != material.iv().as_bytes()
+        {
+            return Err(Error::UnexpectedResponse(
+                "rotated envelope does not unwrap to the original key".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The source's non-envelope metadata and content headers, plus the new envelope.
+fn object_headers(source: &Source, envelope: &Envelope) -> Result<HeaderMap> {
+    let mut headers = HeaderMap::new();
+    for (name, value) in &source.headers {
+        let keep = name.as_str().starts_with("x-oss-meta-")
+            || matches!(
+                name.as_str(),
+                "content-type"
+                    | "cache-control"
+                    | "content-disposition"
+                    | "content-encoding"
+                    | "expires"
+            );
+        if keep && !oss_envelope::header::is_envelope_header(name.as_str()) {
+            headers.insert(name.clone(), value.clone());
+        }
+    }
+    insert_envelope(&mut headers, envelope)?;
+    Ok(headers)
+}
