@@ -23,6 +23,7 @@ mod faults;
 mod keys;
 mod log;
 mod params;
+mod registry;
 mod service;
 mod state;
 

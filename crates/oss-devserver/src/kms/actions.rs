@@ -10,8 +10,9 @@ use zeroize::Zeroizing;
 use super::blob::{self, Blob};
 use super::context;
 use super::errors::KmsError;
-use super::keys::{KmsKey, Registry, Scope, version_id};
+use super::keys::{KmsKey, version_id};
 use super::params::Params;
+use super::registry::{Registry, Scope};
 use super::state::Fixture;
 
 /// Longest Encrypt plaintext, in bytes (6 KB).

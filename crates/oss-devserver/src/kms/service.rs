@@ -8,15 +8,15 @@ use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::response::Response;
 use http::{HeaderValue, Method, StatusCode, header};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::actions::{Action, ActionEnv};
 use super::auth::{self, AuthEnv, AuthRequest};
 use super::errors::{KmsError, json_response};
 use super::faults::{apply_to_body, error_for};
-use super::keys::Scope;
 use super::log::KmsRequestRecord;
 use super::params::Params;
+use super::registry::Scope;
 use super::state::{KmsHandle, lock};
 use crate::credentials::CredentialStore;
 use crate::faults::{FaultAction, FaultInjector};
@@ -33,12 +33,6 @@ pub(crate) struct Service {
     pub(crate) handle: KmsHandle,
     pub(crate) credentials: CredentialStore,
     pub(crate) faults: FaultInjector,
-}
-
-/// The outcome of one request before faults on the body are applied.
-struct Answer {
-    status: StatusCode,
-    body: Value,
 }
 
 fn now_unix() -> u64 {
@@ -80,25 +74,24 @@ fn early_action(req: &Request) -> String {
         .unwrap_or_else(|| "Unknown".to_owned())
 }
 
+fn new_record(req: &Request) -> KmsRequestRecord {
+    let headers = req.headers().iter().map(|(n, v)| {
+        let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
+        (n.as_str().to_owned(), value)
+    });
+    KmsRequestRecord {
+        method: req.method().to_string(),
+        uri: req.uri().to_string(),
+        headers: headers.collect(),
+        ..KmsRequestRecord::default()
+    }
+}
+
 /// Handles one KMS request.
 pub(crate) async fn handle(State(svc): State<Arc<Service>>, req: Request) -> Response {
     let request_id = request_id();
     let abort = req.extensions().get::<ConnAbort>().cloned();
-    let mut record = KmsRequestRecord {
-        method: req.method().to_string(),
-        uri: req.uri().to_string(),
-        headers: req
-            .headers()
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        ..KmsRequestRecord::default()
-    };
+    let mut record = new_record(&req);
     let fault = svc.faults.decide(&format!("kms:{}", early_action(&req)));
     record.fault = fault.as_ref().map(|f| format!("{f:?}"));
     if let Some(FaultAction::Delay(d)) = &fault {
@@ -114,25 +107,36 @@ pub(crate) async fn handle(State(svc): State<Arc<Service>>, req: Request) -> Res
         Some(error) => Err(error),
         None => process(&svc, req, &mut record).await,
     };
-    let answer = answer.unwrap_or_else(|e| {
-        record.error_code = Some(e.code.clone().into_owned());
-        Answer {
-            status: e.status,
-            body: error_body(&e, &request_id, &svc),
+    let (status, body) = match answer {
+        Ok(fields) => (StatusCode::OK, Value::Object(fields)),
+        Err(e) => {
+            record.error_code = Some(e.code.clone().into_owned());
+            let host_id = format!("kms.{}.aliyuncs.com", svc.handle.settings().region);
+            (e.status, e.to_json(&request_id, &host_id))
         }
-    });
-    let mut body = answer.body;
+    };
+    record.status = status.as_u16();
+    svc.handle.record(record);
+    respond(status, body, &request_id, fault.as_ref(), abort)
+}
+
+/// The JSON answer with `RequestId`, and the body fault if one fired.
+fn respond(
+    status: StatusCode,
+    mut body: Value,
+    request_id: &str,
+    fault: Option<&FaultAction>,
+    abort: Option<ConnAbort>,
+) -> Response {
     if let Value::Object(map) = &mut body {
         map.entry("RequestId")
-            .or_insert_with(|| Value::String(request_id.clone()));
+            .or_insert_with(|| Value::String(request_id.to_owned()));
     }
-    record.status = answer.status.as_u16();
-    svc.handle.record(record);
-    let mut response = json_response(answer.status, &body);
-    if let Ok(v) = HeaderValue::from_str(&request_id) {
+    let mut response = json_response(status, &body);
+    if let Ok(v) = HeaderValue::from_str(request_id) {
         response.headers_mut().insert("x-acs-request-id", v);
     }
-    match (&fault, abort) {
+    match (fault, abort) {
         (Some(f @ (FaultAction::ResetAfter(_) | FaultAction::CorruptByte(_))), Some(abort)) => {
             apply_to_body(response, Some(f), Bytes::from(body.to_string()), abort)
         }
@@ -140,9 +144,38 @@ pub(crate) async fn handle(State(svc): State<Arc<Service>>, req: Request) -> Res
     }
 }
 
-fn error_body(error: &KmsError, request_id: &str, svc: &Service) -> Value {
-    let host_id = format!("kms.{}.aliyuncs.com", svc.handle.settings().region);
-    error.to_json(request_id, &host_id)
+/// Reads the body and decodes the parameters (query, and a form body).
+async fn read_params(
+    parts: &http::request::Parts,
+    body: axum::body::Body,
+    record: &mut KmsRequestRecord,
+) -> Result<(Params, Bytes), KmsError> {
+    if parts.method != Method::POST && parts.method != Method::GET {
+        let message = "Use POST or GET.";
+        return Err(KmsError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "UnsupportedHTTPMethod",
+            message,
+        ));
+    }
+    let body = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .map_err(|_| KmsError::invalid("The request body is too large or was cut short."))?;
+    record.body = body.to_vec();
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let is_form = content_type.is_some_and(|v| {
+        let v = v.trim_start().to_ascii_lowercase();
+        v.starts_with("application/x-www-form-urlencoded")
+    });
+    let params = Params::parse(parts.uri.query(), is_form.then_some(&body[..]))?;
+    record.params = params
+        .all()
+        .map(|(n, v)| (n.to_owned(), v.to_owned()))
+        .collect();
+    Ok((params, body))
 }
 
 /// Parses, authenticates and runs the request.
@@ -150,33 +183,9 @@ async fn process(
     svc: &Service,
     req: Request,
     record: &mut KmsRequestRecord,
-) -> Result<Answer, KmsError> {
+) -> Result<Map<String, Value>, KmsError> {
     let (parts, body) = req.into_parts();
-    if parts.method != Method::POST && parts.method != Method::GET {
-        return Err(KmsError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "UnsupportedHTTPMethod",
-            "Use POST or GET.",
-        ));
-    }
-    let body = axum::body::to_bytes(body, MAX_BODY)
-        .await
-        .map_err(|_| KmsError::invalid("The request body is too large or was cut short."))?;
-    record.body = body.to_vec();
-    let is_form = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("application/x-www-form-urlencoded")
-        });
-    let params = Params::parse(parts.uri.query(), is_form.then_some(&body[..]))?;
-    record.params = params
-        .all()
-        .map(|(n, v)| (n.to_owned(), v.to_owned()))
-        .collect();
+    let (params, body) = read_params(&parts, body, record).await?;
     let headers: Vec<(String, String)> = record.headers.clone();
     let auth_req = AuthRequest {
         method: parts.method.as_str(),
@@ -198,10 +207,11 @@ async fn process(
     };
     record.action.clone_from(&action);
     let settings = svc.handle.settings();
+    let nonces = &svc.handle.shared.nonces;
     let env = AuthEnv {
         credentials: &svc.credentials,
         settings: &settings,
-        nonces: &svc.handle.shared.nonces,
+        nonces,
         now: now_unix(),
     };
     let access_key_id = auth::authenticate(&auth_req, &env, record)?;
@@ -219,11 +229,7 @@ async fn process(
         scope,
         access_key_id: &access_key_id,
     };
-    let fields = action.run(&params, &env)?;
-    Ok(Answer {
-        status: StatusCode::OK,
-        body: Value::Object(fields),
-    })
+    action.run(&params, &env)
 }
 
 fn header_value(headers: &[(String, String)], name: &str) -> Option<String> {

@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
-use super::keys::{KeyState, KmsKey, Registry, alias_name};
+use super::keys::{KeyState, KmsKey};
 use super::log::{KmsRequestRecord, RequestLog};
+use super::registry::{Registry, alias_name};
 
 /// Switches that change how requests are checked.
 #[derive(Debug, Clone)]
