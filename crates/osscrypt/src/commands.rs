@@ -9,6 +9,7 @@ mod offline;
 mod put;
 mod rm;
 mod serve;
+mod transfer;
 
 use crate::cli::{Cli, Command};
 use crate::config::Settings;

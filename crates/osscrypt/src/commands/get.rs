@@ -34,9 +34,19 @@ pub(crate) async fn run(args: &GetArgs, conn: &Connection, out: &Output) -> CliR
         remote::options(Some(&args.transfer), false),
     )?;
     if args.transfer.resumable {
-        return Err(CliError::other(
-            "resumable downloads need oss-crypto-bucket's resumable API, not available yet",
+        if range.is_some() {
+            return Err(CliError::usage(
+                "--resumable downloads whole objects; drop --range",
+            ));
+        }
+        let summary = super::transfer::download(&bucket, key, &args.dest, out).await?;
+        out.info(format!(
+            "got {} ({} bytes, resumable): {}",
+            args.source,
+            summary.bytes,
+            summary.describe()
         ));
+        return Ok(());
     }
     let options = range.map_or_else(GetOptions::default, |r| GetOptions::default().with_range(r));
     let (bytes, elapsed) = if args.dest == Path::new("-") {

@@ -103,6 +103,11 @@ impl Server {
         self.server.as_ref().unwrap()
     }
 
+    /// The server's fault rules.
+    pub fn faults(&self) -> &oss_devserver::FaultInjector {
+        self.server().faults()
+    }
+
     /// The environment that points `osscrypt` at this server.
     pub fn env(&self) -> Vec<(&'static str, String)> {
         let s = self.server();

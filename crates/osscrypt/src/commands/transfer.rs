@@ -1,0 +1,103 @@
+//! Resumable, parallel transfers of local files (`put --resumable`, `get --resumable`): a
+//! checkpoint is written after every part, and running the same command again after an
+//! interruption continues where it stopped.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use oss_crypto_bucket::{CryptoBucket, ResumableOptions};
+
+use crate::exit::{CliError, CliResult};
+use crate::output::{Output, Transfer, throughput};
+
+fn options(progress: &Arc<Transfer>) -> ResumableOptions {
+    let progress = Arc::clone(progress);
+    ResumableOptions::default().with_progress(move |done, total| progress.update(done, total))
+}
+
+/// What a finished transfer reports.
+#[derive(Debug)]
+pub(crate) struct Summary {
+    /// Bytes in the file.
+    pub(crate) bytes: u64,
+    /// Parts moved by this run.
+    pub(crate) parts: usize,
+    /// Parts already done by an earlier, interrupted run.
+    pub(crate) resumed: usize,
+    /// Wall time of this run.
+    pub(crate) elapsed: core::time::Duration,
+}
+
+impl Summary {
+    /// `N parts (M resumed), 12.3 MiB/s`.
+    pub(crate) fn describe(&self) -> String {
+        format!(
+            "{} parts ({} resumed) in {:.2?}, {}",
+            self.parts + self.resumed,
+            self.resumed,
+            self.elapsed,
+            throughput(self.bytes, self.elapsed)
+        )
+    }
+}
+
+/// Uploads `file` to `key` resumably.
+///
+/// # Errors
+///
+/// Usage error for stdin; the bucket's errors.
+pub(crate) async fn upload(
+    bucket: &CryptoBucket,
+    key: &str,
+    file: &Path,
+    out: &Output,
+) -> CliResult<Summary> {
+    if file == Path::new("-") {
+        return Err(CliError::usage("--resumable needs a file, not stdin"));
+    }
+    let bytes = std::fs::metadata(file)
+        .map_err(|e| crate::exit::io_error(file.display(), &e))?
+        .len();
+    let progress = out.transfer("put", bytes);
+    let result = bucket
+        .resumable_upload(key, file, &options(&progress))
+        .await;
+    let elapsed = progress.finish();
+    let output = result?;
+    Ok(Summary {
+        bytes,
+        parts: output.parts_uploaded,
+        resumed: output.parts_resumed,
+        elapsed,
+    })
+}
+
+/// Downloads `key` into `dest` resumably.
+///
+/// # Errors
+///
+/// Usage error for stdout; the bucket's errors.
+pub(crate) async fn download(
+    bucket: &CryptoBucket,
+    key: &str,
+    dest: &Path,
+    out: &Output,
+) -> CliResult<Summary> {
+    if dest == Path::new("-") {
+        return Err(CliError::usage(
+            "--resumable needs a destination file, not stdout",
+        ));
+    }
+    let progress = out.transfer("get", 0);
+    let result = bucket
+        .resumable_download(key, dest, &options(&progress))
+        .await;
+    let elapsed = progress.finish();
+    let output = result?;
+    Ok(Summary {
+        bytes: output.size,
+        parts: output.parts_downloaded,
+        resumed: output.parts_resumed,
+        elapsed,
+    })
+}
