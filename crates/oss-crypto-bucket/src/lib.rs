@@ -1,6 +1,73 @@
-//! Client-side encrypted OSS objects: the CryptoBucket that apps use.
-// TODO(bucket): remove once the facade uses every helper (work in progress).
-#![allow(dead_code)]
+//! Client-side encryption for Alibaba Cloud OSS: the [`CryptoBucket`] that apps use,
+//! byte-compatible with the official SDKs (oss2's `CryptoBucket` is the reference) and
+//! following the project decisions of `shared/spec/envelope-format.md` §13.
+//!
+//! A [`CryptoBucket`] is an [`oss_client::Client`] plus an [`oss_keywrap::Keyring`] plus
+//! [`CryptoOptions`]. Every object written gets a fresh AES-256-CTR data key and IV, wrapped by
+//! the keyring's default master key (RSA or KMS) into the V2 envelope headers; reads choose the
+//! master key by the object's material description.
+//!
+//! * **Objects**: [`CryptoBucket::put_object`] from bytes, a stream or a file
+//!   ([`PutSource`]); [`CryptoBucket::get_object`] whole or ranged (`a-b`, `a-`, `-N`) as a
+//!   stream; [`CryptoBucket::get_object_to_file`] through a temp file renamed after the checks;
+//!   [`CryptoBucket::head_object`]. Objects without an envelope are returned as stored
+//!   ([`ObjectEnvelope::Plain`]).
+//! * **Multipart**: [`CryptoBucket::initiate_multipart_upload`] returns a serializable
+//!   [`MultipartContext`] (wrapped material only); [`CryptoBucket::upload_part`] encrypts at the
+//!   part's counter and enforces exact lengths; complete, abort, list parts, and
+//!   [`CryptoBucket::resume_multipart_upload`] from ListParts' `ClientEncryption*` values.
+//! * **Resumable transfers**: [`CryptoBucket::resumable_upload`] and
+//!   [`CryptoBucket::resumable_download`], parallel and checkpointed.
+//! * **Copy and rotation**: [`CryptoBucket::copy_object`] keeps the envelope;
+//!   [`CryptoBucket::rotate_master_key`] rewraps without re-encrypting.
+//!
+//! ```no_run
+//! # async fn demo() -> oss_crypto_bucket::Result<()> {
+//! use oss_crypto_bucket::oss_client::{Client, Credentials};
+//! use oss_crypto_bucket::oss_keywrap::Keyring;
+//! use oss_crypto_bucket::oss_keywrap::rsa::{RsaMasterKey, RsaPrivateKey};
+//! use oss_crypto_bucket::{CryptoBucket, CryptoOptions, GetOptions, PutOptions};
+//!
+//! let client = Client::builder()
+//!     .with_endpoint("http://127.0.0.1:9000")
+//!     .with_region("cn-hangzhou")
+//!     .with_bucket("demo")
+//!     .with_credentials(Credentials::new("id", "secret"))
+//!     .build()?;
+//! let pem = std::fs::read_to_string("private.pem")?;
+//! let key = RsaPrivateKey::from_pem(&pem).map_err(oss_crypto_bucket::oss_keywrap::Error::from)?;
+//! let keyring = Keyring::new(RsaMasterKey::new(key));
+//! let bucket = CryptoBucket::with_options(client, keyring, CryptoOptions::default())?;
+//! bucket.put_object("a.txt", b"hello".to_vec().into(), &PutOptions::default()).await?;
+//! let range = GetOptions::default().with_range_text("1-3")?;
+//! let part = bucket.get_object("a.txt", &range).await?.bytes().await?;
+//! assert_eq!(&part[..], b"ell");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # ⚠️ Security
+//!
+//! * AES-CTR is **unauthenticated**. Integrity comes from the CRC-64 of the ciphertext
+//!   (checked on every upload and part, every full read, and combined over the parts of a
+//!   resumable download) and from `unencrypted-content-md5` when present (checked on full
+//!   reads). Both detect corruption, not a deliberate rewrite by someone who can write to the
+//!   bucket; nothing binds the envelope to the object name.
+//! * A read stream never hands out its last chunk before its checks passed: a clean end of
+//!   stream means a verified read. Files are written to a temp file and renamed only after the
+//!   checks, so a good file is never replaced by a bad one.
+//! * Ranged reads take the keystream position from the server's `Content-Range` and refuse
+//!   any answer that does not match the request (a 200 for a range, a wrong start or end):
+//!   bytes are never decrypted at a guessed offset.
+//! * Objects in the deprecated V1 format are read only with
+//!   [`CryptoOptions::with_legacy_v1`]; an incomplete or malformed envelope is an error,
+//!   never a reason to return ciphertext as plaintext.
+//! * Data keys live only in memory (zeroized on drop); multipart contexts and checkpoint files
+//!   hold wrapped material only. `Debug` output never shows keys or credentials.
+//! * The KMS write flavour is chosen on the KMS master key
+//!   (`oss_keywrap::kms::KmsMasterKey::with_write_flavour`).
+
+#![forbid(unsafe_code)]
 
 mod bucket;
 mod checkpoint;

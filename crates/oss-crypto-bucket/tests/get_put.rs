@@ -564,3 +564,41 @@ async fn resets_and_5xx_on_get_and_put_still_give_identical_bytes() {
         .unwrap();
     assert_eq!(out.bytes().await.unwrap(), &plain[33..]);
 }
+
+#[tokio::test]
+async fn debug_output_shows_no_secrets() {
+    let h = Harness::start().await;
+    let bucket = h.bucket(CryptoOptions::default());
+    let put = bucket
+        .put_object("dbg", data(10, 9).into(), &opts())
+        .await
+        .unwrap();
+    let out = bucket
+        .get_object("dbg", &GetOptions::default())
+        .await
+        .unwrap();
+    let ctx = bucket
+        .initiate_multipart_upload("dbg2", 300_000, Some(102_400), &opts())
+        .await
+        .unwrap();
+    let secret = h.server.credentials().access_key_secret().to_owned();
+    let pem = std::fs::read_to_string(common::vectors_dir().join("keys/rsa1024-private-pkcs1.pem"))
+        .unwrap();
+    let pem_body: String = pem
+        .lines()
+        .nth(1)
+        .unwrap_or_default()
+        .chars()
+        .take(20)
+        .collect();
+    for text in [
+        format!("{bucket:?}"),
+        format!("{put:?}"),
+        format!("{out:?}"),
+        format!("{ctx:?}"),
+    ] {
+        assert!(!text.contains(&secret), "{text}");
+        assert!(pem_body.is_empty() || !text.contains(&pem_body), "{text}");
+        assert!(!text.contains(&ctx.envelope.key), "{text}");
+    }
+}
