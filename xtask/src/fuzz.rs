@@ -19,6 +19,7 @@ const TARGETS: &[(&str, seeds::Generator)] = &[
     ("envelope_headers", seeds::envelope_headers),
     ("range_spec", seeds::range_specs),
     ("content_range", seeds::content_ranges),
+    ("xml_responses", seeds::xml_responses),
 ];
 
 /// Runs the task.

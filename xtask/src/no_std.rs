@@ -47,10 +47,11 @@ pub(crate) fn check(timings: &mut Timings) -> anyhow::Result<()> {
                 .args(features)
                 .args(["--", "-D", "warnings"]),
         )?;
-        // `normal` leaves out dev-dependencies, which may use std freely.
+        // `normal` leaves out dev- and build-dependencies and `no-proc-macro` host-only macros,
+        // which may all use std freely.
         let tree = cmd::output(
             cmd::cargo()
-                .args(["tree", "-p", CRATE, "-e", "features,normal"])
+                .args(["tree", "-p", CRATE, "-e", "features,normal,no-proc-macro"])
                 .args(features),
         )?;
         let offenders = std_features(&tree);

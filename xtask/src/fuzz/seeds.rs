@@ -1,10 +1,14 @@
 //! Seed inputs for the fuzz targets, derived from the shared vectors at run time.
 
+mod xml;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use serde_json::{Map, Value};
+
+pub(crate) use xml::responses as xml_responses;
 
 /// Makes the seed inputs of one target from the vectors folder.
 pub(crate) type Generator = fn(&Path) -> anyhow::Result<Vec<Vec<u8>>>;
@@ -130,7 +134,7 @@ fn ciphertext_sizes(vectors: &Path) -> anyhow::Result<Vec<u64>> {
 }
 
 /// Every top-level `*.json` file of the vectors folder, parsed, in file-name order.
-fn json_files(vectors: &Path) -> anyhow::Result<Vec<Value>> {
+pub(super) fn json_files(vectors: &Path) -> anyhow::Result<Vec<Value>> {
     let mut paths: Vec<PathBuf> = fs::read_dir(vectors)
         .with_context(|| format!("cannot list {}", vectors.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -192,6 +196,26 @@ mod tests {
         let ranges = content_ranges(&dir).unwrap();
         assert!(ranges.contains(&b"bytes 0-15/21839".to_vec()));
         assert!(ranges.contains(&b"bytes */1048576".to_vec()));
+    }
+
+    #[test]
+    fn xml_seeds_carry_the_vector_etags() {
+        let Some(dir) = vectors() else { return };
+        let seeds: Vec<String> = xml_responses(&dir)
+            .unwrap()
+            .into_iter()
+            .map(|s| String::from_utf8(s).unwrap())
+            .collect();
+        assert!(
+            seeds
+                .iter()
+                .any(|s| s.contains("2351E662233817A7AE974D8C5B0876DD-5"))
+        );
+        assert!(
+            seeds
+                .iter()
+                .any(|s| s.contains("<ClientEncryptionKey>") && s.contains("<Size>72448</Size>"))
+        );
     }
 
     #[test]
