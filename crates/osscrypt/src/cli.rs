@@ -228,11 +228,14 @@ pub(crate) struct RotateArgs {
     /// Current master keys (to unwrap).
     #[command(flatten)]
     pub(crate) keys: KeyArgs,
-    /// New RSA public key (PEM).
+    /// New RSA private key (PEM); the rotation checks that the new envelope unwraps with it.
     #[arg(long)]
+    pub(crate) new_rsa_private: Option<PathBuf>,
+    /// New RSA public key (PEM), checked against --new-rsa-private when both are given.
+    #[arg(long, requires = "new_rsa_private")]
     pub(crate) new_rsa_public: Option<PathBuf>,
     /// New KMS key id.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "new_rsa_private")]
     pub(crate) new_kms_key_id: Option<String>,
     /// Material description of the new master key.
     #[arg(long)]

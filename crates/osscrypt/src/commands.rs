@@ -1,6 +1,7 @@
 //! Dispatch from the parsed command line to the command implementations.
 
 mod cp;
+mod demo;
 mod get;
 mod head;
 mod keygen;
@@ -8,6 +9,7 @@ mod ls;
 mod offline;
 mod put;
 mod rm;
+mod rotate;
 mod serve;
 mod transfer;
 
@@ -34,11 +36,7 @@ pub(crate) async fn run(cli: Cli) -> CliResult {
     let settings = Settings::resolve(&cli.global, &env)?;
     match &cli.command {
         Command::Serve(args) => return serve::run(args, &settings, &out).await,
-        Command::Demo(_) | Command::Rotate(_) => {
-            return Err(CliError::other(
-                "this command needs oss-crypto-bucket's resumable and rotate API, not available yet",
-            ));
-        }
+        Command::Demo(args) => return demo::run(args, &out).await,
         _ => {}
     }
     let conn = Connection::open(&settings, &buckets(&cli.command), &out).await?;
@@ -71,6 +69,7 @@ async fn remote(command: &Command, conn: &Connection, out: &Output) -> CliResult
         Command::Cp(args) => cp::run(args, conn, out).await,
         Command::Rm(args) => rm::run(args, conn, out).await,
         Command::Ls(args) => ls::run(args, conn).await,
+        Command::Rotate(args) => rotate::run(args, conn, out).await,
         _ => Err(CliError::other("not a remote command")),
     }
 }

@@ -114,11 +114,6 @@ impl Connection {
         }
     }
 
-    /// Whether requests go to an embedded devserver.
-    pub(crate) const fn is_embedded(&self) -> bool {
-        self.server.is_some()
-    }
-
     /// Stops the embedded devserver, if any, after in-flight requests finished.
     pub(crate) async fn close(self) {
         if let Some(server) = self.server {

@@ -4,8 +4,6 @@
 //! See `osscrypt --help`; exit codes are documented in [`exit`].
 
 #![forbid(unsafe_code)]
-// TODO(cli): remove once every command is wired to oss-crypto-bucket (work in progress).
-#![allow(dead_code)]
 
 mod cli;
 mod commands;

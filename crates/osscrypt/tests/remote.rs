@@ -324,3 +324,54 @@ fn embedded_devserver_when_no_endpoint_is_configured() {
     expect_code(&out, 0);
     assert!(home.path().join(".local/share/osscrypt/devserver").is_dir());
 }
+
+#[test]
+fn rotate_rewraps_under_the_new_key() {
+    let s = Server::start();
+    let (old, _) = keygen(s.dir.path(), "old");
+    let (new, new_public) = keygen(s.dir.path(), "new");
+    let plain = data(200_000, 4);
+    std::fs::write(s.path("p"), &plain).unwrap();
+    expect_code(
+        &s.run(&["put", &s.path("p"), &uri("rot"), "--rsa-private", &old]),
+        0,
+    );
+    let before = s.stored_bytes("rot");
+
+    expect_code(&s.run(&["rotate", &uri("rot"), "--rsa-private", &old]), 2);
+    let out = s.run(&[
+        "rotate",
+        &uri("rot"),
+        "--rsa-private",
+        &old,
+        "--new-rsa-private",
+        &new,
+        "--new-rsa-public",
+        &new_public,
+        "--new-matdesc",
+        "gen=2",
+    ]);
+    expect_code(&out, 0);
+    assert_eq!(
+        s.stored_bytes("rot"),
+        before,
+        "rotation must not re-encrypt the data"
+    );
+    let out = s.run(&["inspect", &uri("rot"), "--json"]);
+    let env: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(env["matdesc"]["gen"], "2");
+    let out = s.run(&["get", &uri("rot"), "-", "--rsa-private", &new]);
+    expect_code(&out, 0);
+    assert_eq!(out.stdout, plain);
+    expect_code(&s.run(&["get", &uri("rot"), "-", "--rsa-private", &old]), 4);
+    // rotating with a key that cannot unwrap the current envelope is a key error
+    let out = s.run(&[
+        "rotate",
+        &uri("rot"),
+        "--rsa-private",
+        &old,
+        "--new-rsa-private",
+        &new,
+    ]);
+    expect_code(&out, 4);
+}
