@@ -23,6 +23,12 @@ use devserver::DevServerProcess;
 const SCRIPTS_DIR: &str = "xtask/interop";
 /// Bucket-name prefix; each script creates its own `<prefix>-<script>` bucket.
 const BUCKET_PREFIX: &str = "interop";
+/// Example binaries the scripts drive: (package, example, environment variable with its path).
+const EXAMPLES: [(&str, &str, &str); 1] = [(
+    "oss-crypto-bucket",
+    "bucket_interop",
+    "OSS_BUCKET_INTEROP_BIN",
+)];
 
 /// Runs the task.
 pub(crate) fn run(options: &InteropOptions) -> anyhow::Result<()> {
@@ -31,6 +37,9 @@ pub(crate) fn run(options: &InteropOptions) -> anyhow::Result<()> {
     let python = ensure_venv(&root)?;
     let vectors = vectors::dir()?;
     cmd::run(cmd::cargo().args(["build", "-p", "oss-devserver"]))?;
+    for (package, example, _) in EXAMPLES {
+        cmd::run(cmd::cargo().args(["build", "-p", package, "--example", example]))?;
+    }
     let target = metadata::load()?.target_directory;
     let binary = target.join("debug").join("oss-devserver");
     let server = DevServerProcess::start(&binary, &target.join("interop-devserver.log"))?;
@@ -42,6 +51,9 @@ pub(crate) fn run(options: &InteropOptions) -> anyhow::Result<()> {
         let mut command = Command::new(&python);
         command.arg(script).current_dir(&root);
         set_env(&mut command, &server, &vectors)?;
+        for (_, example, var) in EXAMPLES {
+            command.env(var, target.join("debug").join("examples").join(example));
+        }
         let start = Instant::now();
         let status = command
             .status()
@@ -167,6 +179,7 @@ mod tests {
             "devserver_oss2_crypto",
             "devserver_oss2_kms",
             "devserver_pyv2",
+            "devserver_rust_crypto_bucket",
         ] {
             assert!(
                 names.iter().any(|n| n == expected),
