@@ -24,11 +24,19 @@ enum Kind {
         package: &'static str,
         bench: &'static str,
     },
-    /// `cargo run --release -p <package> --bin <bin> -- <args>`.
+    /// `cargo run --release -p <package> --bin <bin> -- <args>` (`quick_args` with `--quick`).
     Binary {
         package: &'static str,
         bin: &'static str,
         args: &'static [&'static str],
+        quick_args: &'static [&'static str],
+    },
+    /// `cargo run --release -p <package> --example <example> -- <args>`.
+    Example {
+        package: &'static str,
+        example: &'static str,
+        args: &'static [&'static str],
+        quick_args: &'static [&'static str],
     },
 }
 
@@ -40,14 +48,34 @@ struct Bench {
     kind: Kind,
 }
 
-const BENCHES: &[Bench] = &[Bench {
-    name: "cipher",
-    about: "oss-envelope content cipher: 64 MiB streams, 1 MiB buffers, small objects, seek",
-    kind: Kind::External {
-        manifest: "benches/Cargo.toml",
-        bench: "cipher",
+const BENCHES: &[Bench] = &[
+    Bench {
+        name: "cipher",
+        about: "oss-envelope content cipher: 64 MiB streams, 1 MiB buffers, small objects, seek",
+        kind: Kind::External {
+            manifest: "benches/Cargo.toml",
+            bench: "cipher",
+        },
     },
-}];
+    Bench {
+        name: "client-throughput",
+        about: "oss-client put/get against the in-memory dev server, with a loopback TCP baseline",
+        kind: Kind::Criterion {
+            package: "oss-client",
+            bench: "throughput",
+        },
+    },
+    Bench {
+        name: "bucket-bench",
+        about: "CryptoBucket encrypted vs plaintext parallel multipart put/get, resumable peak RSS",
+        kind: Kind::Example {
+            package: "oss-crypto-bucket",
+            example: "bucket_bench",
+            args: &[],
+            quick_args: &["--size-mib", "64"],
+        },
+    },
+];
 
 /// Runs the selected (default: all) registered benchmarks.
 pub(crate) fn run(options: &BenchOptions) -> anyhow::Result<()> {
@@ -93,9 +121,32 @@ fn command(kind: Kind, quick: bool) -> Command {
         Kind::Criterion { package, bench } => {
             cmd.args(["bench", "-p", package, "--bench", bench]);
         }
-        Kind::Binary { package, bin, args } => {
+        Kind::Binary {
+            package,
+            bin,
+            args,
+            quick_args,
+        } => {
             cmd.args(["run", "--release", "-p", package, "--bin", bin, "--"]);
-            cmd.args(args);
+            cmd.args(if quick { quick_args } else { args });
+            return cmd;
+        }
+        Kind::Example {
+            package,
+            example,
+            args,
+            quick_args,
+        } => {
+            cmd.args([
+                "run",
+                "--release",
+                "-p",
+                package,
+                "--example",
+                example,
+                "--",
+            ]);
+            cmd.args(if quick { quick_args } else { args });
             return cmd;
         }
     }
@@ -119,7 +170,16 @@ fn check_registry() -> anyhow::Result<()> {
                 .join("crates")
                 .join(package)
                 .join(format!("benches/{bench}.rs")),
-            Kind::Binary { package, .. } => root.join("crates").join(package).join("Cargo.toml"),
+            Kind::Binary { package, bin, .. } => root
+                .join("crates")
+                .join(package)
+                .join(format!("src/bin/{bin}.rs")),
+            Kind::Example {
+                package, example, ..
+            } => root
+                .join("crates")
+                .join(package)
+                .join(format!("examples/{example}.rs")),
         };
         if !path.is_file() {
             bail!(
@@ -145,6 +205,18 @@ mod tests {
     fn selection_by_name() {
         assert_eq!(select(&["cipher".to_owned()]).unwrap().len(), 1);
         assert!(select(&["nope".to_owned()]).is_err());
+    }
+
+    #[test]
+    fn quick_examples_get_their_quick_arguments() {
+        let bench = select(&["bucket-bench".to_owned()]).unwrap()[0];
+        let line = cmd::display(&command(bench.kind, true));
+        assert!(
+            line.ends_with("--example bucket_bench -- --size-mib 64"),
+            "{line}"
+        );
+        let line = cmd::display(&command(bench.kind, false));
+        assert!(line.ends_with("--example bucket_bench --"), "{line}");
     }
 
     #[test]
