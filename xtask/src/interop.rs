@@ -24,11 +24,14 @@ const SCRIPTS_DIR: &str = "xtask/interop";
 /// Bucket-name prefix; each script creates its own `<prefix>-<script>` bucket.
 const BUCKET_PREFIX: &str = "interop";
 /// Example binaries the scripts drive: (package, example, environment variable with its path).
-const EXAMPLES: [(&str, &str, &str); 1] = [(
-    "oss-crypto-bucket",
-    "bucket_interop",
-    "OSS_BUCKET_INTEROP_BIN",
-)];
+const EXAMPLES: [(&str, &str, &str); 2] = [
+    (
+        "oss-crypto-bucket",
+        "bucket_interop",
+        "OSS_BUCKET_INTEROP_BIN",
+    ),
+    ("oss-keywrap", "keywrap_interop", "OSS_KEYWRAP_INTEROP_BIN"),
+];
 
 /// Runs the task.
 pub(crate) fn run(options: &InteropOptions) -> anyhow::Result<()> {
@@ -180,6 +183,7 @@ mod tests {
             "devserver_oss2_kms",
             "devserver_pyv2",
             "devserver_rust_crypto_bucket",
+            "devserver_rust_keywrap",
         ] {
             assert!(
                 names.iter().any(|n| n == expected),
