@@ -23,10 +23,10 @@ impl Default for BodyHasher {
     }
 }
 
-/// The digests of a complete body.
+/// The digests of a complete body. `md5` is `None` only in fast-ETag mode (benchmarks).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct BodyDigest {
-    pub(crate) md5: [u8; 16],
+    pub(crate) md5: Option<[u8; 16]>,
     pub(crate) crc64: u64,
     pub(crate) len: u64,
 }
@@ -34,13 +34,18 @@ pub(crate) struct BodyDigest {
 impl BodyHasher {
     pub(crate) fn update(&mut self, data: &[u8]) {
         self.md5.update(data);
+        self.update_crc(data);
+    }
+
+    /// Updates CRC and length only (the MD5 runs elsewhere, see `oss::body`).
+    pub(crate) fn update_crc(&mut self, data: &[u8]) {
         self.crc.update(data);
         self.len += data.len() as u64;
     }
 
     pub(crate) fn finish(self) -> BodyDigest {
         BodyDigest {
-            md5: self.md5.finalize().into(),
+            md5: Some(self.md5.finalize().into()),
             crc64: self.crc.finalize(),
             len: self.len,
         }
@@ -48,14 +53,18 @@ impl BodyHasher {
 }
 
 impl BodyDigest {
-    /// The ETag value without quotes: upper-case hex MD5.
+    /// The ETag value without quotes: upper-case hex MD5 (fast-ETag mode: CRC-64 and length in
+    /// hex, 32 characters, not an MD5).
     pub(crate) fn etag(&self) -> String {
-        hex::encode_upper(self.md5)
+        match self.md5 {
+            Some(md5) => hex::encode_upper(md5),
+            None => format!("{:016X}{:016X}", self.crc64, self.len),
+        }
     }
 
     /// Base64 of the raw MD5, as in `Content-MD5`.
-    pub(crate) fn content_md5(&self) -> String {
-        STANDARD.encode(self.md5)
+    pub(crate) fn content_md5(&self) -> Option<String> {
+        self.md5.map(|md5| STANDARD.encode(md5))
     }
 }
 

@@ -56,6 +56,9 @@ struct Args {
     /// Refuse every REPLACE copy of a client-side-encrypted object.
     #[arg(long)]
     strict_cse_copy: bool,
+    /// Benchmark mode: no MD5 unless Content-MD5 is sent; ETags from CRC-64 and length.
+    #[arg(long)]
+    fast_etags: bool,
 }
 
 fn parse_alias(text: &str) -> Result<(String, String), String> {
@@ -87,7 +90,7 @@ impl Args {
         for (alias, key) in &self.kms_aliases {
             kms = kms.with_alias(alias, key);
         }
-        config = config.with_kms(kms);
+        config = config.with_kms(kms).with_fast_etags(self.fast_etags);
         if let Some(dir) = self.data_dir {
             config = config.with_data_dir(dir);
         }

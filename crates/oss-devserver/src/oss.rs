@@ -42,6 +42,7 @@ pub(crate) struct OssState {
     faults: FaultInjector,
     bases: Vec<String>,
     pub(crate) cse: CseStrictness,
+    pub(crate) fast_etags: bool,
     request_seq: AtomicU64,
     run_id: u64,
 }
@@ -87,6 +88,7 @@ pub(crate) async fn router(
             .map(|b| b.to_ascii_lowercase())
             .collect(),
         cse: config.cse,
+        fast_etags: config.fast_etags,
         request_seq: AtomicU64::new(0),
         run_id: now_ms() & 0xFFFF_FFFF,
     };

@@ -397,6 +397,28 @@ async fn virtual_hosted_addressing() {
 }
 
 #[tokio::test]
+async fn fast_etag_mode_skips_md5_but_still_checks_content_md5() {
+    let config = oss_devserver::DevServerConfig::default().with_fast_etags(true);
+    let (server, c) = client::start_with(config).await;
+    let body = data(1000, 8);
+    let r = c.put("bkt", "f", &[], body.clone()).await;
+    r.expect(200, None);
+    let expected = format!("\"{:016X}{:016X}\"", crc64(&body), body.len());
+    assert_eq!(r.header("etag"), Some(expected.as_str()));
+    assert_eq!(r.header("content-md5"), None);
+    let good = md5_b64(&body);
+    let r = c
+        .put("bkt", "f", &[("Content-MD5", good.as_str())], body.clone())
+        .await;
+    assert_eq!(r.header("etag").unwrap(), format!("\"{}\"", md5_hex(&body)));
+    let r = c
+        .put("bkt", "f", &[("Content-MD5", md5_b64(b"x").as_str())], body)
+        .await;
+    r.expect(400, Some("InvalidDigest"));
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn chunked_put_without_content_length() {
     let (server, c) = start().await;
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(data(70_000, 1)), Ok(data(5, 2))];

@@ -9,6 +9,8 @@ use base64::engine::general_purpose::STANDARD;
 use bytes::{Bytes, BytesMut};
 use futures::{Stream, StreamExt as _};
 use http::{HeaderValue, StatusCode, header};
+use md5::{Digest as _, Md5};
+use tokio::sync::mpsc;
 
 use super::{OssState, Req};
 use crate::errors::{OssError, OssResult};
@@ -46,8 +48,35 @@ fn corrupt(chunk: Bytes, chunk_offset: u64, at: u64) -> Bytes {
     owned.freeze()
 }
 
+/// MD5 on a blocking thread fed through a bounded channel, so hashing overlaps with receiving
+/// (MD5 is sequential and slower than loopback; CRC-64 stays inline, it is much faster).
+struct Md5Worker {
+    tx: mpsc::Sender<Bytes>,
+    done: tokio::task::JoinHandle<[u8; 16]>,
+}
+
+impl Md5Worker {
+    fn spawn() -> Self {
+        let (tx, mut rx) = mpsc::channel::<Bytes>(64);
+        let done = tokio::task::spawn_blocking(move || {
+            let mut md5 = Md5::new();
+            while let Some(chunk) = rx.blocking_recv() {
+                md5.update(&chunk);
+            }
+            md5.finalize().into()
+        });
+        Self { tx, done }
+    }
+
+    async fn finish(self) -> Option<[u8; 16]> {
+        drop(self.tx);
+        self.done.await.ok()
+    }
+}
+
 /// Streams the request body into the store's sink, computing MD5 and CRC-64 on the way, and
-/// applies request-side faults. Checks `Content-MD5` when present.
+/// applies request-side faults. Checks `Content-MD5` when present. In fast-ETag mode the MD5
+/// is skipped unless the client sent `Content-MD5`.
 pub(crate) async fn receive(state: &OssState, req: &Req, body: Body) -> OssResult<Received> {
     let mut sink = state
         .store
@@ -55,6 +84,7 @@ pub(crate) async fn receive(state: &OssState, req: &Req, body: Body) -> OssResul
         .await
         .map_err(|e| OssError::from_store(e, req.bucket(), req.key()))?;
     let mut hasher = BodyHasher::default();
+    let md5 = (!state.fast_etags || req.header("content-md5").is_some()).then(Md5Worker::spawn);
     let mut stream = body.into_data_stream();
     let fault = req.body_fault().cloned();
     let mut offset = 0u64;
@@ -77,15 +107,26 @@ pub(crate) async fn receive(state: &OssState, req: &Req, body: Body) -> OssResul
             }
             _ => {}
         }
-        hasher.update(&chunk);
+        hasher.update_crc(&chunk);
+        if let Some(worker) = &md5 {
+            // A closed channel means the worker died; finish() then reports it.
+            let _ = worker.tx.send(chunk.clone()).await;
+        }
         offset += len;
         if let Err(e) = sink.write(chunk).await {
             return Err(io_error(&e));
         }
     }
-    let digest = hasher.finish();
+    let mut digest = hasher.finish();
+    digest.md5 = match md5 {
+        Some(worker) => match worker.finish().await {
+            Some(md5) => Some(md5),
+            None => return Err(OssError::internal("md5 worker failed")),
+        },
+        None => None,
+    };
     if let Some(md5) = req.header("content-md5")
-        && STANDARD.decode(md5.trim()).ok().as_deref() != Some(digest.md5.as_slice())
+        && STANDARD.decode(md5.trim()).ok() != digest.md5.map(Vec::from)
     {
         sink.abandon().await;
         return Err(OssError::invalid_digest());
@@ -106,7 +147,7 @@ pub(crate) async fn read_small(req: &Req, body: Body, limit: usize) -> OssResult
     if let Some(md5) = req.header("content-md5") {
         let mut h = BodyHasher::default();
         h.update(&bytes);
-        if STANDARD.decode(md5.trim()).ok().as_deref() != Some(h.finish().md5.as_slice()) {
+        if STANDARD.decode(md5.trim()).ok() != h.finish().md5.map(Vec::from) {
             return Err(OssError::invalid_digest());
         }
     }

@@ -132,7 +132,7 @@ pub(crate) async fn upload_part(state: &OssState, req: &Req, body: Body) -> OssR
     Ok(write_response(
         &digest.etag(),
         digest.crc64,
-        Some(&digest.content_md5()),
+        digest.content_md5().as_deref(),
     ))
 }
 

@@ -116,7 +116,7 @@ pub(crate) async fn put_object(state: &OssState, req: &Req, body: Body) -> OssRe
     Ok(write_response(
         &etag,
         digest.crc64,
-        Some(&digest.content_md5()),
+        digest.content_md5().as_deref(),
     ))
 }
 
