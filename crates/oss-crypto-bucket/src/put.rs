@@ -286,7 +286,7 @@ pub(crate) fn file_stream(path: PathBuf, start: u64, len: u64) -> PlainStream {
 }
 
 /// MD5 of a whole file, streamed.
-async fn file_md5(path: PathBuf) -> Result<[u8; 16]> {
+pub(crate) async fn file_md5(path: PathBuf) -> Result<[u8; 16]> {
     let len = tokio::fs::metadata(&path).await?.len();
     let mut md5 = Md5::new();
     let mut stream = file_stream(path, 0, len);

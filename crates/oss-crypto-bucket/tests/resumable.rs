@@ -10,6 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use common::{Harness, data};
+use oss_crypto_bucket::oss_envelope::header::UNENCRYPTED_CONTENT_MD5;
 use oss_crypto_bucket::{CheckpointError, CryptoOptions, Error, IntegrityError, ResumableOptions};
 use oss_devserver::{FaultAction, FaultRule, Trigger};
 
@@ -288,4 +289,41 @@ async fn download_resumes_and_never_replaces_a_good_file_with_a_bad_one() {
         .await
         .unwrap();
     assert_eq!(std::fs::read(&dest).unwrap(), plain);
+}
+
+#[tokio::test]
+async fn resumable_upload_records_and_checks_the_plaintext_md5() {
+    use base64::Engine as _;
+    let h = Harness::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bucket = h.bucket(options(dir.path()).with_compute_md5(true));
+    let plain = data(400_000, 27);
+    let src = dir.path().join("src.bin");
+    std::fs::write(&src, &plain).unwrap();
+    bucket
+        .resumable_upload("md5", &src, &ResumableOptions::default())
+        .await
+        .unwrap();
+    let meta = h
+        .client
+        .head_object("md5", &Default::default())
+        .await
+        .unwrap();
+    let expected =
+        base64::engine::general_purpose::STANDARD.encode(<md5::Md5 as md5::Digest>::digest(&plain));
+    let name = UNENCRYPTED_CONTENT_MD5;
+    assert_eq!(meta.header(name), Some(expected.as_str()));
+    let wrong = ResumableOptions::default().with_put_options(
+        oss_crypto_bucket::PutOptions::default()
+            .with_content_md5(base64::engine::general_purpose::STANDARD.encode([0_u8; 16])),
+    );
+    let err = bucket
+        .resumable_upload("md5-bad", &src, &wrong)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Integrity(IntegrityError::Md5)),
+        "{err:?}"
+    );
+    assert_eq!(checkpoints(dir.path()), 0, "nothing started");
 }

@@ -63,6 +63,7 @@ impl CryptoBucket {
             });
         }
         let cp_path = self.checkpoint_path(options, "upload", key, file)?;
+        let options = &self.with_file_md5(file, options).await?;
         let (cp, resumed) = self
             .open_upload(key, file, stamp, &cp_path, options)
             .await?;
@@ -101,6 +102,34 @@ impl CryptoBucket {
             parts_uploaded: uploaded,
             parts_resumed: resumed,
         })
+    }
+
+    /// The options with the file's MD5 as `content_md5` when one is wanted: a caller's value
+    /// is checked against the file before anything is sent, or one is computed.
+    async fn with_file_md5(
+        &self,
+        file: &Path,
+        options: &ResumableOptions,
+    ) -> Result<ResumableOptions> {
+        let given = options
+            .put
+            .content_md5
+            .as_deref()
+            .map(crate::put::parse_md5)
+            .transpose()?;
+        if given.is_none() && !self.inner.options.compute_md5 {
+            return Ok(options.clone());
+        }
+        let actual = crate::put::file_md5(file.to_owned()).await?;
+        if given.is_some_and(|g| g != actual) {
+            return Err(crate::error::IntegrityError::Md5.into());
+        }
+        let mut options = options.clone();
+        options.put.content_md5 = Some(base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            actual,
+        ));
+        Ok(options)
     }
 
     /// Loads a fitting checkpoint (keeping the parts the server still has) or starts a new
