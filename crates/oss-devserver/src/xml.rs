@@ -69,19 +69,60 @@ pub(crate) struct CompletePart {
 /// Parses `<CompleteMultipartUpload><Part><PartNumber/><ETag/></Part>…</CompleteMultipartUpload>`.
 /// Returns `None` when the body is not well-formed or does not match that shape.
 pub(crate) fn parse_complete(body: &[u8]) -> Option<Vec<CompletePart>> {
+    let mut parts = Vec::new();
+    let (mut number, mut etag) = (None, None);
+    walk(body, "CompleteMultipartUpload", |depth, name, text| {
+        match (depth, name) {
+            (2, "PartNumber") => number = Some(text.trim().parse().ok()?),
+            (2, "ETag") => etag = Some(text.to_owned()),
+            (1, "Part") => parts.push(CompletePart {
+                number: number.take()?,
+                etag: etag.take()?,
+            }),
+            _ => {}
+        }
+        Some(())
+    })?;
+    Some(parts)
+}
+
+/// Parses `<Delete><Quiet>true|false</Quiet><Object><Key>k</Key></Object>…</Delete>` into
+/// (quiet, keys).
+pub(crate) fn parse_delete(body: &[u8]) -> Option<(bool, Vec<String>)> {
+    let mut quiet = false;
+    let mut keys = Vec::new();
+    let mut key = None;
+    walk(body, "Delete", |depth, name, text| {
+        match (depth, name) {
+            (1, "Quiet") => quiet = text.trim().eq_ignore_ascii_case("true"),
+            (2, "Key") => key = Some(text.to_owned()),
+            (1, "Object") => keys.push(key.take()?),
+            _ => {}
+        }
+        Some(())
+    })?;
+    Some((quiet, keys))
+}
+
+/// Walks a document whose root is `root`, calling `on_end(depth after the element, name, text)`
+/// at every closing tag (`text` is the element's own decoded text). `None` when the document is
+/// not well-formed, has another root, or `on_end` refuses it.
+fn walk(
+    body: &[u8],
+    root: &str,
+    mut on_end: impl FnMut(usize, &str, &str) -> Option<()>,
+) -> Option<()> {
     let text = core::str::from_utf8(body).ok()?;
     let mut reader = Reader::from_str(text);
     let mut path: Vec<String> = Vec::new();
-    let mut parts = Vec::new();
     let mut seen_root = false;
     let mut content = String::new();
-    let (mut number, mut etag) = (None, None);
     loop {
         match reader.read_event().ok()? {
             Event::Start(e) => {
                 let name = e.name().as_ref().to_owned();
                 if path.is_empty() {
-                    if seen_root || name != "CompleteMultipartUpload" {
+                    if seen_root || name != root {
                         return None;
                     }
                     seen_root = true;
@@ -91,25 +132,15 @@ pub(crate) fn parse_complete(body: &[u8]) -> Option<Vec<CompletePart>> {
             }
             Event::End(_) => {
                 let name = path.pop()?;
-                match (path.len(), name.as_str()) {
-                    (2, "PartNumber") => number = Some(content.trim().parse().ok()?),
-                    (2, "ETag") => etag = Some(content.clone()),
-                    (1, "Part") => {
-                        parts.push(CompletePart {
-                            number: number.take()?,
-                            etag: etag.take()?,
-                        });
-                    }
-                    _ => {}
-                }
+                on_end(path.len(), &name, &content)?;
                 content.clear();
             }
             Event::Text(t) => content.push_str(&t),
             Event::GeneralRef(r) => content.push(resolve_entity(&r)?),
             Event::Empty(e) if path.is_empty() && !seen_root => {
-                return (e.name().as_ref() == "CompleteMultipartUpload").then_some(parts);
+                return (e.name().as_ref() == root).then_some(());
             }
-            Event::Eof => return (seen_root && path.is_empty()).then_some(parts),
+            Event::Eof => return (seen_root && path.is_empty()).then_some(()),
             _ => {}
         }
     }
@@ -161,6 +192,16 @@ mod tests {
                 etag: "\"AF94\"".into()
             }
         );
+    }
+
+    #[test]
+    fn parses_delete_body() {
+        let body = b"<Delete><Quiet>true</Quiet><Object><Key>a&amp;b</Key></Object><Object><Key>c</Key></Object></Delete>";
+        assert_eq!(
+            parse_delete(body),
+            Some((true, vec!["a&b".to_owned(), "c".to_owned()]))
+        );
+        assert_eq!(parse_delete(b"<Delete><Object></Object></Delete>"), None);
     }
 
     #[test]

@@ -341,6 +341,36 @@ async fn list_objects_v2_prefix_delimiter_and_continuation() {
 }
 
 #[tokio::test]
+async fn delete_multiple_objects() {
+    let (server, c) = start().await;
+    for key in ["x1", "x 2", "keep"] {
+        c.put("bkt", key, &[], vec![1]).await.expect(200, None);
+    }
+    let body = b"<Delete><Quiet>false</Quiet><Object><Key>x1</Key></Object><Object><Key>x 2</Key></Object><Object><Key>never</Key></Object></Delete>".to_vec();
+    let md5 = md5_b64(&body);
+    let q = [("delete", ""), ("encoding-type", "url")];
+    let r = c
+        .send(
+            "POST",
+            Some("bkt"),
+            None,
+            &q,
+            &[("Content-MD5", md5.as_str())],
+            body.clone(),
+        )
+        .await;
+    r.expect(200, None);
+    assert_eq!(xml_all(&r.text(), "Key"), ["x1", "x%202", "never"]);
+    c.get("bkt", "x 2", &[])
+        .await
+        .expect(404, Some("NoSuchKey"));
+    c.get("bkt", "keep", &[]).await.expect(200, None);
+    let r = c.send("POST", Some("bkt"), None, &q, &[], body).await;
+    r.expect(400, Some("MissingArgument"));
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn buckets_create_list_delete() {
     let (server, c) = start().await;
     c.put_bucket("new-bucket").await.expect(200, None);

@@ -50,25 +50,51 @@ fn corrupt(chunk: Bytes, chunk_offset: u64, at: u64) -> Bytes {
 
 /// MD5 on a blocking thread fed through a bounded channel, so hashing overlaps with receiving
 /// (MD5 is sequential and slower than loopback; CRC-64 stays inline, it is much faster).
+/// Chunks are handed over in batches of about this many bytes: hyper delivers small chunks,
+/// and one thread wake-up per chunk would cost more than the hashing.
+const MD5_BATCH: usize = 1024 * 1024;
+
 struct Md5Worker {
-    tx: mpsc::Sender<Bytes>,
+    tx: mpsc::Sender<Vec<Bytes>>,
+    batch: Vec<Bytes>,
+    batch_len: usize,
     done: tokio::task::JoinHandle<[u8; 16]>,
 }
 
 impl Md5Worker {
     fn spawn() -> Self {
-        let (tx, mut rx) = mpsc::channel::<Bytes>(64);
+        let (tx, mut rx) = mpsc::channel::<Vec<Bytes>>(8);
         let done = tokio::task::spawn_blocking(move || {
             let mut md5 = Md5::new();
-            while let Some(chunk) = rx.blocking_recv() {
-                md5.update(&chunk);
+            while let Some(batch) = rx.blocking_recv() {
+                for chunk in batch {
+                    md5.update(&chunk);
+                }
             }
             md5.finalize().into()
         });
-        Self { tx, done }
+        Self {
+            tx,
+            batch: Vec::new(),
+            batch_len: 0,
+            done,
+        }
     }
 
-    async fn finish(self) -> Option<[u8; 16]> {
+    async fn push(&mut self, chunk: Bytes) {
+        self.batch_len += chunk.len();
+        self.batch.push(chunk);
+        if self.batch_len >= MD5_BATCH {
+            self.batch_len = 0;
+            // A closed channel means the worker died; finish() then reports it.
+            let _ = self.tx.send(core::mem::take(&mut self.batch)).await;
+        }
+    }
+
+    async fn finish(mut self) -> Option<[u8; 16]> {
+        if !self.batch.is_empty() {
+            let _ = self.tx.send(core::mem::take(&mut self.batch)).await;
+        }
         drop(self.tx);
         self.done.await.ok()
     }
@@ -84,7 +110,7 @@ pub(crate) async fn receive(state: &OssState, req: &Req, body: Body) -> OssResul
         .await
         .map_err(|e| OssError::from_store(e, req.bucket(), req.key()))?;
     let mut hasher = BodyHasher::default();
-    let md5 = (!state.fast_etags || req.header("content-md5").is_some()).then(Md5Worker::spawn);
+    let mut md5 = (!state.fast_etags || req.header("content-md5").is_some()).then(Md5Worker::spawn);
     let mut stream = body.into_data_stream();
     let fault = req.body_fault().cloned();
     let mut offset = 0u64;
@@ -108,9 +134,8 @@ pub(crate) async fn receive(state: &OssState, req: &Req, body: Body) -> OssResul
             _ => {}
         }
         hasher.update_crc(&chunk);
-        if let Some(worker) = &md5 {
-            // A closed channel means the worker died; finish() then reports it.
-            let _ = worker.tx.send(chunk.clone()).await;
+        if let Some(worker) = &mut md5 {
+            worker.push(chunk.clone()).await;
         }
         offset += len;
         if let Err(e) = sink.write(chunk).await {

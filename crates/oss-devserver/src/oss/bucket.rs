@@ -1,11 +1,12 @@
 //! Bucket operations: ListBuckets, PutBucket, DeleteBucket, GetBucketInfo.
 
+use axum::body::Body;
 use axum::response::Response;
 use http::StatusCode;
 
 use super::{OssState, Req, empty, iso8601, xml_response};
 use crate::errors::{OssError, OssResult};
-use crate::xml::XmlWriter;
+use crate::xml::{XmlWriter, parse_delete};
 
 /// The owner shown in listings.
 pub(crate) const OWNER_ID: &str = "1234567890123456";
@@ -91,6 +92,45 @@ pub(crate) fn bucket_info(state: &OssState, req: &Req) -> OssResult<Response> {
     w.elem("StorageClass", "Standard");
     w.close("Bucket");
     w.close("BucketInfo");
+    Ok(xml_response(w.finish()))
+}
+
+/// `POST /?delete`: DeleteMultipleObjects (Content-MD5 required, at most 1000 keys).
+pub(crate) async fn delete_multiple(state: &OssState, req: &Req, body: Body) -> OssResult {
+    let name = req.bucket();
+    if req.header("content-md5").is_none() {
+        return Err(OssError::new(
+            StatusCode::BAD_REQUEST,
+            "MissingArgument",
+            "Missing Some Required Arguments.",
+        )
+        .with("ArgumentName", "Content-MD5"));
+    }
+    let bytes = super::body::read_small(req, body, 2 * 1024 * 1024).await?;
+    let (quiet, keys) = parse_delete(&bytes)
+        .filter(|(_, k)| !k.is_empty() && k.len() <= 1000)
+        .ok_or_else(OssError::malformed_xml)?;
+    let url = super::list::url_encoding(req)?;
+    for key in &keys {
+        state
+            .store
+            .delete(name, key)
+            .await
+            .map_err(|e| OssError::from_store(e, name, key))?;
+    }
+    let mut w = XmlWriter::new();
+    w.open("DeleteResult");
+    if url {
+        w.elem("EncodingType", "url");
+    }
+    if !quiet {
+        for key in &keys {
+            w.open("Deleted");
+            super::list::elem_key(&mut w, "Key", key, url);
+            w.close("Deleted");
+        }
+    }
+    w.close("DeleteResult");
     Ok(xml_response(w.finish()))
 }
 

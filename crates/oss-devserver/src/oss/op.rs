@@ -17,6 +17,7 @@ pub(crate) enum Operation {
     ListObjects,
     ListObjectsV2,
     ListMultipartUploads,
+    DeleteMultipleObjects,
     PutObject,
     GetObject,
     HeadObject,
@@ -42,6 +43,7 @@ impl Operation {
             Self::ListObjects => "ListObjects",
             Self::ListObjectsV2 => "ListObjectsV2",
             Self::ListMultipartUploads => "ListMultipartUploads",
+            Self::DeleteMultipleObjects => "DeleteMultipleObjects",
             Self::PutObject => "PutObject",
             Self::GetObject => "GetObject",
             Self::HeadObject => "HeadObject",
@@ -74,6 +76,7 @@ impl Operation {
             (Some(_), None, &Method::GET) if q.has("uploads") => Self::ListMultipartUploads,
             (Some(_), None, &Method::GET) if q.get("list-type") == Some("2") => Self::ListObjectsV2,
             (Some(_), None, &Method::GET) => Self::ListObjects,
+            (Some(_), None, &Method::POST) if q.has("delete") => Self::DeleteMultipleObjects,
             (Some(_), Some(_), &Method::PUT) if q.has("partNumber") || q.has("uploadId") => {
                 if copy {
                     Self::UploadPartCopy
@@ -118,6 +121,7 @@ pub(crate) async fn dispatch(
         Operation::ListObjects => list::list_objects(state, req, false),
         Operation::ListObjectsV2 => list::list_objects(state, req, true),
         Operation::ListMultipartUploads => list::list_uploads(state, req),
+        Operation::DeleteMultipleObjects => bucket::delete_multiple(state, req, body).await,
         Operation::PutObject => object::put_object(state, req, body).await,
         Operation::GetObject => object::get_object(state, req, false).await,
         Operation::HeadObject => object::get_object(state, req, true).await,
