@@ -43,6 +43,7 @@ pub(crate) struct OssState {
     bases: Vec<String>,
     pub(crate) cse: CseStrictness,
     pub(crate) fast_etags: bool,
+    pub(crate) region: String,
     request_seq: AtomicU64,
     run_id: u64,
 }
@@ -89,6 +90,7 @@ pub(crate) async fn router(
             .collect(),
         cse: config.cse,
         fast_etags: config.fast_etags,
+        region: config.region.clone(),
         request_seq: AtomicU64::new(0),
         run_id: now_ms() & 0xFFFF_FFFF,
     };
@@ -243,10 +245,8 @@ pub(crate) fn iso8601(ms: u64) -> String {
     let (days, rem) = (secs / 86_400, secs % 86_400);
     let (y, m, d) = civil_from_days(days);
     let (hh, mm, ss) = (rem / 3600, rem % 3600 / 60, rem % 60);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}.{:03}Z",
-        ms % 1000
-    )
+    // OSS writes whole seconds with ".000Z"; oss2 parses exactly that format.
+    format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}.000Z")
 }
 
 /// Days since 1970-01-01 to (year, month, day) (H. Hinnant's algorithm).
@@ -270,7 +270,7 @@ mod tests {
         assert_eq!(super::iso8601(0), "1970-01-01T00:00:00.000Z");
         assert_eq!(
             super::iso8601(1_450_000_586_123),
-            "2015-12-13T09:56:26.123Z"
+            "2015-12-13T09:56:26.000Z"
         );
         assert_eq!(super::iso8601(951_782_400_000), "2000-02-29T00:00:00.000Z");
     }

@@ -29,7 +29,16 @@ fn write_owner(w: &mut XmlWriter) {
     w.close("Owner");
 }
 
-pub(crate) fn list_buckets(state: &OssState) -> OssResult {
+/// Location, endpoints and region of a bucket (the endpoint is the host the client used).
+fn write_place(w: &mut XmlWriter, state: &OssState, req: &Req) {
+    let host = req.header("host").unwrap_or("127.0.0.1");
+    w.elem("ExtranetEndpoint", host);
+    w.elem("IntranetEndpoint", host);
+    w.elem("Location", &format!("oss-{}", state.region));
+    w.elem("Region", &state.region);
+}
+
+pub(crate) fn list_buckets(state: &OssState, req: &Req) -> OssResult {
     let names = state.store.bucket_names();
     let mut w = XmlWriter::new();
     w.open("ListAllMyBucketsResult");
@@ -38,7 +47,7 @@ pub(crate) fn list_buckets(state: &OssState) -> OssResult {
     for (name, created_ms) in names {
         w.open("Bucket");
         w.elem("CreationDate", &iso8601(created_ms));
-        w.elem("Location", "oss-dev");
+        write_place(&mut w, state, req);
         w.elem("Name", &name);
         w.elem("StorageClass", "Standard");
         w.close("Bucket");
@@ -86,10 +95,13 @@ pub(crate) fn bucket_info(state: &OssState, req: &Req) -> OssResult<Response> {
     w.open("BucketInfo");
     w.open("Bucket");
     w.elem("CreationDate", &iso8601(created_ms));
-    w.elem("Location", "oss-dev");
+    write_place(&mut w, state, req);
     w.elem("Name", name);
     write_owner(&mut w);
     w.elem("StorageClass", "Standard");
+    w.open("AccessControlList");
+    w.elem("Grant", "private");
+    w.close("AccessControlList");
     w.close("Bucket");
     w.close("BucketInfo");
     Ok(xml_response(w.finish()))

@@ -26,7 +26,7 @@ pub(crate) fn elem_key(w: &mut XmlWriter, tag: &str, value: &str, url: bool) {
 
 /// Whether the request asked for `encoding-type=url`.
 pub(crate) fn url_encoding(req: &Req) -> OssResult<bool> {
-    match req.query.get("encoding-type") {
+    match req.query.get("encoding-type").filter(|v| !v.is_empty()) {
         None => Ok(false),
         Some(v) if v.eq_ignore_ascii_case("url") => Ok(true),
         Some(v) => Err(OssError::invalid_argument(
@@ -104,7 +104,7 @@ fn collect(bucket: &Bucket, prefix: &str, delimiter: &str, after: &str, max: usi
 }
 
 fn max_keys(req: &Req) -> OssResult<usize> {
-    match req.query.get("max-keys") {
+    match req.query.get("max-keys").filter(|v| !v.is_empty()) {
         None => Ok(DEFAULT_MAX_KEYS),
         Some(v) => v
             .parse::<usize>()
@@ -152,7 +152,7 @@ pub(crate) fn list_objects(state: &OssState, req: &Req, v2: bool) -> OssResult {
     let max = max_keys(req)?;
     let prefix = q.get("prefix").unwrap_or("");
     let delimiter = q.get("delimiter").unwrap_or("");
-    let token = q.get("continuation-token");
+    let token = q.get("continuation-token").filter(|t| !t.is_empty());
     let after = if v2 {
         match token {
             Some(t) => decode_token(t)?,

@@ -299,7 +299,7 @@ pub(crate) async fn abort(state: &OssState, req: &Req) -> OssResult {
 }
 
 fn query_number(req: &Req, name: &str, default: u32, max: u32) -> OssResult<u32> {
-    match req.query.get(name) {
+    match req.query.get(name).filter(|v| !v.is_empty()) {
         None => Ok(default),
         Some(v) => v
             .parse::<u32>()

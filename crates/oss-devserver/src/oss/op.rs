@@ -114,7 +114,7 @@ pub(crate) async fn dispatch(
     body: Body,
 ) -> OssResult<Response> {
     match op {
-        Operation::ListBuckets => bucket::list_buckets(state),
+        Operation::ListBuckets => bucket::list_buckets(state, req),
         Operation::PutBucket => bucket::put_bucket(state, req).await,
         Operation::DeleteBucket => bucket::delete_bucket(state, req).await,
         Operation::GetBucketInfo => bucket::bucket_info(state, req),
