@@ -1,23 +1,8 @@
 //! A local server that speaks the OSS REST subset and the KMS RPC API, for tests and demos.
 //!
-//! Start it in-process on an ephemeral loopback port, point a client at [`DevServer::oss_url`]
-//! (path-style addressing, which every SDK picks for IP endpoints) with the documented dev
-//! credentials, and shut it down when done:
-//!
-//! ```no_run
-//! # async fn demo() -> Result<(), oss_devserver::Error> {
-//! use oss_devserver::{DevServer, DevServerConfig};
-//!
-//! let server = DevServer::start(DevServerConfig::default().with_buckets(["demo"])).await?;
-//! let url = server.oss_url(); // e.g. http://127.0.0.1:41234
-//! let cred = server.credentials();
-//! println!("{url} {} (region {})", cred.access_key_id(), server.region());
-//! server.shutdown().await;
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! Dev credentials (fixed, documented, for loopback use only): see [`credentials`].
+//! The full description (dev credentials, binary flags, Python SDK examples, fault rules,
+//! performance) is the crate README, included below.
+#![doc = include_str!("../README.md")]
 
 mod addressing;
 mod auth;
