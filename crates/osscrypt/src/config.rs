@@ -127,24 +127,7 @@ impl Settings {
             env::SESSION_TOKEN,
             &profile.session_token,
         );
-        let credentials = match (id, secret) {
-            (Some(access_key_id), Some(secret)) => Some(Credentials {
-                access_key_id,
-                access_key_secret: Zeroizing::new(secret),
-                session_token: token.map(Zeroizing::new),
-            }),
-            (None, None) => None,
-            (Some(_), None) => {
-                return Err(CliError::usage(
-                    "an access key id is configured without its secret",
-                ));
-            }
-            (None, Some(_)) => {
-                return Err(CliError::usage(
-                    "an access key secret is configured without its id",
-                ));
-            }
-        };
+        let credentials = credentials(id, secret, token)?;
         Ok(Self {
             endpoint: pick(&args.endpoint, env::ENDPOINT, &profile.endpoint),
             region: pick(&args.region, env::REGION, &profile.region),
@@ -158,6 +141,29 @@ impl Settings {
                     user_dir(&var, "XDG_DATA_HOME", ".local/share").join("osscrypt/devserver")
                 }),
         })
+    }
+}
+
+/// Combines the resolved id, secret and token; an id without a secret (or the reverse) is a
+/// usage error.
+fn credentials(
+    id: Option<String>,
+    secret: Option<String>,
+    token: Option<String>,
+) -> CliResult<Option<Credentials>> {
+    match (id, secret) {
+        (Some(access_key_id), Some(secret)) => Ok(Some(Credentials {
+            access_key_id,
+            access_key_secret: Zeroizing::new(secret),
+            session_token: token.map(Zeroizing::new),
+        })),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(CliError::usage(
+            "an access key id is configured without its secret",
+        )),
+        (None, Some(_)) => Err(CliError::usage(
+            "an access key secret is configured without its id",
+        )),
     }
 }
 

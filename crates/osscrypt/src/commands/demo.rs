@@ -94,7 +94,7 @@ async fn steps(args: &DemoArgs, conn: &Connection, dir: &Path, out: &Output) -> 
         up.describe()
     ))?;
 
-    show_envelope(&bucket, &plain).await?;
+    let envelope = show_envelope(&bucket, &plain).await?;
     read_ranges(&bucket, &plain, args.size).await?;
 
     let back = dir.join("downloaded.bin");
@@ -102,26 +102,16 @@ async fn steps(args: &DemoArgs, conn: &Connection, dir: &Path, out: &Output) -> 
     if !files::same_contents(&plain, &back)? {
         return Err(mismatch("the downloaded file differs from the original"));
     }
+    let md5 = match envelope.unencrypted_content_md5() {
+        Some(_) => "MD5 of the plaintext, ",
+        None => "",
+    };
     say(format!(
-        "downloaded the whole object and verified it (CRC-64 of the ciphertext, byte-by-byte compare): {}",
+        "downloaded the whole object and verified it (CRC-64 of the ciphertext, {md5}byte-by-byte compare): {}",
         down.describe()
     ))?;
 
-    let started = std::time::Instant::now();
-    bucket.rotate_master_key(KEY, &new_ring).await?;
-    say(format!(
-        "rotated the master key to key=new in {:.2?} (ciphertext unchanged, not re-encrypted)",
-        started.elapsed()
-    ))?;
-    let rotated = remote::crypto_bucket(conn, BUCKET, new_ring, options)?;
-    read_ranges(&rotated, &plain, args.size).await?;
-    match bucket.get_object(KEY, &GetOptions::default()).await {
-        Err(oss_crypto_bucket::Error::KeyWrap(e)) => {
-            say(format!("the old key is refused now: {e}"))?
-        }
-        Err(e) => return Err(e.into()),
-        Ok(_) => return Err(mismatch("the old key still decrypts after rotation")),
-    }
+    rotate_and_reread(conn, &bucket, new_ring, options, &plain, args.size).await?;
     say(format!(
         "throughput: upload {}, download {}",
         crate::output::throughput(up.bytes, up.elapsed),
@@ -129,8 +119,35 @@ async fn steps(args: &DemoArgs, conn: &Connection, dir: &Path, out: &Output) -> 
     ))
 }
 
+/// Rotates to `new_ring`, reads the ranges again with it, and checks the old key is refused.
+async fn rotate_and_reread(
+    conn: &Connection,
+    bucket: &CryptoBucket,
+    new_ring: Keyring,
+    options: CryptoOptions,
+    plain: &Path,
+    size: u64,
+) -> CliResult {
+    let started = std::time::Instant::now();
+    bucket.rotate_master_key(KEY, &new_ring).await?;
+    say(format!(
+        "rotated the master key to key=new in {:.2?} (ciphertext unchanged, not re-encrypted)",
+        started.elapsed()
+    ))?;
+    let rotated = remote::crypto_bucket(conn, BUCKET, new_ring, options)?;
+    read_ranges(&rotated, plain, size).await?;
+    match bucket.get_object(KEY, &GetOptions::default()).await {
+        Err(oss_crypto_bucket::Error::KeyWrap(e)) => {
+            say(format!("the old key is refused now: {e}"))?
+        }
+        Err(e) => return Err(e.into()),
+        Ok(_) => return Err(mismatch("the old key still decrypts after rotation")),
+    }
+    Ok(())
+}
+
 /// Prints the stored envelope and checks that the stored bytes are not the plaintext.
-async fn show_envelope(bucket: &CryptoBucket, plain: &Path) -> CliResult {
+async fn show_envelope(bucket: &CryptoBucket, plain: &Path) -> CliResult<Envelope> {
     let client = bucket.client();
     let meta = client.head_object(KEY, &HeaderMap::new()).await?;
     let pairs: Vec<(&str, &str)> = meta
@@ -159,7 +176,8 @@ async fn show_envelope(bucket: &CryptoBucket, plain: &Path) -> CliResult {
         "stored bytes are not the plaintext: first 16 stored {} vs plaintext {} ({equal} of 65536 bytes agree, as chance predicts)",
         hex::encode(stored.get(..16).unwrap_or_default()),
         hex::encode(original.get(..16).unwrap_or_default()),
-    ))
+    ))?;
+    Ok(envelope)
 }
 
 /// Reads an aligned, an unaligned and a suffix range and checks them against the file.
