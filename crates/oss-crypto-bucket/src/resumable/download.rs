@@ -226,7 +226,9 @@ impl Job<'_> {
         file.seek(std::io::SeekFrom::Start(start)).await?;
         let (mut crc, mut received) = (Crc64::default(), 0_u64);
         while let Some(chunk) = body.next().await {
-            let mut chunk = chunk?.to_vec();
+            let mut chunk = chunk?
+                .try_into_mut()
+                .unwrap_or_else(|shared| bytes::BytesMut::from(&shared[..]));
             received += chunk.len() as u64;
             if received > len {
                 break;
