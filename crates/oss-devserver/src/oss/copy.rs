@@ -14,6 +14,9 @@ use crate::etag::{BodyHasher, unquote};
 use crate::store::{Data, Object, ObjectMeta, Part, now_ms};
 use crate::xml::XmlWriter;
 
+/// Header or metadata name/value pairs.
+type Pairs = Vec<(String, String)>;
+
 /// MD5 of the empty body, which Go v2 sends on bodiless writes.
 const EMPTY_MD5: &str = "1B2M2Y8AsgTpgAmY7PhCfg==";
 
@@ -84,13 +87,9 @@ fn check_empty_md5(req: &Req) -> OssResult<()> {
     }
 }
 
-/// `PUT /destK` with `x-oss-copy-source`.
-pub(crate) async fn copy_object(state: &OssState, req: &Req) -> OssResult {
-    let (bucket, key) = (req.bucket(), req.key());
-    validate_key(key)?;
-    check_empty_md5(req)?;
-    let (_, _, src) = source(state, req)?;
-    copy_conditions(req, &src.meta)?;
+/// The destination's content headers and user metadata under `x-oss-metadata-directive`, with
+/// the client-side-encryption rule for REPLACE (spec §9.3).
+fn copied_metadata(state: &OssState, req: &Req, src: &ObjectMeta) -> OssResult<(Pairs, Pairs)> {
     let replace = match req.header("x-oss-metadata-directive").unwrap_or("COPY") {
         d if d.eq_ignore_ascii_case("COPY") => false,
         d if d.eq_ignore_ascii_case("REPLACE") => true,
@@ -102,13 +101,12 @@ pub(crate) async fn copy_object(state: &OssState, req: &Req) -> OssResult {
             ));
         }
     };
-    let (headers, meta_list) = if replace {
-        (content_headers(req), user_meta(req))
-    } else {
-        (src.meta.headers.clone(), src.meta.user_meta.clone())
-    };
-    if replace && cse::is_encrypted(&src.meta.user_meta) {
-        let changed = cse::envelope_of(&meta_list) != cse::envelope_of(&src.meta.user_meta);
+    if !replace {
+        return Ok((src.headers.clone(), src.user_meta.clone()));
+    }
+    let meta_list = user_meta(req);
+    if cse::is_encrypted(&src.user_meta) {
+        let changed = cse::envelope_of(&meta_list) != cse::envelope_of(&src.user_meta);
         if changed || state.cse.refuse_any_replace_copy {
             return Err(OssError::invalid_encryption(
                 "0005-00000421",
@@ -116,6 +114,17 @@ pub(crate) async fn copy_object(state: &OssState, req: &Req) -> OssResult {
             ));
         }
     }
+    Ok((content_headers(req), meta_list))
+}
+
+/// `PUT /destK` with `x-oss-copy-source`.
+pub(crate) async fn copy_object(state: &OssState, req: &Req) -> OssResult {
+    let (bucket, key) = (req.bucket(), req.key());
+    validate_key(key)?;
+    check_empty_md5(req)?;
+    let (_, _, src) = source(state, req)?;
+    copy_conditions(req, &src.meta)?;
+    let (headers, meta_list) = copied_metadata(state, req, &src.meta)?;
     if !state.store.bucket_exists(bucket) {
         return Err(OssError::no_such_bucket(bucket));
     }

@@ -145,6 +145,18 @@ fn write_entries(w: &mut XmlWriter, page: &Page, url: bool, owner: bool) {
     }
 }
 
+/// The key listing starts after: V2 continuation token or `start-after`, V1 `marker`.
+fn start_after(req: &Req, v2: bool) -> OssResult<String> {
+    let q = &req.query;
+    if !v2 {
+        return Ok(q.get("marker").unwrap_or("").to_owned());
+    }
+    match q.get("continuation-token").filter(|t| !t.is_empty()) {
+        Some(t) => decode_token(t),
+        None => Ok(q.get("start-after").unwrap_or("").to_owned()),
+    }
+}
+
 /// GET bucket (V1: `marker`) and `?list-type=2` (V2: `continuation-token`, `start-after`).
 pub(crate) fn list_objects(state: &OssState, req: &Req, v2: bool) -> OssResult {
     let q = &req.query;
@@ -153,14 +165,7 @@ pub(crate) fn list_objects(state: &OssState, req: &Req, v2: bool) -> OssResult {
     let prefix = q.get("prefix").unwrap_or("");
     let delimiter = q.get("delimiter").unwrap_or("");
     let token = q.get("continuation-token").filter(|t| !t.is_empty());
-    let after = if v2 {
-        match token {
-            Some(t) => decode_token(t)?,
-            None => q.get("start-after").unwrap_or("").to_owned(),
-        }
-    } else {
-        q.get("marker").unwrap_or("").to_owned()
-    };
+    let after = start_after(req, v2)?;
     let name = req.bucket();
     let page = state
         .store

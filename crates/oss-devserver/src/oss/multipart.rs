@@ -1,6 +1,7 @@
 //! Multipart uploads: Initiate, UploadPart, Complete, Abort, ListParts.
 
 use axum::body::Body;
+use axum::response::Response;
 use http::StatusCode;
 
 use super::list::{elem_key, url_encoding};
@@ -212,24 +213,27 @@ fn check_selected(upload: &Upload, parts: &[(u32, Part)]) -> OssResult<()> {
     Ok(())
 }
 
-pub(crate) async fn complete(state: &OssState, req: &Req, body: Body) -> OssResult {
-    let (bucket, key, id) = (req.bucket(), req.key(), upload_id(req));
-    let bytes = body::read_small(req, body, MAX_COMPLETE_BODY).await?;
-    let selected = state.store.uploads.with(id, bucket, key, |u| {
-        let parts = select_parts(req, u, &bytes)?;
-        check_selected(u, &parts)?;
-        Ok::<_, OssError>((parts, u.headers.clone(), u.user_meta.clone()))
-    });
-    let (parts, headers, meta_list) = selected.ok_or_else(|| OssError::no_such_upload(id))??;
-    let forbid = forbid_overwrite(req);
-    if forbid && state.store.get(bucket, key).is_ok() {
-        return Err(OssError::file_already_exists().ec("0042-00000214"));
+/// The completed object's metadata: size, OSS multipart ETag, combined CRC-64.
+fn assembled_meta(
+    parts: &[(u32, Part)],
+    headers: Vec<(String, String)>,
+    user_meta: Vec<(String, String)>,
+) -> ObjectMeta {
+    ObjectMeta {
+        size: parts.iter().map(|(_, p)| p.size).sum(),
+        etag: multipart_etag(parts.iter().map(|(_, p)| p.etag.as_str())),
+        crc64: parts
+            .iter()
+            .fold(0, |crc, (_, p)| crc64_combine(crc, p.crc64, p.size)),
+        last_modified_ms: now_ms(),
+        object_type: ObjectType::Multipart,
+        headers,
+        user_meta,
     }
-    let size: u64 = parts.iter().map(|(_, p)| p.size).sum();
-    let crc64 = parts
-        .iter()
-        .fold(0, |crc, (_, p)| crc64_combine(crc, p.crc64, p.size));
-    let etag = multipart_etag(parts.iter().map(|(_, p)| p.etag.as_str()));
+}
+
+/// Concatenates the parts' bytes (memory parts are shared, not copied).
+async fn assembled_data(state: &OssState, req: &Req, parts: &[(u32, Part)]) -> OssResult<Data> {
     let pieces: Vec<(Data, u64)> = parts
         .iter()
         .map(|(_, p)| (p.data.clone(), p.size))
@@ -238,19 +242,52 @@ pub(crate) async fn complete(state: &OssState, req: &Req, body: Body) -> OssResu
         .store
         .sink()
         .await
-        .map_err(|e| OssError::from_store(e, bucket, key))?;
-    let data = Data::concat(&pieces, sink)
+        .map_err(|e| OssError::from_store(e, req.bucket(), req.key()))?;
+    Data::concat(&pieces, sink)
         .await
-        .map_err(|e| OssError::internal(e.to_string()))?;
-    let meta = ObjectMeta {
-        size,
-        etag: etag.clone(),
-        crc64,
-        last_modified_ms: now_ms(),
-        object_type: ObjectType::Multipart,
-        headers,
-        user_meta: meta_list,
-    };
+        .map_err(|e| OssError::internal(e.to_string()))
+}
+
+fn complete_response(req: &Req, url: bool, etag: &str, crc64: u64) -> Response {
+    let (bucket, key) = (req.bucket(), req.key());
+    let host = req.header("host").unwrap_or("localhost");
+    let mut w = XmlWriter::new();
+    w.open("CompleteMultipartUploadResult");
+    if url {
+        w.elem("EncodingType", "url");
+    }
+    let location = format!(
+        "http://{host}/{bucket}/{}",
+        oss_signing::percent_encode_path(key)
+    );
+    w.elem("Location", &location);
+    w.elem("Bucket", bucket);
+    elem_key(&mut w, "Key", key, url);
+    w.elem("ETag", &format!("\"{etag}\""));
+    w.close("CompleteMultipartUploadResult");
+    let mut r = xml_response(w.finish());
+    set_header(&mut r, "etag", &format!("\"{etag}\""));
+    set_header(&mut r, "x-oss-hash-crc64ecma", &crc64.to_string());
+    r
+}
+
+pub(crate) async fn complete(state: &OssState, req: &Req, body: Body) -> OssResult {
+    let (bucket, key, id) = (req.bucket(), req.key(), upload_id(req));
+    let url = url_encoding(req)?;
+    let bytes = body::read_small(req, body, MAX_COMPLETE_BODY).await?;
+    let selected = state.store.uploads.with(id, bucket, key, |u| {
+        let parts = select_parts(req, u, &bytes)?;
+        check_selected(u, &parts)?;
+        Ok::<_, OssError>((parts, u.headers.clone(), u.user_meta.clone()))
+    });
+    let (parts, headers, user_meta) = selected.ok_or_else(|| OssError::no_such_upload(id))??;
+    let forbid = forbid_overwrite(req);
+    if forbid && state.store.get(bucket, key).is_ok() {
+        return Err(OssError::file_already_exists().ec("0042-00000214"));
+    }
+    let meta = assembled_meta(&parts, headers, user_meta);
+    let (etag, crc64) = (meta.etag.clone(), meta.crc64);
+    let data = assembled_data(state, req, &parts).await?;
     state
         .store
         .put(bucket, key, data, meta, forbid)
@@ -261,28 +298,7 @@ pub(crate) async fn complete(state: &OssState, req: &Req, body: Body) -> OssResu
             part.data.discard().await;
         }
     }
-    let url = url_encoding(req)?;
-    let host = req.header("host").unwrap_or("localhost");
-    let mut w = XmlWriter::new();
-    w.open("CompleteMultipartUploadResult");
-    if url {
-        w.elem("EncodingType", "url");
-    }
-    w.elem(
-        "Location",
-        &format!(
-            "http://{host}/{bucket}/{}",
-            oss_signing::percent_encode_path(key)
-        ),
-    );
-    w.elem("Bucket", bucket);
-    elem_key(&mut w, "Key", key, url);
-    w.elem("ETag", &format!("\"{etag}\""));
-    w.close("CompleteMultipartUploadResult");
-    let mut r = xml_response(w.finish());
-    set_header(&mut r, "etag", &format!("\"{etag}\""));
-    set_header(&mut r, "x-oss-hash-crc64ecma", &crc64.to_string());
-    Ok(r)
+    Ok(complete_response(req, url, &etag, crc64))
 }
 
 pub(crate) async fn abort(state: &OssState, req: &Req) -> OssResult {

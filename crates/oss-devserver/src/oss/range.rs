@@ -43,65 +43,46 @@ fn parse(header: &str) -> Option<Spec> {
 
 /// Resolves a `Range` header against an object of `size` bytes.
 pub(crate) fn resolve(header: Option<&str>, standard: bool, size: u64) -> RangeOutcome {
-    let Some(header) = header else {
-        return RangeOutcome::Full;
-    };
-    let is_multi = header.contains(',');
+    use RangeOutcome::{Full, Partial, Unsatisfiable};
+    // (what standard behaviour gives, what OSS's default gives)
+    let pick = |std: RangeOutcome, default: RangeOutcome| if standard { std } else { default };
+    let Some(header) = header else { return Full };
     let Some(spec) = parse(header) else {
-        return if standard && is_multi {
-            RangeOutcome::Unsatisfiable
-        } else {
-            RangeOutcome::Full
-        };
+        return pick(
+            if header.contains(',') {
+                Unsatisfiable
+            } else {
+                Full
+            },
+            Full,
+        );
     };
     if size == 0 {
-        return if standard {
-            RangeOutcome::Unsatisfiable
-        } else {
-            RangeOutcome::Full
-        };
+        return pick(Unsatisfiable, Full);
     }
     let last = size - 1;
     match spec {
-        Spec::FromTo(a, _) if a > last => {
-            if standard {
-                RangeOutcome::Unsatisfiable
-            } else {
-                RangeOutcome::Full
-            }
-        }
-        Spec::FromTo(a, Some(b)) if b > last => {
-            if standard {
-                RangeOutcome::Partial {
-                    start: a,
-                    end: last,
-                }
-            } else {
-                RangeOutcome::Full
-            }
-        }
-        Spec::FromTo(a, b) => RangeOutcome::Partial {
+        Spec::FromTo(a, _) if a > last => pick(Unsatisfiable, Full),
+        Spec::FromTo(a, Some(b)) if b > last => pick(
+            Partial {
+                start: a,
+                end: last,
+            },
+            Full,
+        ),
+        Spec::FromTo(a, b) => Partial {
             start: a,
             end: b.unwrap_or(last),
         },
-        Spec::Suffix(0) => {
-            if standard {
-                RangeOutcome::Unsatisfiable
-            } else {
-                RangeOutcome::Full
-            }
-        }
-        Spec::Suffix(n) if n > size => {
-            if standard {
-                RangeOutcome::Partial {
-                    start: 0,
-                    end: last,
-                }
-            } else {
-                RangeOutcome::Full
-            }
-        }
-        Spec::Suffix(n) => RangeOutcome::Partial {
+        Spec::Suffix(0) => pick(Unsatisfiable, Full),
+        Spec::Suffix(n) if n > size => pick(
+            Partial {
+                start: 0,
+                end: last,
+            },
+            Full,
+        ),
+        Spec::Suffix(n) => Partial {
             start: size - n,
             end: last,
         },
