@@ -22,6 +22,9 @@ pub(crate) fn run() -> anyhow::Result<()> {
     if envelope_has_feature("aws-lc")? {
         backends.push(("aws-lc", Some("oss-envelope/aws-lc")));
     }
+    // OpenSSL runs before and after our probes and its better figure counts, as our probe
+    // keeps its best of five: both sides get the quietest moment of a shared machine.
+    let before = openssl_rate()?;
     let mut ours = Vec::new();
     for (backend, feature) in backends {
         let mut probe = cmd::cargo();
@@ -34,6 +37,40 @@ pub(crate) fn run() -> anyhow::Result<()> {
             ours.push((backend, chunk, rate));
         }
     }
+    let openssl = before.max(openssl_rate()?);
+    println!(
+        "openssl speed aes-256-ctr, {OPENSSL_BLOCK}-byte blocks: {}",
+        gbps(openssl)
+    );
+    for (backend, chunk, rate) in &ours {
+        println!(
+            "oss-envelope ({backend}), {} KiB chunks: {}  ours/openssl = {:.3}",
+            chunk / 1024,
+            gbps(*rate),
+            rate / openssl
+        );
+    }
+    let mut backends: Vec<&str> = ours.iter().map(|(b, _, _)| *b).collect();
+    backends.dedup();
+    for backend in backends {
+        let worst = ours
+            .iter()
+            .filter(|(b, _, _)| *b == backend)
+            .map(|(_, _, rate)| rate / openssl)
+            .fold(f64::INFINITY, f64::min);
+        let verdict = if worst >= TARGET_RATIO {
+            "meets"
+        } else {
+            "is BELOW"
+        };
+        println!(
+            "bench-cipher: {backend} {verdict} the {TARGET_RATIO} target (worst ratio {worst:.3})"
+        );
+    }
+    Ok(())
+}
+
+fn openssl_rate() -> anyhow::Result<f64> {
     let speed = cmd::output(std::process::Command::new("openssl").args([
         "speed",
         "-elapsed",
@@ -42,27 +79,7 @@ pub(crate) fn run() -> anyhow::Result<()> {
         "-evp",
         "aes-256-ctr",
     ]))?;
-    let openssl = parse_openssl(&speed, OPENSSL_BLOCK)?;
-    println!(
-        "openssl speed aes-256-ctr, {OPENSSL_BLOCK}-byte blocks: {}",
-        gbps(openssl)
-    );
-    let mut worst = f64::INFINITY;
-    for (backend, chunk, rate) in ours {
-        let ratio = rate / openssl;
-        worst = worst.min(ratio);
-        println!(
-            "oss-envelope ({backend}), {} KiB chunks: {}  ours/openssl = {ratio:.3}",
-            chunk / 1024,
-            gbps(rate)
-        );
-    }
-    if worst >= TARGET_RATIO {
-        println!("bench-cipher: at or above the {TARGET_RATIO} target");
-    } else {
-        println!("bench-cipher: BELOW the {TARGET_RATIO} target (worst ratio {worst:.3})");
-    }
-    Ok(())
+    parse_openssl(&speed, OPENSSL_BLOCK)
 }
 
 fn gbps(bytes_per_sec: f64) -> String {
