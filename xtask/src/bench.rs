@@ -66,6 +66,14 @@ const BENCHES: &[Bench] = &[
         },
     },
     Bench {
+        name: "devserver-throughput",
+        about: "oss-devserver loopback PutObject/GetObject of 256 MiB (bounds client benches)",
+        kind: Kind::Criterion {
+            package: "oss-devserver",
+            bench: "throughput",
+        },
+    },
+    Bench {
         name: "bucket-bench",
         about: "CryptoBucket encrypted vs plaintext parallel multipart put/get, resumable peak RSS",
         kind: Kind::Example {
