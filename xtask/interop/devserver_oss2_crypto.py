@@ -14,65 +14,15 @@ import json
 import os
 import sys
 import tempfile
-import traceback
 import types
 
 import oss2
 from Crypto.Cipher import AES, PKCS1_v1_5
 from Crypto.PublicKey import RSA
 
+from interop_common import bucket_name, describe_oss2, eq, rsa_test_keys, run, step
+
 ENVELOPE = "x-oss-meta-client-side-encryption-"
-
-STEPS = []
-
-
-def step(fn):
-    STEPS.append(fn)
-    return fn
-
-
-def describe(err):
-    if isinstance(err, oss2.exceptions.ClientError):
-        return str(err.body)
-    if isinstance(err, oss2.exceptions.OssError):
-        return (f"{type(err).__name__}: status={err.status} code={err.code!r} "
-                f"message={err.message!r} request_id={err.request_id} details={err.details}")
-    return f"{type(err).__name__}: {err}"
-
-
-def run(name, ctx):
-    passed = failed = 0
-    for fn in STEPS:
-        try:
-            fn(ctx)
-        except Exception as err:  # noqa: BLE001 - every failure is reported, then the next step runs
-            failed += 1
-            print(f"FAIL {fn.__name__}: {describe(err)}", flush=True)
-            if os.environ.get("INTEROP_TRACE"):
-                traceback.print_exc()
-        else:
-            passed += 1
-            print(f"PASS {fn.__name__}", flush=True)
-    print(f"{name}: {passed} passed, {failed} failed", flush=True)
-    return failed == 0
-
-
-def eq(actual, expected, what):
-    if actual != expected:
-        if isinstance(actual, bytes) and isinstance(expected, bytes):
-            first = next((i for i, (a, b) in enumerate(zip(actual, expected)) if a != b),
-                         min(len(actual), len(expected)))
-            raise AssertionError(f"{what}: {len(actual)} bytes, expected {len(expected)}; "
-                                 f"first difference at byte {first}")
-        raise AssertionError(f"{what}: got {actual!r}, expected {expected!r}")
-
-
-def raises(exc_type, fn, what):
-    try:
-        fn()
-    except exc_type as err:
-        return err
-    raise AssertionError(f"{what}: expected {exc_type.__name__}, got no error")
 
 
 def independent_decrypt(ctx, headers, body):
@@ -222,23 +172,20 @@ def delete_object(ctx):
 def main():
     env = os.environ
     vectors = env["OSS_CRYPTO_VECTORS"]
-    with open(os.path.join(vectors, "keys", "rsa1024-private-pkcs1.pem")) as f:
-        private_pem = f.read()
-    with open(os.path.join(vectors, "keys", "rsa1024-public-pkcs1.pem")) as f:
-        public_pem = f.read()
+    keys = rsa_test_keys(vectors)
     endpoint = env["OSS_ENDPOINT"]
     auth = oss2.Auth(env["OSS_ACCESS_KEY_ID"], env["OSS_ACCESS_KEY_SECRET"])
-    name = env.get("OSS_BUCKET", "interop") + "-oss2-crypto"
-    provider = oss2.RsaProvider(key_pair={"private_key": private_pem, "public_key": public_pem})
+    name = bucket_name("-oss2-crypto")
+    provider = oss2.RsaProvider(key_pair={"private_key": keys.private_pem, "public_key": keys.public_pem})
     ctx = types.SimpleNamespace(
         vectors=vectors,
-        private_pem=private_pem,
+        private_pem=keys.private_pem,
         plain=oss2.Bucket(auth, endpoint, name),
         crypto=oss2.CryptoBucket(auth, endpoint, name, crypto_provider=provider),
         key="crypto/object 1.bin",
         data=os.urandom(300 * 1024 + 5),
     )
-    return 0 if run("devserver_oss2_crypto", ctx) else 1
+    return 0 if run("devserver_oss2_crypto", ctx, describe_oss2) else 1
 
 
 if __name__ == "__main__":

@@ -13,63 +13,13 @@ INTEROP_TRACE=1 for tracebacks.
 import base64
 import os
 import sys
-import traceback
 import types
 
 import oss2
 
+from interop_common import bucket_name, describe_oss2, eq, kms_key_id, raises, region, run, step
+
 ENVELOPE = "x-oss-meta-client-side-encryption-"
-
-STEPS = []
-
-
-def step(fn):
-    STEPS.append(fn)
-    return fn
-
-
-def describe(err):
-    if isinstance(err, oss2.exceptions.ClientError):
-        return str(err.body)
-    if isinstance(err, oss2.exceptions.OssError):
-        return (f"{type(err).__name__}: status={err.status} code={err.code!r} "
-                f"message={err.message!r} request_id={err.request_id} details={err.details}")
-    return f"{type(err).__name__}: {err}"
-
-
-def run(name, ctx):
-    passed = failed = 0
-    for fn in STEPS:
-        try:
-            fn(ctx)
-        except Exception as err:  # noqa: BLE001 - every failure is reported, then the next step runs
-            failed += 1
-            print(f"FAIL {fn.__name__}: {describe(err)}", flush=True)
-            if os.environ.get("INTEROP_TRACE"):
-                traceback.print_exc()
-        else:
-            passed += 1
-            print(f"PASS {fn.__name__}", flush=True)
-    print(f"{name}: {passed} passed, {failed} failed", flush=True)
-    return failed == 0
-
-
-def eq(actual, expected, what):
-    if actual != expected:
-        if isinstance(actual, bytes) and isinstance(expected, bytes):
-            first = next((i for i, (a, b) in enumerate(zip(actual, expected)) if a != b),
-                         min(len(actual), len(expected)))
-            raise AssertionError(f"{what}: {len(actual)} bytes, expected {len(expected)}; "
-                                 f"first difference at byte {first}")
-        raise AssertionError(f"{what}: got {actual!r}, expected {expected!r}")
-
-
-def raises(exc_type, fn, what):
-    try:
-        fn()
-    except exc_type as err:
-        return err
-    raise AssertionError(f"{what}: expected {exc_type.__name__}, got no error")
 
 
 def kms_provider(ctx, secret=None, passphrase=None):
@@ -195,16 +145,16 @@ def main():
         kms_endpoint=env["OSS_KMS_ENDPOINT"],
         access_key_id=env["OSS_ACCESS_KEY_ID"],
         access_key_secret=env["OSS_ACCESS_KEY_SECRET"],
-        region=env.get("OSS_REGION", "cn-hangzhou"),
-        key_id=env.get("OSS_KMS_KEY_ID", "alias/oss-devserver"),
-        bucket_name=env.get("OSS_BUCKET", "interop") + "-oss2-kms",
+        region=region(),
+        key_id=kms_key_id(),
+        bucket_name=bucket_name("-oss2-kms"),
         key="kms/object.bin",
         data=os.urandom(64 * 1024 + 9),
     )
     ctx.auth = oss2.Auth(ctx.access_key_id, ctx.access_key_secret)
     ctx.plain = oss2.Bucket(ctx.auth, ctx.endpoint, ctx.bucket_name)
     ctx.crypto = crypto_bucket(ctx, kms_provider(ctx))
-    return 0 if run("devserver_oss2_kms", ctx) else 1
+    return 0 if run("devserver_oss2_kms", ctx, describe_oss2) else 1
 
 
 if __name__ == "__main__":

@@ -7,73 +7,14 @@ one PASS/FAIL line per step, a closing ``<name>: N passed, N failed`` line, and 
 step failed. Set INTEROP_TRACE=1 for tracebacks.
 """
 
-import hashlib
 import os
 import sys
-import traceback
 import types
 
 import oss2
 
-STEPS = []
-
-
-def step(fn):
-    STEPS.append(fn)
-    return fn
-
-
-def describe(err):
-    if isinstance(err, oss2.exceptions.ClientError):
-        return str(err.body)
-    if isinstance(err, oss2.exceptions.OssError):
-        return (f"{type(err).__name__}: status={err.status} code={err.code!r} "
-                f"message={err.message!r} request_id={err.request_id} details={err.details}")
-    return f"{type(err).__name__}: {err}"
-
-
-def run(name, ctx):
-    passed = failed = 0
-    for fn in STEPS:
-        try:
-            fn(ctx)
-        except Exception as err:  # noqa: BLE001 - every failure is reported, then the next step runs
-            failed += 1
-            print(f"FAIL {fn.__name__}: {describe(err)}", flush=True)
-            if os.environ.get("INTEROP_TRACE"):
-                traceback.print_exc()
-        else:
-            passed += 1
-            print(f"PASS {fn.__name__}", flush=True)
-    print(f"{name}: {passed} passed, {failed} failed", flush=True)
-    return failed == 0
-
-
-def eq(actual, expected, what):
-    if actual != expected:
-        if isinstance(actual, bytes) and isinstance(expected, bytes):
-            first = next((i for i, (a, b) in enumerate(zip(actual, expected)) if a != b),
-                         min(len(actual), len(expected)))
-            raise AssertionError(f"{what}: {len(actual)} bytes, expected {len(expected)}; "
-                                 f"first difference at byte {first}")
-        raise AssertionError(f"{what}: got {actual!r}, expected {expected!r}")
-
-
-def raises(exc_type, fn, what):
-    try:
-        fn()
-    except exc_type as err:
-        return err
-    raise AssertionError(f"{what}: expected {exc_type.__name__}, got no error")
-
-
-def md5_upper(data):
-    return hashlib.md5(data).hexdigest().upper()
-
-
-def multipart_etag(parts):
-    joined = "".join(md5_upper(p) for p in parts).encode("ascii")
-    return f"{md5_upper(joined)}-{len(parts)}"
+from interop_common import (bucket_name, describe_oss2, eq, md5_upper, multipart_etag, raises,
+                            region, run, step)
 
 
 @step
@@ -237,15 +178,14 @@ def main():
         endpoint=env["OSS_ENDPOINT"],
         access_key_id=env["OSS_ACCESS_KEY_ID"],
         access_key_secret=env["OSS_ACCESS_KEY_SECRET"],
-        region=env.get("OSS_REGION", "cn-hangzhou"),
+        region=region(),
         key="dir/plain object+1.bin",
         copy_key="dir/plain object+1.copy",
         data=os.urandom(300 * 1024 + 17),
     )
-    name = env.get("OSS_BUCKET", "interop") + "-oss2-plain"
     ctx.auth = oss2.Auth(ctx.access_key_id, ctx.access_key_secret)
-    ctx.bucket = oss2.Bucket(ctx.auth, ctx.endpoint, name)
-    return 0 if run("devserver_oss2_plain", ctx) else 1
+    ctx.bucket = oss2.Bucket(ctx.auth, ctx.endpoint, bucket_name("-oss2-plain"))
+    return 0 if run("devserver_oss2_plain", ctx, describe_oss2) else 1
 
 
 if __name__ == "__main__":

@@ -9,83 +9,27 @@ Prints one PASS/FAIL line per step and a closing ``<name>: N passed, N failed`` 
 when a step failed. Set INTEROP_TRACE=1 for tracebacks.
 """
 
-import hashlib
 import os
 import sys
-import traceback
 import types
 
 import alibabacloud_oss_v2 as oss
 import oss2
 
+from interop_common import (bucket_name, describe_oss2, eq, md5_upper, multipart_etag, region,
+                            rsa_test_keys, run, step_named)
+
 ENVELOPE = "client-side-encryption-"
-STEPS = []
-
-
-def step_named(name):
-    def register(fn):
-        fn.__name__ = name
-        STEPS.append(fn)
-        return fn
-    return register
 
 
 def describe(err):
+    """pyv2 service errors with their EC and target; oss2 and other errors as oss2's."""
     inner = err.unwrap() if isinstance(err, oss.exceptions.OperationError) else err
     if isinstance(inner, oss.exceptions.ServiceError):
         return (f"ServiceError: status={inner.status_code} code={inner.code!r} "
                 f"message={inner.message!r} ec={inner.ec} request_id={inner.request_id} "
                 f"target={inner.request_target!r}")
-    if isinstance(err, oss2.exceptions.ClientError):
-        return str(err.body)
-    if isinstance(err, oss2.exceptions.OssError):
-        return (f"{type(err).__name__}: status={err.status} code={err.code!r} "
-                f"message={err.message!r} details={err.details}")
-    return f"{type(err).__name__}: {err}"
-
-
-def run(name, ctx):
-    passed = failed = 0
-    for fn in STEPS:
-        try:
-            fn(ctx)
-        except Exception as err:  # noqa: BLE001 - every failure is reported, then the next step runs
-            failed += 1
-            print(f"FAIL {fn.__name__}: {describe(err)}", flush=True)
-            if os.environ.get("INTEROP_TRACE"):
-                traceback.print_exc()
-        else:
-            passed += 1
-            print(f"PASS {fn.__name__}", flush=True)
-    print(f"{name}: {passed} passed, {failed} failed", flush=True)
-    return failed == 0
-
-
-def eq(actual, expected, what):
-    if actual != expected:
-        if isinstance(actual, bytes) and isinstance(expected, bytes):
-            first = next((i for i, (a, b) in enumerate(zip(actual, expected)) if a != b),
-                         min(len(actual), len(expected)))
-            raise AssertionError(f"{what}: {len(actual)} bytes, expected {len(expected)}; "
-                                 f"first difference at byte {first}")
-        raise AssertionError(f"{what}: got {actual!r}, expected {expected!r}")
-
-
-def raises(exc_type, fn, what):
-    try:
-        fn()
-    except exc_type as err:
-        return err
-    raise AssertionError(f"{what}: expected {exc_type.__name__}, got no error")
-
-
-def md5_upper(data):
-    return hashlib.md5(data).hexdigest().upper()
-
-
-def multipart_etag(parts):
-    joined = "".join(md5_upper(p) for p in parts).encode("ascii")
-    return f"{md5_upper(joined)}-{len(parts)}"
+    return describe_oss2(err)
 
 
 def unquote(etag):
@@ -250,34 +194,29 @@ def client_for(ctx, ver):
 
 def main():
     env = os.environ
-    keys = os.path.join(env["OSS_CRYPTO_VECTORS"], "keys")
-    with open(os.path.join(keys, "rsa1024-private-pkcs1.pem")) as f:
-        private_pem = f.read()
-    with open(os.path.join(keys, "rsa1024-public-pkcs1.pem")) as f:
-        public_pem = f.read()
+    keys = rsa_test_keys(env["OSS_CRYPTO_VECTORS"])
     ctx = types.SimpleNamespace(
         endpoint=env["OSS_ENDPOINT"],
         access_key_id=env["OSS_ACCESS_KEY_ID"],
         access_key_secret=env["OSS_ACCESS_KEY_SECRET"],
-        region=env.get("OSS_REGION", "cn-hangzhou"),
+        region=region(),
         data=os.urandom(200 * 1024 + 3),
         oss2_provider=oss2.RsaProvider(
-            key_pair={"private_key": private_pem, "public_key": public_pem},
+            key_pair={"private_key": keys.private_pem, "public_key": keys.public_pem},
             mat_desc={"tag": "interop"}),
     )
     master = oss.crypto.MasterRsaCipher(
-        mat_desc={"tag": "interop"}, public_key=public_pem, private_key=private_pem)
-    prefix = env.get("OSS_BUCKET", "interop")
+        mat_desc={"tag": "interop"}, public_key=keys.public_pem, private_key=keys.private_pem)
     for ver in ("v4", "v1"):
         client = client_for(ctx, ver)
         setattr(ctx, ver, types.SimpleNamespace(
             client=client,
             eclient=oss.EncryptionClient(client, master),
-            bucket=f"{prefix}-pyv2-{ver}",
+            bucket=bucket_name(f"-pyv2-{ver}"),
             key="pyv2/object +1",
         ))
         suite(ver)
-    return 0 if run("devserver_pyv2", ctx) else 1
+    return 0 if run("devserver_pyv2", ctx, describe) else 1
 
 
 if __name__ == "__main__":

@@ -16,65 +16,16 @@ import os
 import subprocess
 import sys
 import tempfile
-import traceback
 import types
 
 import alibabacloud_oss_v2 as oss
 import oss2
 
+from interop_common import (bucket_name, describe_oss2, eq, kms_key_id, region, rsa_test_keys, run,
+                            step)
+
 ENVELOPE = "x-oss-meta-client-side-encryption-"
 PART = 100 * 1024
-
-STEPS = []
-
-
-def step(fn):
-    STEPS.append(fn)
-    return fn
-
-
-def describe(err):
-    if isinstance(err, oss2.exceptions.ClientError):
-        return str(err.body)
-    if isinstance(err, oss2.exceptions.OssError):
-        return (f"{type(err).__name__}: status={err.status} code={err.code!r} "
-                f"message={err.message!r} request_id={err.request_id} details={err.details}")
-    return f"{type(err).__name__}: {err}"
-
-
-def run(name, ctx):
-    passed = failed = 0
-    for fn in STEPS:
-        try:
-            fn(ctx)
-        except Exception as err:  # noqa: BLE001 - every failure is reported, then the next step runs
-            failed += 1
-            print(f"FAIL {fn.__name__}: {describe(err)}", flush=True)
-            if os.environ.get("INTEROP_TRACE"):
-                traceback.print_exc()
-        else:
-            passed += 1
-            print(f"PASS {fn.__name__}", flush=True)
-    print(f"{name}: {passed} passed, {failed} failed", flush=True)
-    return failed == 0
-
-
-def eq(actual, expected, what):
-    if actual != expected:
-        if isinstance(actual, bytes) and isinstance(expected, bytes):
-            first = next((i for i, (a, b) in enumerate(zip(actual, expected)) if a != b),
-                         min(len(actual), len(expected)))
-            raise AssertionError(f"{what}: {len(actual)} bytes, expected {len(expected)}; "
-                                 f"first difference at byte {first}")
-        raise AssertionError(f"{what}: got {actual!r}, expected {expected!r}")
-
-
-def raises(exc_type, fn, what):
-    try:
-        fn()
-    except exc_type as err:
-        return err
-    raise AssertionError(f"{what}: expected {exc_type.__name__}, got no error")
 
 
 def rust(ctx, command, key, path, *extra):
@@ -242,23 +193,20 @@ def vector_objects_read_by_rust(ctx):
 def main():
     env = os.environ
     vectors = env["OSS_CRYPTO_VECTORS"]
-    keys = os.path.join(vectors, "keys")
+    keys = rsa_test_keys(vectors)
+    private_pem, public_pem = keys.private_pem, keys.public_pem
     ctx = types.SimpleNamespace(
         binary=env["OSS_BUCKET_INTEROP_BIN"],
         vectors=vectors,
         endpoint=env["OSS_ENDPOINT"],
         kms_endpoint=env["OSS_KMS_ENDPOINT"],
-        kms_key_id=env.get("OSS_KMS_KEY_ID", "alias/oss-devserver"),
-        region=env.get("OSS_REGION", "cn-hangzhou"),
-        bucket_name=env.get("OSS_BUCKET", "interop") + "-rust-bucket",
-        private_path=os.path.join(keys, "rsa1024-private-pkcs1.pem"),
-        public_path=os.path.join(keys, "rsa1024-public-pkcs1.pem"),
+        kms_key_id=kms_key_id(),
+        region=region(),
+        bucket_name=bucket_name("-rust-bucket"),
+        private_path=keys.private_path,
+        public_path=keys.public_path,
         data=os.urandom(150 * 1024 + 11),
     )
-    with open(ctx.private_path) as f:
-        private_pem = f.read()
-    with open(ctx.public_path) as f:
-        public_pem = f.read()
     ak, sk = env["OSS_ACCESS_KEY_ID"], env["OSS_ACCESS_KEY_SECRET"]
     auth = oss2.Auth(ak, sk)
     ctx.plain = oss2.Bucket(auth, ctx.endpoint, ctx.bucket_name)
@@ -276,7 +224,7 @@ def main():
             public_key=public_pem, private_key=private_pem)])
     with tempfile.TemporaryDirectory() as tmp:
         ctx.tmp = tmp
-        return 0 if run("devserver_rust_crypto_bucket", ctx) else 1
+        return 0 if run("devserver_rust_crypto_bucket", ctx, describe_oss2) else 1
 
 
 if __name__ == "__main__":

@@ -16,67 +16,17 @@ import json
 import os
 import subprocess
 import sys
-import traceback
 import types
 
 import oss2
 from Crypto.Cipher import PKCS1_v1_5
 from Crypto.PublicKey import RSA
 
+from interop_common import describe_oss2, eq, kms_key_id, region, rsa_test_keys, run, step
+
 ENVELOPE = "x-oss-meta-client-side-encryption-"
 KEY_HEX = "00112233445566778899aabbccddeeff" * 2
 IV_HEX = "5649ca0d16946d8100000000e649d194"
-
-STEPS = []
-
-
-def step(fn):
-    STEPS.append(fn)
-    return fn
-
-
-def describe(err):
-    if isinstance(err, oss2.exceptions.ClientError):
-        return str(err.body)
-    if isinstance(err, oss2.exceptions.OssError):
-        return (f"{type(err).__name__}: status={err.status} code={err.code!r} "
-                f"message={err.message!r} request_id={err.request_id} details={err.details}")
-    return f"{type(err).__name__}: {err}"
-
-
-def run(name, ctx):
-    passed = failed = 0
-    for fn in STEPS:
-        try:
-            fn(ctx)
-        except Exception as err:  # noqa: BLE001 - every failure is reported, then the next step runs
-            failed += 1
-            print(f"FAIL {fn.__name__}: {describe(err)}", flush=True)
-            if os.environ.get("INTEROP_TRACE"):
-                traceback.print_exc()
-        else:
-            passed += 1
-            print(f"PASS {fn.__name__}", flush=True)
-    print(f"{name}: {passed} passed, {failed} failed", flush=True)
-    return failed == 0
-
-
-def eq(actual, expected, what):
-    if actual != expected:
-        if isinstance(actual, bytes) and isinstance(expected, bytes):
-            first = next((i for i, (a, b) in enumerate(zip(actual, expected)) if a != b),
-                         min(len(actual), len(expected)))
-            raise AssertionError(f"{what}: {len(actual)} bytes, expected {len(expected)}; "
-                                 f"first difference at byte {first}")
-        raise AssertionError(f"{what}: got {actual!r}, expected {expected!r}")
-
-
-def raises(exc_type, fn, what):
-    try:
-        fn()
-    except exc_type as err:
-        return err
-    raise AssertionError(f"{what}: expected {exc_type.__name__}, got no error")
 
 
 def keywrap(ctx, *args):
@@ -193,23 +143,21 @@ def rust_kms_unwrap_with_wrong_passphrase_fails(ctx):
 def main():
     env = os.environ
     vectors = env["OSS_CRYPTO_VECTORS"]
-    keys = os.path.join(vectors, "keys")
+    keys = rsa_test_keys(vectors)
     ctx = types.SimpleNamespace(
         binary=env["OSS_KEYWRAP_INTEROP_BIN"],
         vectors=vectors,
         kms_endpoint=env["OSS_KMS_ENDPOINT"],
-        kms_key_id=env.get("OSS_KMS_KEY_ID", "alias/oss-devserver"),
+        kms_key_id=kms_key_id(),
         access_key_id=env["OSS_ACCESS_KEY_ID"],
         access_key_secret=env["OSS_ACCESS_KEY_SECRET"],
-        region=env.get("OSS_REGION", "cn-hangzhou"),
-        private_path=os.path.join(keys, "rsa1024-private-pkcs1.pem"),
-        public_path=os.path.join(keys, "rsa1024-public-pkcs1.pem"),
+        region=region(),
+        private_path=keys.private_path,
+        public_path=keys.public_path,
+        private_pem=keys.private_pem,
+        public_pem=keys.public_pem,
     )
-    with open(ctx.private_path) as f:
-        ctx.private_pem = f.read()
-    with open(ctx.public_path) as f:
-        ctx.public_pem = f.read()
-    return 0 if run("devserver_rust_keywrap", ctx) else 1
+    return 0 if run("devserver_rust_keywrap", ctx, describe_oss2) else 1
 
 
 if __name__ == "__main__":

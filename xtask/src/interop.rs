@@ -2,8 +2,9 @@
 //!
 //! Creates `.venv` at the repository root if missing, installs the pinned SDKs from
 //! `xtask/interop/requirements.txt`, builds and starts `oss-devserver`, then runs every
-//! `xtask/interop/*.py` script with the connection details in its environment. Each script
-//! prints one PASS/FAIL line per step; the task fails if any script fails.
+//! `xtask/interop/devserver_*.py` script with the connection details in its environment (the
+//! other modules there are shared code or benchmark drivers). Each script prints one PASS/FAIL
+//! line per step; the task fails if any script fails.
 
 mod devserver;
 
@@ -21,6 +22,8 @@ use crate::{metadata, vectors};
 use devserver::DevServerProcess;
 
 const SCRIPTS_DIR: &str = "xtask/interop";
+/// File-name prefix of the interop scripts; other `.py` files there are imported or run by others.
+const SCRIPT_PREFIX: &str = "devserver_";
 /// Bucket-name prefix; each script creates its own `<prefix>-<script>` bucket.
 const BUCKET_PREFIX: &str = "interop";
 /// Example binaries the scripts drive: (package, example, environment variable with its path).
@@ -134,12 +137,13 @@ fn ensure_venv(root: &Path) -> anyhow::Result<PathBuf> {
     Ok(python)
 }
 
-/// The `*.py` scripts of `dir`, sorted by name.
+/// The `devserver_*.py` scripts of `dir`, sorted by name.
 fn scripts(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut scripts: Vec<PathBuf> = fs::read_dir(dir)
         .with_context(|| format!("cannot list {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "py"))
+        .filter(|p| stem(p).starts_with(SCRIPT_PREFIX))
         .collect();
     scripts.sort();
     Ok(scripts)
@@ -190,6 +194,10 @@ mod tests {
                 "{expected} missing: {names:?}"
             );
         }
+        assert!(
+            !names.iter().any(|n| n == "interop_common"),
+            "the shared module is not a script: {names:?}"
+        );
         assert_eq!(
             select(&all, &["devserver_oss2_plain.py".into()])
                 .unwrap()
