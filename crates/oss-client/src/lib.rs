@@ -23,25 +23,91 @@
 //! Extra headers (`x-oss-meta-*`, conditionals, `x-oss-forbid-overwrite`, ...) pass through
 //! every operation as an [`http::HeaderMap`].
 //!
-//! ```no_run
-//! # async fn demo() -> Result<(), oss_client::Error> {
-//! use oss_client::{Client, Credentials, GetOptions, PutPayload};
+//! Use this crate if you need plain (unencrypted) OSS object and multipart operations from
+//! async Rust, or a transport to build on; for client-side encryption use `oss-crypto-bucket`,
+//! which wraps a [`Client`].
 //!
-//! let client = Client::builder()
-//!     .with_endpoint("http://127.0.0.1:9000")
-//!     .with_region("cn-hangzhou")
-//!     .with_bucket("demo")
-//!     .with_credentials(Credentials::new("id", "secret"))
+//! # Example
+//!
+//! A round trip against the local `oss-devserver` (a real HTTP server on 127.0.0.1 that checks
+//! signatures); for Alibaba Cloud, pass an endpoint such as `oss-cn-hangzhou.aliyuncs.com`
+//! (https is the default scheme) and your own credentials.
+//!
+//! ```
+//! use oss_client::{ByteRange, Client, Credentials, GetOptions, PutPayload, SignatureVersion};
+//! use oss_devserver::{DevServer, DevServerConfig};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let server = DevServer::start(DevServerConfig::default().with_buckets(["demo"])).await?;
+//! let dev = server.credentials();
+//! let builder = Client::builder()
+//!     .with_endpoint(server.oss_url()) // http://127.0.0.1:<port>
+//!     .with_region(server.region())
+//!     .with_bucket("demo");
+//! let client = builder
+//!     .clone()
+//!     .with_credentials(Credentials::new(dev.access_key_id(), dev.access_key_secret()))
 //!     .build()?;
+//!
 //! let headers = http::HeaderMap::new();
-//! client.put_object("a.txt", PutPayload::from_bytes("hello"), &headers).await?;
+//! client.put_object("a.txt", PutPayload::from_bytes("hello world"), &headers).await?;
 //! let (meta, body) = client.get_object_bytes("a.txt", &GetOptions::default()).await?;
-//! assert_eq!(&body[..], b"hello");
-//! println!("etag {:?}", meta.etag());
+//! assert_eq!(&body[..], b"hello world");
+//! // The server's CRC-64 of the body, which the client has already checked.
+//! assert_eq!(meta.crc64(), Some(oss_client::crc64(b"hello world")));
+//!
+//! let range = GetOptions::default().with_range(ByteRange::Inclusive(6, 10));
+//! let (_, part) = client.get_object_bytes("a.txt", &range).await?;
+//! assert_eq!(&part[..], b"world");
+//!
+//! // The legacy V1 (HMAC-SHA1) signature reads the same object.
+//! let v1 = builder
+//!     .clone()
+//!     .with_signature_version(SignatureVersion::V1)
+//!     .with_credentials(Credentials::new(dev.access_key_id(), dev.access_key_secret()))
+//!     .build()?;
+//! assert_eq!(&v1.get_object_bytes("a.txt", &GetOptions::default()).await?.1[..], b"hello world");
+//!
+//! // A wrong secret is refused by the server, and never printed.
+//! let wrong = builder
+//!     .with_credentials(Credentials::new(dev.access_key_id(), "not-the-secret"))
+//!     .build()?;
+//! assert!(!format!("{wrong:?}").contains("not-the-secret"));
+//! let err = wrong.get_object_bytes("a.txt", &GetOptions::default()).await.unwrap_err();
+//! assert_eq!(err.service_error().map(|e| e.code.as_str()), Some("SignatureDoesNotMatch"));
+//! server.shutdown().await;
 //! # Ok(())
 //! # }
 //! ```
-
+//!
+//! # ⚠️ Security
+//!
+//! * **Credentials**: the AccessKey secret and STS token are held by
+//!   [`oss_signing::AccessKeySecret`] / [`oss_signing::SecurityToken`] (zeroized on drop).
+//!   `Debug` of [`Credentials`], [`ClientBuilder`], [`Client`] and [`PresignedUrl`] never shows a
+//!   secret, token or signed URL; the `Authorization` and `x-oss-security-token` header values
+//!   are marked sensitive. A [`PresignedUrl`] itself is a bearer credential until it expires
+//!   (at most [`MAX_PRESIGN_EXPIRY`]): hand it out with care.
+//! * **Transport**: an endpoint without a scheme is `https://`, over rustls with certificate
+//!   verification by the platform verifier. An explicit `http://` endpoint (as in the example)
+//!   sends everything, signed headers and bodies included, in clear text: use it for loopback
+//!   test servers only. Redirects are never followed.
+//! * **Signatures**: V4 (`OSS4-HMAC-SHA256`, the default) signs with a key derived per day,
+//!   region and product and sends `x-oss-content-sha256: UNSIGNED-PAYLOAD`, so the signature
+//!   does not cover the body (neither does V1). V1 ([`SignatureVersion::V1`]) is the legacy
+//!   HMAC-SHA1 scheme, kept for old endpoints and interop.
+//! * **Integrity**: with CRC checks on (the default, [`ClientBuilder::with_crc_check`]), the
+//!   CRC-64 of every uploaded body and every whole-object download is compared with the
+//!   server's `x-oss-hash-crc64ecma` when the server sends one; a mismatch is
+//!   [`Error::CrcMismatch`]. Ranged reads are not CRC-checked (the header covers the whole
+//!   object). CRC-64 detects corruption, not tampering: it is not a MAC.
+//! * **No encryption**: bodies are stored as given. Client-side encryption is
+//!   `oss-crypto-bucket`'s job.
+//!
+//! # Crate features
+//!
+//! This crate has no optional features. TLS is always rustls (through reqwest).
 #![forbid(unsafe_code)]
 
 mod backoff;
