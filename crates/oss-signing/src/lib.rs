@@ -29,8 +29,17 @@
 //! * [`percent_encode`], [`percent_encode_path`], [`percent_decode`], [`sha256_hex`],
 //!   [`find_header`], [`constant_time_eq`].
 //!
+//! Use this crate if you sign or verify OSS or KMS requests yourself (another HTTP stack, a
+//! proxy, a test server); `oss-client` and `oss-keywrap` already use it internally.
+//!
+//! # Example
+//!
+//! A client signs a V4 request; a server parses the `Authorization` header, recomputes the
+//! signature from what it received and compares in constant time. The expected values were
+//! produced by the Python SDK `oss2` 2.19.1 (`AuthV4` and `Auth`) for the same request.
+//!
 //! ```
-//! use oss_signing::{Credentials, oss_v4};
+//! use oss_signing::{AccessKeySecret, Credentials, constant_time_eq, find_header, oss_v1, oss_v4};
 //!
 //! let creds = Credentials::new("ak", "sk");
 //! let headers = [("content-type", "text/plain")];
@@ -42,10 +51,69 @@
 //!     headers: &headers,
 //!     additional_headers: &[],
 //! };
-//! let signed = oss_v4::sign_headers(&request, &creds, 1_702_743_657, "cn-hangzhou", oss_v4::PRODUCT);
+//! let now = 1_702_743_657; // 2023-12-16T16:20:57Z
+//! let signed = oss_v4::sign_headers(&request, &creds, now, "cn-hangzhou", oss_v4::PRODUCT);
 //! assert_eq!(signed.detail.canonical_uri, "/bucket/dir/a%20b.txt");
-//! assert!(signed.authorization.starts_with("OSS4-HMAC-SHA256 Credential=ak/20231216/"));
+//! assert_eq!(
+//!     signed.authorization,
+//!     "OSS4-HMAC-SHA256 Credential=ak/20231216/cn-hangzhou/oss/aliyun_v4_request,\
+//!      Signature=df64c8c3e543871a99fde7e8397ed9bec2355e88cfbd70906497550963cdcfc6"
+//! );
+//!
+//! // Server side: everything the client sent, then a recomputation with the stored secret.
+//! let mut received = headers.to_vec();
+//! received.extend(signed.added_headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+//! let claim = oss_v4::parse_authorization(&signed.authorization).expect("well-formed");
+//! assert_eq!(claim.access_key_id, "ak");
+//! let x_oss_date = find_header(&received, "x-oss-date").expect("added by sign_headers");
+//! let verifies = |secret: &str, method: &str| {
+//!     let got = oss_v4::Request { method, headers: &received, ..request };
+//!     let scope = &claim.scope;
+//!     let secret = AccessKeySecret::new(secret);
+//!     let expected = oss_v4::compute(&got, x_oss_date, &scope.region, &scope.product, &secret);
+//!     constant_time_eq(expected.signature.as_bytes(), claim.signature.as_bytes())
+//! };
+//! assert!(verifies("sk", "PUT"));
+//! assert!(!verifies("another-secret", "PUT")); // wrong key
+//! assert!(!verifies("sk", "DELETE")); // the request was changed
+//!
+//! // The legacy V1 form of the same request (oss2 `Auth`).
+//! let v1 = oss_v1::Request {
+//!     method: "PUT",
+//!     bucket: Some("bucket"),
+//!     key: Some("dir/a b.txt"),
+//!     query: &[],
+//!     headers: &headers,
+//! };
+//! let signed_v1 = oss_v1::sign_headers(&v1, &creds, now);
+//! assert_eq!(signed_v1.authorization, "OSS ak:OMNTh1gHRh88WMNaAis8HqwIQpM=");
+//!
+//! // The secret never shows in Debug output.
+//! assert!(!format!("{creds:?}").contains("\"sk\""));
 //! ```
+//!
+//! # ⚠️ Security
+//!
+//! * [`AccessKeySecret`] and [`SecurityToken`] are zeroized on drop and print as `******`;
+//!   [`Credentials`]' `Debug` shows only the AccessKey id. The derived V4 key
+//!   ([`oss_v4::SigningKey`]), the V4 derivation intermediates and the RPC V1 HMAC key
+//!   (`secret&`) are zeroized too. `expose_secret` is the only way to the text; the STS token is
+//!   copied into the added headers because it must go on the wire.
+//! * [`constant_time_eq`] compares without an early exit on the first differing byte (only
+//!   the length, fixed by each scheme, is compared first). Servers must use it, not `==`, to
+//!   compare a received signature with the recomputed one.
+//! * OSS V4 (`OSS4-HMAC-SHA256`) and RPC V3 use HMAC-SHA256. OSS V1 and RPC V1 use
+//!   **HMAC-SHA1**: legacy schemes kept for old endpoints and for interop with the SDKs.
+//! * OSS signatures do not cover the body: V4 signs the payload hash `UNSIGNED-PAYLOAD` unless
+//!   the request carries another `x-oss-content-sha256` (its `sign_headers` adds that header),
+//!   and V1 signs only the `Content-MD5` header when present. Body integrity is the transport's job (CRC-64 in
+//!   `oss-client`).
+//! * This crate does not read the clock: callers pass the time, and checking the clock skew or
+//!   a presigned expiry is up to the verifier.
+//!
+//! # Crate features
+//!
+//! This crate has no optional features.
 
 #![forbid(unsafe_code)]
 
