@@ -14,6 +14,10 @@
 //!
 //! Key wrapping (RSA, KMS) and HTTP are other crates' business.
 //!
+//! Use this crate if you need the OSS client-side-encryption format without I/O: to encrypt or
+//! decrypt bodies yourself, to parse or write envelope headers, or on `no_std` targets. To
+//! talk to OSS, use `oss-crypto-bucket`, which builds on it.
+//!
 //! # Example
 //!
 //! ```
@@ -28,6 +32,15 @@
 //! // Encrypt the whole object.
 //! let mut body = plaintext.clone();
 //! ContentCipher::new(&material).apply_keystream(&mut body);
+//! assert_ne!(body, plaintext);
+//!
+//! // Decrypt it whole: the same keystream from offset 0, in any chunking.
+//! let mut whole = body.clone();
+//! let (a, b) = whole.split_at_mut(7);
+//! let mut cipher = ContentCipher::new(&material);
+//! cipher.apply_keystream(a);
+//! cipher.apply_keystream(b);
+//! assert_eq!(whole, plaintext);
 //!
 //! // Decrypt only bytes 5.. by starting the keystream at offset 5.
 //! let mut tail = body[5..].to_vec();
