@@ -11,13 +11,29 @@
 //!   objects that declare it. Keys from PEM or DER (PKCS#1, PKCS#8, encrypted PKCS#8, SPKI).
 //! * [`kms::KmsMasterKey`]: Alibaba Cloud KMS, both header flavours (spec §6.3).
 //!
+//! Use this crate if you need to wrap or unwrap OSS envelope key material yourself, or to plug a
+//! custom master key into `oss-crypto-bucket` (whose `CryptoBucket` takes a [`Keyring`]).
+//!
 //! # ⚠️ Security
 //!
 //! Every unwrap failure is the single opaque [`Error::Unwrap`] ("wrong key or corrupt
 //! envelope"): no padding, length or decryption detail that could serve as an oracle. A wrong
-//! key never yields `Ok` with garbage: RSA PKCS#1 v1.5 unwrapping checks the complete padding
-//! for the exact expected length in constant time instead of relying on implicit rejection.
-//! Keys, credentials and unwrapped material never appear in `Debug` output.
+//! key does not yield `Ok` with garbage: RSA PKCS#1 v1.5 unwrapping checks the complete padding
+//! for the exact expected length in constant time instead of relying on implicit rejection (a
+//! wrong key would have to pass that check by chance, about 2^-24, for both the data key and
+//! the IV).
+//! Keys, credentials and unwrapped material never appear in `Debug` output; intermediate
+//! buffers of RSA unwrapping are zeroized, and so is unwrapped material ([`oss_envelope`]).
+//!
+//! KMS `GenerateDataKey` and `Decrypt` answers carry the plaintext data key: the default
+//! endpoints are `https://kms[-vpc].<region>.aliyuncs.com`; a custom `http://` endpoint is for
+//! local test servers only. KMS requests carry the RPC V1 signature (HMAC-SHA1) of
+//! `oss-signing`; the plaintext from the answers is held in zeroizing buffers.
+//!
+//! # Example
+//!
+//! An RSA round trip: a fresh data key and IV are wrapped into a V2 envelope and unwrapped
+//! again; another RSA key cannot unwrap them.
 //!
 //! ```
 //! use oss_keywrap::{Keyring, MasterKey};
@@ -31,9 +47,22 @@
 //! let (material, envelope) = keyring.generate().await?;
 //! let unwrapped = keyring.unwrap_envelope(&envelope).await?;
 //! assert_eq!(unwrapped.data_key().as_bytes(), material.data_key().as_bytes());
+//! assert_eq!(unwrapped.iv().as_bytes(), material.iv().as_bytes());
+//!
+//! let stranger = Keyring::new(RsaMasterKey::new(key()));
+//! match stranger.unwrap_envelope(&envelope).await {
+//!     Err(oss_keywrap::Error::MaterialFailed { source, .. }) => {
+//!         assert!(matches!(*source, oss_keywrap::Error::Unwrap));
+//!     }
+//!     other => panic!("expected an unwrap failure, got {other:?}"),
+//! }
 //! # Ok::<_, oss_keywrap::Error>(())
 //! # }).unwrap();
 //! ```
+//!
+//! # Crate features
+//!
+//! This crate has no optional features.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
