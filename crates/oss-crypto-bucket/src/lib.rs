@@ -21,6 +21,65 @@
 //! * **Copy and rotation**: [`CryptoBucket::copy_object`] keeps the envelope;
 //!   [`CryptoBucket::rotate_master_key`] rewraps without re-encrypting.
 //!
+//! Use this crate if your application stores objects in OSS that must be encrypted before they
+//! leave the process, and must stay readable by (and able to read objects of) the official
+//! SDKs' client-side encryption. For unencrypted objects use [`oss_client`] directly; for the
+//! format without I/O, [`oss_envelope`].
+//!
+//! # Example
+//!
+//! A round trip against the local `oss-devserver` (real HTTP on 127.0.0.1, signature checks)
+//! with a freshly generated RSA master key:
+//!
+//! ```
+//! use oss_crypto_bucket::oss_client::{Client, Credentials, GetOptions as RawGet};
+//! use oss_crypto_bucket::oss_keywrap::Keyring;
+//! use oss_crypto_bucket::oss_keywrap::rsa::{RsaMasterKey, RsaPrivateKey};
+//! use oss_crypto_bucket::{CryptoBucket, CryptoOptions, GetOptions, PutOptions};
+//! use oss_devserver::{DevServer, DevServerConfig};
+//!
+//! # fn rsa_key() -> RsaPrivateKey {
+//! #     let key = rsa::PrivateKey::new(&mut rand::rngs::SysRng, 2048).expect("keygen");
+//! #     RsaPrivateKey::from_rsa(key).expect("supported size")
+//! # }
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let server = DevServer::start(DevServerConfig::default().with_buckets(["demo"])).await?;
+//! let dev = server.credentials();
+//! let client = Client::builder()
+//!     .with_endpoint(server.oss_url())
+//!     .with_region(server.region())
+//!     .with_bucket("demo")
+//!     .with_credentials(Credentials::new(dev.access_key_id(), dev.access_key_secret()))
+//!     .build()?;
+//! let options = CryptoOptions::default().with_compute_md5(true);
+//! let keyring = Keyring::new(RsaMasterKey::new(rsa_key()));
+//! let bucket = CryptoBucket::with_options(client.clone(), keyring, options)?;
+//!
+//! let plaintext = b"a secret report, encrypted before upload".to_vec();
+//! bucket.put_object("report.txt", plaintext.clone().into(), &PutOptions::default()).await?;
+//! let read = bucket.get_object("report.txt", &GetOptions::default()).await?;
+//! assert!(read.is_encrypted());
+//! assert_eq!(read.bytes().await?, plaintext);
+//! let range = GetOptions::default().with_range_text("2-7")?;
+//! assert_eq!(&bucket.get_object("report.txt", &range).await?.bytes().await?[..], b"secret");
+//!
+//! // What OSS stores: ciphertext of the same length, plus the envelope headers.
+//! let (meta, stored) = client.get_object_bytes("report.txt", &RawGet::default()).await?;
+//! assert_eq!(stored.len(), plaintext.len());
+//! assert_ne!(&stored[..], &plaintext[..]);
+//! assert!(meta.header("x-oss-meta-client-side-encryption-key").is_some());
+//!
+//! // Another master key cannot read it.
+//! let stranger = CryptoBucket::new(client, Keyring::new(RsaMasterKey::new(rsa_key())));
+//! assert!(stranger.get_object("report.txt", &GetOptions::default()).await.is_err());
+//! server.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! With Alibaba Cloud and a PEM key file:
+//!
 //! ```no_run
 //! # async fn demo() -> oss_crypto_bucket::Result<()> {
 //! use oss_crypto_bucket::oss_client::{Client, Credentials};
@@ -51,7 +110,8 @@
 //! * AES-CTR is **unauthenticated**. Integrity comes from the CRC-64 of the ciphertext
 //!   (checked on every upload and part, every full read, and combined over the parts of a
 //!   resumable download) and from `unencrypted-content-md5` when present (checked on full
-//!   reads). Both detect corruption, not a deliberate rewrite by someone who can write to the
+//!   reads; written when the caller passes [`PutOptions::with_content_md5`] or turns on
+//!   [`CryptoOptions::with_compute_md5`], off by default). Both detect corruption, not a deliberate rewrite by someone who can write to the
 //!   bucket; nothing binds the envelope to the object name.
 //! * A read stream never hands out its last chunk before its checks passed: a clean end of
 //!   stream means a verified read. Files are written to a temp file and renamed only after the
@@ -59,13 +119,22 @@
 //! * Ranged reads take the keystream position from the server's `Content-Range` and refuse
 //!   any answer that does not match the request (a 200 for a range, a wrong start or end):
 //!   bytes are never decrypted at a guessed offset.
-//! * Objects in the deprecated V1 format are read only with
-//!   [`CryptoOptions::with_legacy_v1`]; an incomplete or malformed envelope is an error,
-//!   never a reason to return ciphertext as plaintext.
+//! * Only the V2 format is ever written. Objects in the deprecated V1 format (oss2 2.10 and
+//!   earlier: OAEP-wrapped key, a small counter start instead of a random IV, a mislabelled
+//!   `AES/GCM` algorithm for what is CTR without a tag) are read only after an explicit
+//!   [`CryptoOptions::with_legacy_v1`]; otherwise reading one is an error that says how to
+//!   enable it. An incomplete or malformed envelope is an error, never a reason to return
+//!   ciphertext as plaintext.
 //! * Data keys live only in memory (zeroized on drop); multipart contexts and checkpoint files
 //!   hold wrapped material only. `Debug` output never shows keys or credentials.
 //! * The KMS write flavour is chosen on the KMS master key
 //!   (`oss_keywrap::kms::KmsMasterKey::with_write_flavour`).
+//!
+//! # Crate features
+//!
+//! * `aws-lc` (default): AES-256-CTR from AWS-LC's assembly (through `oss-envelope/aws-lc`),
+//!   for throughput; AWS-LC is already built for rustls. Disable default features to use the
+//!   pure-Rust RustCrypto cipher instead. Both produce the same bytes.
 
 #![forbid(unsafe_code)]
 
