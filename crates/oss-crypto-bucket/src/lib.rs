@@ -111,8 +111,9 @@
 //!   (checked on every upload and part, every full read, and combined over the parts of a
 //!   resumable download) and from `unencrypted-content-md5` when present (checked on full
 //!   reads; written when the caller passes [`PutOptions::with_content_md5`] or turns on
-//!   [`CryptoOptions::with_compute_md5`], off by default). Both detect corruption, not a deliberate rewrite by someone who can write to the
-//!   bucket; nothing binds the envelope to the object name.
+//!   [`CryptoOptions::with_compute_md5`], off by default). Both detect corruption, not a
+//!   deliberate rewrite by someone who can write to the bucket; nothing binds the envelope to
+//!   the object name.
 //! * A read stream never hands out its last chunk before its checks passed: a clean end of
 //!   stream means a verified read. Files are written to a temp file and renamed only after the
 //!   checks, so a good file is never replaced by a bad one.

@@ -106,8 +106,8 @@
 //!   **HMAC-SHA1**: legacy schemes kept for old endpoints and for interop with the SDKs.
 //! * OSS signatures do not cover the body: V4 signs the payload hash `UNSIGNED-PAYLOAD` unless
 //!   the request carries another `x-oss-content-sha256` (its `sign_headers` adds that header),
-//!   and V1 signs only the `Content-MD5` header when present. Body integrity is the transport's job (CRC-64 in
-//!   `oss-client`).
+//!   and V1 signs only the `Content-MD5` header when present. Body integrity is the
+//!   transport's job (CRC-64 in `oss-client`).
 //! * This crate does not read the clock: callers pass the time, and checking the clock skew or
 //!   a presigned expiry is up to the verifier.
 //!
