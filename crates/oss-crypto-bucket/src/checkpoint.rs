@@ -13,6 +13,10 @@ use serde::{Deserialize, Serialize};
 use crate::context::WrappedEnvelope;
 use crate::error::{CheckpointError, Error, Result};
 
+mod pacer;
+
+pub(crate) use pacer::PacedSaver;
+
 /// Format version written into every checkpoint.
 const VERSION: u32 = 1;
 

@@ -71,6 +71,8 @@ async fn wait_for_parts(dir: &Path, parts: usize, child: &mut Child) {
             .into_iter()
             .flatten()
             .flatten()
+            // Only renamed checkpoints count: a temp file may be killed before its rename.
+            .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
             .filter_map(|e| {
                 let json: serde_json::Value =
                     serde_json::from_slice(&std::fs::read(e.path()).ok()?).ok()?;

@@ -1,6 +1,7 @@
 //! Resumable download to a file: parallel ranged GETs pinned to the ETag with `If-Match`,
-//! decrypted into a temp file at their offsets, a checkpoint after every part, the part CRCs
-//! combined and checked against the object's, and a rename only after every check passed.
+//! decrypted into a temp file at their offsets, a paced checkpoint (saved only after the data
+//! it vouches for is synced), the part CRCs combined and checked against the object's, and a
+//! rename only after every check passed.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -9,11 +10,11 @@ use futures::{StreamExt as _, TryStreamExt as _};
 use http::HeaderMap;
 use md5::{Digest as _, Md5};
 use oss_envelope::{ByteRange, ContentCipher, ContentMaterial, MultipartPlan, PartLayout};
-use tokio::io::{AsyncSeekExt as _, AsyncWriteExt as _};
+use tokio::io::{AsyncSeekExt as _, AsyncWriteExt as _, BufWriter};
 
 use super::ResumableOptions;
 use crate::bucket::{CryptoBucket, ObjectEnvelope, insert_header};
-use crate::checkpoint::{self, DonePart, DownloadCheckpoint, Fit};
+use crate::checkpoint::{self, DonePart, DownloadCheckpoint, Fit, PacedSaver};
 use crate::crc::{self, Crc64};
 use crate::error::{Error, IntegrityError, Result};
 use crate::get::{GetOptions, client_range};
@@ -35,6 +36,9 @@ pub struct DownloadOutput {
 
 type Shared = Arc<Mutex<DownloadCheckpoint>>;
 
+/// Write buffer of a part: few, large writes to the temp file instead of one per chunk.
+const WRITE_BUFFER: usize = 1 << 20;
+
 /// What every part download needs.
 struct Job<'a> {
     key: &'a str,
@@ -43,7 +47,7 @@ struct Job<'a> {
     temp: &'a Path,
     material: Option<&'a ContentMaterial>,
     shared: &'a Shared,
-    cp_path: &'a Path,
+    saver: &'a PacedSaver,
     progress: &'a Progress,
 }
 
@@ -110,17 +114,23 @@ impl CryptoBucket {
             temp: &temp,
             material: material.as_ref(),
             shared: &shared,
-            cp_path: &cp_path,
+            saver: &PacedSaver::new(&cp_path),
             progress: &progress,
         };
-        futures::stream::iter(todo)
+        let fetched = futures::stream::iter(todo)
             .map(|layout| {
                 let job = &job;
                 super::with_part_retries(move || job.part(self, layout))
             })
             .buffer_unordered(self.inner.options.concurrency)
             .try_collect::<Vec<()>>()
-            .await?;
+            .await;
+        if let Err(e) = fetched {
+            if let Err(save) = job.saver.save_now(|| job.synced_snapshot()).await {
+                tracing::warn!("could not save the download checkpoint: {save}");
+            }
+            return Err(e);
+        }
         if let Err(e) = verify(
             &shared,
             head.meta.crc64(),
@@ -133,6 +143,8 @@ impl CryptoBucket {
             checkpoint::remove(&cp_path)?;
             return Err(e);
         }
+        // The file must be durable before it takes the place of `dest`.
+        sync_data(&temp).await?;
         tokio::fs::rename(&temp, dest).await?;
         checkpoint::remove(&cp_path)?;
         Ok(DownloadOutput {
@@ -224,6 +236,7 @@ impl Job<'_> {
             .open(self.temp)
             .await?;
         file.seek(std::io::SeekFrom::Start(start)).await?;
+        let mut file = BufWriter::with_capacity(WRITE_BUFFER, file);
         let (mut crc, mut received) = (Crc64::default(), 0_u64);
         while let Some(chunk) = body.next().await {
             let mut chunk = chunk?
@@ -240,8 +253,9 @@ impl Job<'_> {
             file.write_all(&chunk).await?;
         }
         window.check_body_len(received)?;
-        file.sync_data().await?;
-        let snapshot = {
+        // Written through to the OS (errors surface here); the sync comes with the next save.
+        file.flush().await?;
+        {
             let mut cp = lock(self.shared);
             cp.parts.retain(|p| p.number != layout.number());
             cp.parts.push(DonePart {
@@ -251,12 +265,25 @@ impl Job<'_> {
                 etag: None,
             });
             cp.parts.sort_by_key(|p| p.number);
-            cp.clone()
-        };
-        checkpoint::save(self.cp_path, &snapshot)?;
+        }
+        self.saver.save_if_due(|| self.synced_snapshot()).await?;
         self.progress.add(len);
         Ok(())
     }
+
+    /// The checkpoint as it stands, taken before syncing the temp file so that every part it
+    /// lists is on disk before the checkpoint says so.
+    async fn synced_snapshot(&self) -> Result<DownloadCheckpoint> {
+        let snapshot = lock(self.shared).clone();
+        sync_data(self.temp).await?;
+        Ok(snapshot)
+    }
+}
+
+/// Syncs a file's data to disk (all writers' data: the sync is of the file, not the handle).
+async fn sync_data(path: &Path) -> Result<()> {
+    let file = tokio::fs::OpenOptions::new().write(true).open(path).await?;
+    Ok(file.sync_data().await?)
 }
 
 /// Combines the part CRCs and checks them against the object's, then the plaintext MD5.

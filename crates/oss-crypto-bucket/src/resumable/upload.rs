@@ -1,5 +1,5 @@
-//! Resumable upload of a file: multipart with a checkpoint after every part; a restart
-//! reuses the upload and its finished parts, or starts over when the file changed.
+//! Resumable upload of a file: multipart with a paced checkpoint of the finished parts; a
+//! restart reuses the upload and its finished parts, or starts over when the file changed.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -8,7 +8,7 @@ use futures::{StreamExt as _, TryStreamExt as _};
 
 use super::ResumableOptions;
 use crate::bucket::CryptoBucket;
-use crate::checkpoint::{self, DonePart, FileStamp, Fit, UploadCheckpoint};
+use crate::checkpoint::{self, DonePart, FileStamp, Fit, PacedSaver, UploadCheckpoint};
 use crate::context::MultipartContext;
 use crate::error::{Error, Result};
 use crate::multipart::UploadedPart;
@@ -77,16 +77,23 @@ impl CryptoBucket {
             .filter(|n| !is_done(&shared, *n))
             .collect();
         let uploaded = todo.len();
-        futures::stream::iter(todo)
+        let saver = PacedSaver::new(&cp_path);
+        let sent = futures::stream::iter(todo)
             .map(|number| {
-                let (ctx, shared, cp_path, progress) = (&ctx, &shared, &cp_path, &progress);
+                let (ctx, shared, saver, progress) = (&ctx, &shared, &saver, &progress);
                 super::with_part_retries(move || {
-                    self.upload_file_part(ctx, file, number, shared, cp_path, progress)
+                    self.upload_file_part(ctx, file, number, shared, saver, progress)
                 })
             })
             .buffer_unordered(self.inner.options.concurrency)
             .try_collect::<Vec<()>>()
-            .await?;
+            .await;
+        if let Err(e) = sent {
+            if let Err(save) = saver.save_now(|| snapshot(&shared)).await {
+                tracing::warn!("could not save the upload checkpoint: {save}");
+            }
+            return Err(e);
+        }
         if FileStamp::of(file)? != stamp {
             return Err(Error::InvalidInput(format!(
                 "{} changed during the upload",
@@ -190,7 +197,7 @@ impl CryptoBucket {
         file: &Path,
         number: u32,
         shared: &Shared,
-        cp_path: &Path,
+        saver: &PacedSaver,
         progress: &Progress,
     ) -> Result<()> {
         let layout = ctx.plan()?.part(number)?;
@@ -200,7 +207,7 @@ impl CryptoBucket {
             len: layout.len(),
         };
         let part = self.upload_part(ctx, number, source).await?;
-        let snapshot = {
+        {
             let mut cp = shared.lock().unwrap_or_else(PoisonError::into_inner);
             cp.parts.retain(|p| p.number != number);
             cp.parts.push(DonePart {
@@ -210,9 +217,8 @@ impl CryptoBucket {
                 etag: Some(part.etag),
             });
             cp.parts.sort_by_key(|p| p.number);
-            cp.clone()
-        };
-        checkpoint::save(cp_path, &snapshot)?;
+        }
+        saver.save_if_due(|| snapshot(shared)).await?;
         progress.add(layout.len());
         Ok(())
     }
@@ -248,6 +254,14 @@ fn context_of(cp: &UploadCheckpoint) -> MultipartContext {
         part_size: cp.part_size,
         envelope: cp.envelope.clone(),
     }
+}
+
+/// The checkpoint as it stands (the parts are on the server: nothing to sync first).
+async fn snapshot(shared: &Shared) -> Result<UploadCheckpoint> {
+    Ok(shared
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone())
 }
 
 fn is_done(shared: &Shared, number: u32) -> bool {
