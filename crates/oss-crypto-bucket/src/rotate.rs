@@ -1,6 +1,7 @@
 //! Master-key rotation (spec §11.3): the data key and IV are unwrapped with the current
 //! keyring and rewrapped with a new one; the unchanged ciphertext is streamed down and up
-//! again (never decrypted), keeping the multipart layout, and the result is verified.
+//! again (never decrypted), keeping the multipart layout. The new keyring must unwrap the new
+//! envelope before anything is written, and the rewritten object is verified again after.
 
 use std::sync::Arc;
 
@@ -43,9 +44,9 @@ impl CryptoBucket {
     /// # Errors
     ///
     /// [`Error::Refused`] for an object without an envelope; [`Error::KeyWrap`] when the
-    /// current keyring cannot unwrap or the new one cannot wrap; [`Error::Integrity`] when
-    /// the rewritten object's CRC differs or its envelope does not unwrap to the same key;
-    /// [`Error::Client`].
+    /// current keyring cannot unwrap, or the new one cannot wrap or cannot unwrap what it
+    /// wrapped (an encrypt-only key): both are found before the object is touched;
+    /// [`Error::Integrity`] when the rewritten object's CRC differs; [`Error::Client`].
     pub async fn rotate_master_key(
         &self,
         key: &str,
@@ -79,6 +80,8 @@ impl CryptoBucket {
         if let Some(md5) = envelope.plaintext_md5() {
             new_envelope = new_envelope.with_unencrypted_content_md5(md5);
         }
+        // Rewriting under a key that cannot read the result would lose the object.
+        unwraps_to(new_keyring, &new_envelope, &material).await?;
         let part_size = match &envelope {
             ObjectEnvelope::V2(e) => e.part_size().unwrap_or(self.inner.options.part_size),
             _ => self.inner.options.part_size,
@@ -214,16 +217,25 @@ impl CryptoBucket {
         }
         let pairs = crate::bucket::header_pairs(&meta.headers);
         let envelope = Envelope::from_headers(pairs.iter())?;
-        let check = Arc::new(new_keyring.unwrap_envelope(&envelope).await?);
-        if check.data_key().as_bytes() != material.data_key().as_bytes()
-            || check.iv().as_bytes() != material.iv().as_bytes()
-        {
-            return Err(Error::UnexpectedResponse(
-                "rotated envelope does not unwrap to the original key".into(),
-            ));
-        }
-        Ok(())
+        unwraps_to(new_keyring, &envelope, material).await
     }
+}
+
+/// Checks that `keyring` unwraps `envelope` to the data key and IV of `material`.
+async fn unwraps_to(
+    keyring: &Keyring,
+    envelope: &Envelope,
+    material: &ContentMaterial,
+) -> Result<()> {
+    let check = Arc::new(keyring.unwrap_envelope(envelope).await?);
+    if check.data_key().as_bytes() != material.data_key().as_bytes()
+        || check.iv().as_bytes() != material.iv().as_bytes()
+    {
+        return Err(Error::UnexpectedResponse(
+            "rotated envelope does not unwrap to the original key".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// The source's non-envelope metadata and content headers, plus the new envelope.

@@ -9,6 +9,7 @@ use http::HeaderMap;
 use oss_crypto_bucket::oss_client::PutPayload;
 use oss_crypto_bucket::oss_envelope::{Matdesc, header};
 use oss_crypto_bucket::oss_keywrap::Keyring;
+use oss_crypto_bucket::oss_keywrap::rsa::{RsaMasterKey, RsaPrivateKey};
 use oss_crypto_bucket::{
     CopyOptions, CryptoBucket, CryptoOptions, Error, GetOptions, PutOptions, ResumableOptions,
 };
@@ -163,4 +164,36 @@ async fn rotation_rewraps_without_reencrypting_single_and_multipart() {
             .unwrap_err(),
         Error::Refused(_)
     ));
+}
+
+#[tokio::test]
+async fn rotation_to_a_key_that_cannot_unwrap_is_refused_before_any_write() {
+    let h = Harness::start().await;
+    let bucket = h.bucket(CryptoOptions::default());
+    let plain = data(10_000, 34);
+    bucket
+        .put_object("keep", plain.clone().into(), &PutOptions::default())
+        .await
+        .unwrap();
+    let before = h
+        .client
+        .head_object("keep", &HeaderMap::new())
+        .await
+        .unwrap();
+    // Another key pair's public half: a rewrite under it would leave the object unreadable.
+    let other = rsa::PrivateKey::new(&mut rand::rngs::SysRng, 1024).unwrap();
+    let public = RsaPrivateKey::from_rsa(other).unwrap().public_key();
+    let encrypt_only = Keyring::new(RsaMasterKey::encrypt_only(public));
+    let err = bucket
+        .rotate_master_key("keep", &encrypt_only)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::KeyWrap(_)), "{err:?}");
+    let after = h
+        .client
+        .head_object("keep", &HeaderMap::new())
+        .await
+        .unwrap();
+    assert_eq!(before.etag(), after.etag(), "the object was not rewritten");
+    assert_eq!(read(&bucket, "keep").await, plain);
 }
