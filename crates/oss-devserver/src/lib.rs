@@ -1,7 +1,8 @@
 //! A local server that speaks the OSS REST subset and the KMS RPC API, for tests and demos.
 //!
-//! The full description (dev credentials, binary flags, Python SDK examples, fault rules,
-//! performance) is the crate README, included below.
+//! The full description (dev credentials, a runnable example, binary flags, Python SDK
+//! examples, fault rules, security notes, crate features, performance) is the crate README,
+//! included below.
 #![doc = include_str!("../README.md")]
 
 mod addressing;
