@@ -8,13 +8,31 @@
 //! When the folder is missing, tests print a visible notice and return early, unless
 //! `OSS_CRYPTO_REQUIRE_VECTORS=1` is set (CI sets it), in which case they fail.
 //!
-//! ```no_run
+//! Use this crate if you write a test in this workspace that needs the upstream vectors. It is
+//! not published (`publish = false`) and is only a dev-dependency of the other crates.
+//!
+//! # Example
+//!
+//! ```
 //! let Some(vectors) = oss_testkit::Vectors::locate() else { return };
 //! let plaintext = vectors.bytes("example.jpg");
-//! let meta = vectors.json("v2-go-rsa.json");
 //! assert_eq!(plaintext.len(), 21839);
-//! assert!(meta["headers"].is_object());
+//! let meta = vectors.json("v2-go-rsa.json");
+//! let headers = oss_testkit::headers(&meta);
+//! assert!(headers.iter().any(|(name, _)| name == "x-oss-meta-client-side-encryption-key"));
+//! assert_eq!(oss_testkit::unhex("00fF"), [0x00, 0xff]);
 //! ```
+//!
+//! # ⚠️ Security
+//!
+//! Test support only. The vectors hold upstream **test** keys (for example the RSA private keys
+//! under `keys/`) that are public and must never protect real data. The crate only reads the
+//! folder; it never writes to it and never copies vectors into the repository. Its helpers
+//! panic on bad input by design (a failing test), so it must not be used in library code.
+//!
+//! # Crate features
+//!
+//! This crate has no optional features.
 
 use std::env;
 use std::path::{Path, PathBuf};
