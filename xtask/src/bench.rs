@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: the one registry of every benchmark in the repository.
 //!
 //! To add a benchmark, add an entry to [`BENCHES`]: a criterion bench of the `benches/` crate,
-//! a criterion bench of a workspace crate, or a bench binary of a workspace crate.
+//! a criterion bench of a workspace crate, or a bench binary of a workspace crate. A bench that
+//! compares against oss2 gets the interop venv's Python (see [`with_oss2_python`]).
 
 use std::process::Command;
 
@@ -9,6 +10,10 @@ use anyhow::{Context, bail};
 
 use crate::cmd::{self, Timings};
 use crate::flags::BenchOptions;
+use crate::interop;
+
+/// The variable through which a bench finds a Python that has oss2.
+const OSS2_PYTHON_ENV: &str = "OSS_CRYPTO_PYTHON";
 
 /// How a registered benchmark is run.
 #[allow(dead_code, reason = "kinds for the benches other crates register")]
@@ -46,6 +51,8 @@ struct Bench {
     name: &'static str,
     about: &'static str,
     kind: Kind,
+    /// Runs oss2 for a comparison, so it needs [`OSS2_PYTHON_ENV`].
+    oss2: bool,
 }
 
 const BENCHES: &[Bench] = &[
@@ -56,6 +63,7 @@ const BENCHES: &[Bench] = &[
             manifest: "benches/Cargo.toml",
             bench: "cipher",
         },
+        oss2: false,
     },
     Bench {
         name: "client-throughput",
@@ -64,6 +72,7 @@ const BENCHES: &[Bench] = &[
             package: "oss-client",
             bench: "throughput",
         },
+        oss2: false,
     },
     Bench {
         name: "devserver-throughput",
@@ -72,16 +81,19 @@ const BENCHES: &[Bench] = &[
             package: "oss-devserver",
             bench: "throughput",
         },
+        oss2: false,
     },
     Bench {
         name: "bucket-bench",
-        about: "CryptoBucket encrypted vs plaintext parallel multipart put/get, resumable peak RSS",
+        about: "CryptoBucket encrypted vs plaintext parallel multipart put/get, resumable peak RSS, \
+                throughput vs oss2's CryptoBucket on the same dev server",
         kind: Kind::Example {
             package: "oss-crypto-bucket",
             example: "bucket_bench",
             args: &[],
             quick_args: &["--size-mib", "64"],
         },
+        oss2: true,
     },
 ];
 
@@ -92,13 +104,31 @@ pub(crate) fn run(options: &BenchOptions) -> anyhow::Result<()> {
     let mut timings = Timings::default();
     for bench in selected {
         eprintln!("bench {}: {}", bench.name, bench.about);
-        timings.step(
-            &format!("bench {}", bench.name),
-            &mut command(bench.kind, options.quick),
-        )?;
+        let mut command = command(bench.kind, options.quick);
+        if bench.oss2 {
+            with_oss2_python(&mut command);
+        }
+        timings.step(&format!("bench {}", bench.name), &mut command)?;
     }
     timings.print();
     Ok(())
+}
+
+/// Points `command` at the interop venv's Python (created and its pinned SDKs installed as
+/// `cargo xtask interop` does) unless the caller chose one; without it the bench skips its
+/// oss2 comparison, so a failure here is a warning, not an error.
+fn with_oss2_python(command: &mut Command) {
+    if std::env::var_os(OSS2_PYTHON_ENV).is_some() {
+        return;
+    }
+    match interop::ensure_venv(&cmd::project_root()) {
+        Ok(python) => {
+            command.env(OSS2_PYTHON_ENV, python);
+        }
+        Err(err) => {
+            eprintln!("bench: no Python with oss2 ({err:#}); the oss2 comparison is skipped")
+        }
+    }
 }
 
 fn select(names: &[String]) -> anyhow::Result<Vec<Bench>> {

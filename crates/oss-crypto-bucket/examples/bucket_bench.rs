@@ -1,15 +1,21 @@
 //! Benchmark: encrypted put/get through the CryptoBucket against plaintext put/get through
 //! oss-client, both as parallel multipart transfers of a file against the in-memory dev
 //! server; then the peak RSS of an encrypted resumable upload and download, each measured in
-//! a child process (the dev server, which holds the object, stays in this one).
+//! a child process (the dev server, which holds the object, stays in this one); last, the same
+//! resumable transfers through oss2's `CryptoBucket` on the same server (see [`oss2`]).
 //!
 //! ```text
 //! cargo run --release -p oss-crypto-bucket --example bucket_bench -- [--size-mib 1024]
-//!     [--part-mib 8] [--concurrency 4]
+//!     [--part-mib 8] [--concurrency 4] [--oss2-size-mib N (default min(size, 256); 0 skips)]
 //! ```
 //!
-//! Prints throughput, the encrypted/plaintext ratios (target ≥ 0.85) and the peak RSS against
-//! the budget `concurrency × part size + 32 MiB`.
+//! Prints throughput, the encrypted/plaintext ratios (target ≥ 0.85), the peak RSS against
+//! the budget `concurrency × part size + 32 MiB`, and the ours/oss2 throughput ratios (target
+//! ≥ 10) when a Python with oss2 is available (`cargo xtask interop` creates one).
+
+// A crate root resolves `mod` next to itself, where Cargo would take the file for an example.
+#[path = "bucket_bench/oss2.rs"]
+mod oss2;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -54,11 +60,15 @@ fn client(endpoint: &str, ak: &str, sk: &str) -> BoxResult<Client> {
         .build()?)
 }
 
-/// The shared RSA test key (parent and children must use the same master key).
-fn master_key() -> BoxResult<RsaMasterKey> {
+/// The shared RSA test key's PEM file (parent, children and oss2 use the same master key).
+fn private_key_path() -> BoxResult<PathBuf> {
     let vectors =
         oss_testkit::Vectors::locate().ok_or("the shared vectors (RSA test key) are needed")?;
-    let pem = std::fs::read_to_string(vectors.path("keys/rsa1024-private-pkcs1.pem"))?;
+    Ok(vectors.path("keys/rsa1024-private-pkcs1.pem"))
+}
+
+fn master_key() -> BoxResult<RsaMasterKey> {
+    let pem = std::fs::read_to_string(private_key_path()?)?;
     Ok(RsaMasterKey::new(RsaPrivateKey::from_pem(&pem)?))
 }
 
@@ -207,72 +217,15 @@ async fn rss_child(args: &[String], s: &Settings) -> BoxResult<()> {
     Ok(())
 }
 
-#[tokio::main]
-async fn main() -> BoxResult<()> {
-    let args: Vec<String> = std::env::args().collect();
-    let num = |name: &str, default: u64| {
-        arg(&args, name)
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
-    let s = Settings {
-        size: num("--size-mib", 1024) * MIB,
-        part: num("--part-mib", 8) * MIB,
-        concurrency: usize::try_from(num("--concurrency", 4))?,
-    };
-    if arg(&args, "--rss-child").is_some() {
-        return rss_child(&args, &s).await;
-    }
-    let server = DevServer::start(DevServerConfig::default().with_buckets([BUCKET])).await?;
-    let cred = server.credentials();
-    let (ak, sk) = (
-        cred.access_key_id().to_owned(),
-        cred.access_key_secret().to_owned(),
-    );
-    let plain_client = client(&server.oss_url(), &ak, &sk)?;
-    let dir = tempfile::tempdir()?;
-    let src = dir.path().join("input.bin");
-    write_input(&src, s.size)?;
-    let b = bucket(plain_client.clone(), &s, &dir.path().join("cp"))?;
-    println!(
-        "size {} MiB, part {} MiB, concurrency {}",
-        s.size / MIB,
-        s.part / MIB,
-        s.concurrency
-    );
-    let put_plain = timed(
-        "plaintext put (oss-client)",
-        s.size,
-        plain_put(&plain_client, "plain", &src, &s),
-    )
-    .await?;
-    let put_enc = timed("encrypted put (CryptoBucket)", s.size, async {
-        b.resumable_upload("enc", &src, &ResumableOptions::default())
-            .await?;
-        Ok(())
-    })
-    .await?;
-    let out = dir.path().join("out.bin");
-    let get_plain = timed(
-        "plaintext get (oss-client)",
-        s.size,
-        plain_get(&plain_client, "plain", &out, &s),
-    )
-    .await?;
-    let get_enc = timed("encrypted get (CryptoBucket)", s.size, async {
-        b.resumable_download("enc", &out, &ResumableOptions::default())
-            .await?;
-        Ok(())
-    })
-    .await?;
-    println!(
-        "ratio put (encrypted/plaintext throughput) {:.3}",
-        put_plain / put_enc
-    );
-    println!(
-        "ratio get (encrypted/plaintext throughput) {:.3}",
-        get_plain / get_enc
-    );
+/// Runs each RSS child and prints its peak against the budget.
+fn rss_report(
+    endpoint: &str,
+    ak: &str,
+    sk: &str,
+    src: &Path,
+    dir: &Path,
+    s: &Settings,
+) -> BoxResult<()> {
     let budget = u64::try_from(s.concurrency)? * s.part + 32 * MIB;
     for mode in ["upload", "download"] {
         let output = Command::new(std::env::current_exe()?)
@@ -280,16 +233,16 @@ async fn main() -> BoxResult<()> {
                 "--rss-child",
                 mode,
                 "--endpoint",
-                &server.oss_url(),
+                endpoint,
                 "--ak",
-                &ak,
+                ak,
                 "--sk",
-                &sk,
+                sk,
             ])
             .arg("--file")
-            .arg(&src)
+            .arg(src)
             .arg("--cp")
-            .arg(dir.path().join(format!("cp-{mode}")))
+            .arg(dir.join(format!("cp-{mode}")))
             .args([
                 "--size-mib",
                 &(s.size / MIB).to_string(),
@@ -312,6 +265,103 @@ async fn main() -> BoxResult<()> {
             "peak RSS resumable {mode:<8} {peak_mib:7.1} MiB ({verdict} budget {budget_mib:.1} MiB)"
         );
     }
+    Ok(())
+}
+
+/// Our four timed transfers; returns the encrypted put and get times.
+async fn rust_transfers(
+    plain_client: &Client,
+    b: &CryptoBucket,
+    src: &Path,
+    dir: &Path,
+    s: &Settings,
+) -> BoxResult<(f64, f64)> {
+    let put_plain = timed(
+        "plaintext put (oss-client)",
+        s.size,
+        plain_put(plain_client, "plain", src, s),
+    )
+    .await?;
+    let put_enc = timed("encrypted put (CryptoBucket)", s.size, async {
+        b.resumable_upload("enc", src, &ResumableOptions::default())
+            .await?;
+        Ok(())
+    })
+    .await?;
+    let out = dir.join("out.bin");
+    let get_plain = timed(
+        "plaintext get (oss-client)",
+        s.size,
+        plain_get(plain_client, "plain", &out, s),
+    )
+    .await?;
+    let get_enc = timed("encrypted get (CryptoBucket)", s.size, async {
+        b.resumable_download("enc", &out, &ResumableOptions::default())
+            .await?;
+        Ok(())
+    })
+    .await?;
+    println!(
+        "ratio put (encrypted/plaintext throughput) {:.3}",
+        put_plain / put_enc
+    );
+    println!(
+        "ratio get (encrypted/plaintext throughput) {:.3}",
+        get_plain / get_enc
+    );
+    Ok((put_enc, get_enc))
+}
+
+#[tokio::main]
+async fn main() -> BoxResult<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let num = |name: &str, default: u64| {
+        arg(&args, name)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let s = Settings {
+        size: num("--size-mib", 1024) * MIB,
+        part: num("--part-mib", 8) * MIB,
+        concurrency: usize::try_from(num("--concurrency", 4))?,
+    };
+    if arg(&args, "--rss-child").is_some() {
+        return rss_child(&args, &s).await;
+    }
+    let oss2_size = (num("--oss2-size-mib", 256) * MIB).min(s.size);
+    let server = DevServer::start(DevServerConfig::default().with_buckets([BUCKET])).await?;
+    let cred = server.credentials();
+    let (ak, sk) = (cred.access_key_id(), cred.access_key_secret());
+    let endpoint = server.oss_url();
+    let plain_client = client(&endpoint, ak, sk)?;
+    let dir = tempfile::tempdir()?;
+    let src = dir.path().join("input.bin");
+    write_input(&src, s.size)?;
+    let b = bucket(plain_client.clone(), &s, &dir.path().join("cp"))?;
+    println!(
+        "size {} MiB, part {} MiB, concurrency {}",
+        s.size / MIB,
+        s.part / MIB,
+        s.concurrency
+    );
+    let (put_secs, get_secs) = rust_transfers(&plain_client, &b, &src, dir.path(), &s).await?;
+    rss_report(&endpoint, ak, sk, &src, dir.path(), &s)?;
+    let setup = oss2::Oss2Setup {
+        endpoint: &endpoint,
+        access_key_id: ak,
+        access_key_secret: sk,
+        bucket: BUCKET,
+        private_key: &private_key_path()?,
+        input: &src,
+        work_dir: dir.path(),
+        size: oss2_size,
+    };
+    let ours = oss2::Ours {
+        size: s.size,
+        put_secs,
+        get_secs,
+    };
+    oss2::compare(&setup, &s, &ours)?;
     server.shutdown().await;
     Ok(())
 }
