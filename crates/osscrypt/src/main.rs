@@ -1,7 +1,77 @@
 //! `osscrypt`: client-side encryption of Alibaba Cloud OSS objects from the command line,
 //! byte-compatible with the official SDKs.
 //!
+//! Commands: `put`, `get` (whole or `--range`, to a file or stdout), `head`, `inspect`, `cp`,
+//! `rm`, `ls`, `rotate` (rewrap under a new master key), `keygen`, offline `encrypt` /
+//! `decrypt` with a `<file>.meta.json` envelope sidecar, `serve` (the devserver) and `demo`.
 //! See `osscrypt --help`; exit codes are documented in [`exit`].
+//!
+//! Use this tool if you want to upload, download or inspect client-side encrypted objects from
+//! a shell or script, or to try the format locally without an account; from Rust, use the
+//! `oss-crypto-bucket` crate instead.
+//!
+//! # Example
+//!
+//! With no endpoint configured, the commands run against an embedded devserver (see Security);
+//! `-q` silences the informational lines on stderr:
+//!
+//! ```console
+//! $ osscrypt keygen
+//! wrote 2048-bit RSA key pair: osscrypt-private.pem (private), osscrypt-public.pem (public)
+//! $ osscrypt encrypt report.txt report.enc --rsa-private osscrypt-private.pem
+//! encrypted 23 bytes to report.enc (envelope: report.enc.meta.json)
+//! $ osscrypt decrypt report.enc back.txt --rsa-private osscrypt-private.pem
+//! decrypted to back.txt
+//! $ osscrypt put -q report.txt oss://demo/report.txt --rsa-public osscrypt-public.pem
+//! $ osscrypt get -q oss://demo/report.txt --rsa-private osscrypt-private.pem
+//! hello, encrypted world
+//! ```
+//!
+//! This is a binary crate, so rustdoc cannot run that session as a doctest; the integration
+//! tests run the same commands as a child process and check files, output and exit codes
+//! (`tests/offline.rs`: `encrypt_decrypt_round_trip_with_sidecar`,
+//! `keygen_refuses_to_overwrite_without_force`; `tests/remote.rs`:
+//! `put_get_head_inspect_ls_cp_rm`, `embedded_devserver_when_no_endpoint_is_configured`).
+//!
+//! # ⚠️ Security
+//!
+//! * **Master keys** come only from the files and ids on the command line: `--rsa-private`,
+//!   `--rsa-public`, `--matdesc-key MATDESC@FILE.pem` (PEM, read into zeroizing buffers; the
+//!   passphrase of an encrypted PKCS#8 key from `OSSCRYPT_KEY_PASSPHRASE`), and KMS key ids
+//!   (`--kms-key-id`, `MATDESC@kms:ID`), whose keys never leave KMS. The profile file holds no
+//!   master keys.
+//! * **`keygen`** writes the private key as an *unencrypted* PKCS#8 PEM. On Unix a new private
+//!   key file is created with mode 0600 (an existing file replaced with `--force` keeps its
+//!   mode); the public key gets the default mode. Existing files are never replaced without
+//!   `--force`.
+//! * **Access keys** are taken from the flags, then `OSS_ACCESS_KEY_ID` /
+//!   `OSS_ACCESS_KEY_SECRET` / `OSS_SESSION_TOKEN`, then the profile file
+//!   (`$XDG_CONFIG_HOME/osscrypt/config.toml`). A secret passed as `--access-key-secret` is
+//!   visible in the process list: prefer the environment. osscrypt does not check the profile
+//!   file's permissions; keep it private. Secrets are held in zeroizing buffers and redacted in
+//!   `Debug`. An endpoint without a scheme is https (see `oss-client`).
+//! * **Embedded devserver**: with no endpoint configured, commands start a devserver on
+//!   127.0.0.1 with the fixed, public dev credentials, and keep its objects as plain files in
+//!   `$XDG_DATA_HOME/osscrypt/devserver` (else `~/.local/share/osscrypt/devserver`;
+//!   `--data-dir` / `OSSCRYPT_DATA_DIR`). One line on stderr announces it (silenced by
+//!   `--quiet`), so a forgotten `OSS_ENDPOINT` sends data there, not to OSS. Its KMS keys are
+//!   derived from their ids and are not secret. `serve` prints the dev credentials on stdout.
+//! * **Integrity**: AES-CTR is unauthenticated; reads check the CRC-64, length and (when
+//!   stored: `put --md5`, always with `encrypt`) the plaintext MD5, which detect corruption, not
+//!   tampering. `get` to a file and `decrypt` never put unchecked plaintext under the
+//!   destination name: they write to `<dest>.osscrypt-partial` (removed on failure; a
+//!   `--resumable` download uses the library's temp file and checkpoint instead), renamed only
+//!   after the checks passed. `get` to stdout streams; the last
+//!   chunk is held back until the checks pass, so a failed check truncates the output and exits
+//!   with code 5: check the exit code before trusting piped output.
+//! * **Legacy V1**: osscrypt writes only V2 and has no switch for reading the deprecated V1
+//!   format: `get` refuses V1 objects, `head` / `inspect` report them as `v1 (legacy)`.
+//! * Checkpoints of `--resumable` transfers (system temp directory unless `--checkpoint-dir`)
+//!   and `.meta.json` sidecars hold only wrapped key material.
+//!
+//! # Crate features
+//!
+//! This crate has no optional features.
 
 #![forbid(unsafe_code)]
 
