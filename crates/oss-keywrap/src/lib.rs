@@ -14,22 +14,6 @@
 //! Use this crate if you need to wrap or unwrap OSS envelope key material yourself, or to plug a
 //! custom master key into `oss-crypto-bucket` (whose `CryptoBucket` takes a [`Keyring`]).
 //!
-//! # ⚠️ Security
-//!
-//! Every unwrap failure is the single opaque [`Error::Unwrap`] ("wrong key or corrupt
-//! envelope"): no padding, length or decryption detail that could serve as an oracle. A wrong
-//! key does not yield `Ok` with garbage: RSA PKCS#1 v1.5 unwrapping checks the complete padding
-//! for the exact expected length in constant time instead of relying on implicit rejection (a
-//! wrong key would have to pass that check by chance, about 2^-24, for both the data key and
-//! the IV).
-//! Keys, credentials and unwrapped material never appear in `Debug` output; intermediate
-//! buffers of RSA unwrapping are zeroized, and so is unwrapped material ([`oss_envelope`]).
-//!
-//! KMS `GenerateDataKey` and `Decrypt` answers carry the plaintext data key: the default
-//! endpoints are `https://kms[-vpc].<region>.aliyuncs.com`; a custom `http://` endpoint is for
-//! local test servers only. KMS requests carry the RPC V1 signature (HMAC-SHA1) of
-//! `oss-signing`; the plaintext from the answers is held in zeroizing buffers.
-//!
 //! # Example
 //!
 //! An RSA round trip: a fresh data key and IV are wrapped into a V2 envelope and unwrapped
@@ -59,6 +43,22 @@
 //! # Ok::<_, oss_keywrap::Error>(())
 //! # }).unwrap();
 //! ```
+//!
+//! # ⚠️ Security
+//!
+//! Every unwrap failure is the single opaque [`Error::Unwrap`] ("wrong key or corrupt
+//! envelope"): no padding, length or decryption detail that could serve as an oracle. A wrong
+//! key does not yield `Ok` with garbage: RSA PKCS#1 v1.5 unwrapping checks the complete padding
+//! for the exact expected length in constant time instead of relying on implicit rejection (a
+//! wrong key would have to pass that check by chance, about 2^-24, for both the data key and
+//! the IV).
+//! Keys, credentials and unwrapped material never appear in `Debug` output; intermediate
+//! buffers of RSA unwrapping are zeroized, and so is unwrapped material ([`oss_envelope`]).
+//!
+//! KMS `GenerateDataKey` and `Decrypt` answers carry the plaintext data key: the default
+//! endpoints are `https://kms[-vpc].<region>.aliyuncs.com`; a custom `http://` endpoint is for
+//! local test servers only. KMS requests carry the RPC V1 signature (HMAC-SHA1) of
+//! `oss-signing`; the plaintext from the answers is held in zeroizing buffers.
 //!
 //! # Crate features
 //!
