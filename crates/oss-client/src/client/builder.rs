@@ -219,6 +219,10 @@ impl ClientBuilder {
         if let Some(timeout) = self.request_timeout {
             http = http.timeout(timeout);
         }
+        if endpoint.is_loopback() {
+            // A proxy from HTTP_PROXY & co. cannot reach this machine's loopback.
+            http = http.no_proxy();
+        }
         let http = http
             .build()
             .map_err(|e| Error::transport("build client", e))?;

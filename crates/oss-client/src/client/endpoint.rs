@@ -24,6 +24,17 @@ pub(crate) struct Endpoint {
     base: String,
     path_style: bool,
     bucket: String,
+    /// The host is this machine (a loopback address or `localhost`).
+    loopback: bool,
+}
+
+/// Whether a host names this machine: a loopback literal, `localhost` or `*.localhost`.
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.parse::<core::net::IpAddr>().map_or_else(
+        |_| bare == "localhost" || bare.ends_with(".localhost"),
+        |ip| ip.is_loopback(),
+    )
 }
 
 /// Whether the URL's host is an IPv4 or IPv6 literal.
@@ -65,7 +76,13 @@ impl Endpoint {
             base: format!("{}://{authority}", url.scheme()),
             path_style,
             bucket: bucket.to_owned(),
+            loopback: is_loopback(host),
         })
+    }
+
+    /// Whether requests go to this machine (a local dev server), never through a proxy.
+    pub(crate) fn is_loopback(&self) -> bool {
+        self.loopback
     }
 
     /// The bucket.
@@ -163,6 +180,30 @@ mod tests {
         assert_eq!(p.url(Some("../x"), &[]), "http://localhost:1/bucket/..%2Fx");
         let v6 = Endpoint::parse("http://[::1]:8080", "bucket", Addressing::Auto).unwrap();
         assert_eq!(v6.url(None, &[]), "http://[::1]:8080/bucket/");
+    }
+
+    #[test]
+    fn loopback_endpoints_are_recognised() {
+        let local = |e: &str| {
+            Endpoint::parse(e, "bucket", Addressing::Auto)
+                .unwrap()
+                .is_loopback()
+        };
+        for e in [
+            "http://127.0.0.1:9000",
+            "http://127.1.2.3",
+            "http://[::1]:1",
+            "localhost:1",
+        ] {
+            assert!(local(e), "{e}");
+        }
+        for e in [
+            "http://10.0.0.1",
+            "oss-cn-hangzhou.aliyuncs.com",
+            "http://localhost.evil.com",
+        ] {
+            assert!(!local(e), "{e}");
+        }
     }
 
     #[test]

@@ -1,0 +1,78 @@
+//! A proxy configured in the environment (HTTP_PROXY & co., which reqwest honours) is not
+//! used for a loopback endpoint such as the embedded dev server: it could not reach this
+//! machine's loopback anyway. Checked in a child process, so the test never mutates its own
+//! environment.
+
+#![allow(clippy::unwrap_used, reason = "tests")]
+
+use std::process::Command;
+
+use oss_client::{Client, Credentials, GetOptions, PutPayload};
+use oss_devserver::{DevServer, DevServerConfig};
+
+const CHILD: &str = "OSS_CLIENT_TEST_PROXY_CHILD";
+/// A proxy address nothing listens on: a request sent through it fails.
+const DEAD_PROXY: &str = "http://127.0.0.1:9";
+
+async fn round_trip_through_loopback() {
+    let server = DevServer::start(DevServerConfig::default().with_buckets(["proxied"]))
+        .await
+        .unwrap();
+    let cred = server.credentials();
+    let client = Client::builder()
+        .with_endpoint(server.oss_url())
+        .with_region(server.region())
+        .with_bucket("proxied")
+        .with_credentials(Credentials::new(
+            cred.access_key_id(),
+            cred.access_key_secret(),
+        ))
+        .build()
+        .unwrap();
+    client
+        .put_object(
+            "k",
+            PutPayload::from_bytes("through"),
+            &http::HeaderMap::new(),
+        )
+        .await
+        .unwrap();
+    let (_, body) = client
+        .get_object_bytes("k", &GetOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(&body[..], b"through");
+}
+
+#[tokio::test]
+async fn environment_proxy_is_bypassed_for_loopback_endpoints() {
+    if std::env::var_os(CHILD).is_some() {
+        round_trip_through_loopback().await;
+        return;
+    }
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args([
+        "--exact",
+        "environment_proxy_is_bypassed_for_loopback_endpoints",
+        "--test-threads=1",
+    ])
+    .env(CHILD, "1")
+    .env_remove("NO_PROXY")
+    .env_remove("no_proxy");
+    for var in [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+    ] {
+        cmd.env(var, DEAD_PROXY);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
