@@ -88,9 +88,14 @@ impl KmsClientBuilder {
             (KmsEndpoint::Vpc, Some(region)) => format!("https://kms-vpc.{region}.aliyuncs.com"),
             (_, None) => return Err(Error::Config("kms endpoint needs a region".into())),
         };
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
+            .connect_timeout(self.connect_timeout);
+        if is_loopback_url(&base_url) {
+            // A proxy from HTTP_PROXY & co. cannot reach this machine's loopback (dev server).
+            http = http.no_proxy();
+        }
+        let http = http
             .build()
             .map_err(|e| Error::Config(format!("cannot create the http client: {e}")))?;
         Ok(KmsClient {
@@ -100,6 +105,40 @@ impl KmsClientBuilder {
             credentials: self.credentials,
             retry: self.retry,
         })
+    }
+}
+
+/// Whether a URL's host is this machine: a loopback literal, `localhost` or `*.localhost`.
+fn is_loopback_url(url: &str) -> bool {
+    let Some(host) = reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+    else {
+        return false;
+    };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.parse::<core::net::IpAddr>().map_or_else(
+        |_| bare == "localhost" || bare.ends_with(".localhost"),
+        |ip| ip.is_loopback(),
+    )
+}
+
+#[cfg(test)]
+#[test]
+fn loopback_urls_are_recognised() {
+    for url in [
+        "http://127.0.0.1:9001",
+        "http://[::1]:1/",
+        "http://localhost:2",
+    ] {
+        assert!(is_loopback_url(url), "{url}");
+    }
+    for url in [
+        "https://kms.cn-hangzhou.aliyuncs.com",
+        "http://10.1.1.1",
+        "not a url",
+    ] {
+        assert!(!is_loopback_url(url), "{url}");
     }
 }
 
