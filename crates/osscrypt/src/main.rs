@@ -41,9 +41,9 @@
 //!   (`--kms-key-id`, `MATDESC@kms:ID`), whose keys never leave KMS. The profile file holds no
 //!   master keys.
 //! * **`keygen`** writes the private key as an *unencrypted* PKCS#8 PEM. On Unix a new private
-//!   key file is created with mode 0600 (an existing file replaced with `--force` keeps its
-//!   mode); the public key gets the default mode. Existing files are never replaced without
-//!   `--force`.
+//!   key file is created with mode 0600, also when `--force` replaces an existing file (a
+//!   complete new file is renamed over it); the public key gets the default mode. Existing
+//!   files are never replaced without `--force`.
 //! * **Access keys** are taken from the flags, then `OSS_ACCESS_KEY_ID` /
 //!   `OSS_ACCESS_KEY_SECRET` / `OSS_SESSION_TOKEN`, then the profile file
 //!   (`$XDG_CONFIG_HOME/osscrypt/config.toml`). A secret passed as `--access-key-secret` is

@@ -190,6 +190,13 @@ fn keygen_refuses_to_overwrite_without_force() {
     ];
     expect_code(&run(d, &args), 2);
     assert_eq!(std::fs::read(&private).unwrap(), before);
+    // A world-readable file replaced with --force must not stay world-readable.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let loose = std::fs::Permissions::from_mode(0o644);
+        std::fs::set_permissions(&private, loose).unwrap();
+    }
     let mut forced = args.to_vec();
     forced.push("--force");
     expect_code(&run(d, &forced), 0);
@@ -200,4 +207,15 @@ fn keygen_refuses_to_overwrite_without_force() {
         let mode = std::fs::metadata(&private).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
     }
+    let leftovers = std::fs::read_dir(d)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with("-tmp")
+        })
+        .count();
+    assert_eq!(leftovers, 0, "no temp files left behind");
 }

@@ -28,15 +28,30 @@ pub(crate) fn generate_pem(bits: u16) -> CliResult<(Zeroizing<String>, String)> 
     Ok((Zeroizing::new(private.to_string()), public))
 }
 
-/// Writes `text` to `path`; private files get mode 0600 on Unix.
+/// Writes `text` to `path`; private files get mode 0600 on Unix. An existing file is refused,
+/// or with `force` replaced by a rename of a complete new file, so the replacement gets the
+/// new file's mode and a failure never leaves a half-written key.
 pub(crate) fn write_file(path: &Path, text: &str, private: bool, force: bool) -> CliResult {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true);
-    if force {
-        options.create(true).truncate(true);
-    } else {
-        options.create_new(true);
+    if !force {
+        return write_new(path, text, private);
     }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = path.with_file_name(format!(".{name}.osscrypt-tmp"));
+    let _ = std::fs::remove_file(&temp);
+    write_new(&temp, text, private)?;
+    std::fs::rename(&temp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        io_error(path.display(), &e)
+    })
+}
+
+/// Creates `path` (never replacing a file), writes `text` and syncs it.
+fn write_new(path: &Path, text: &str, private: bool) -> CliResult {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
     #[cfg(unix)]
     if private {
         use std::os::unix::fs::OpenOptionsExt as _;
@@ -52,6 +67,7 @@ pub(crate) fn write_file(path: &Path, text: &str, private: bool, force: bool) ->
         _ => io_error(path.display(), &e),
     })?;
     file.write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
         .map_err(|e| io_error(path.display(), &e))
 }
 
