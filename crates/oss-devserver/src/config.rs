@@ -48,6 +48,9 @@ pub struct DevServerConfig {
     /// rule over those values). MD5 runs at well under 1 GB/s, so this keeps the server from
     /// being what a throughput benchmark measures.
     pub fast_etags: bool,
+    /// Listen on addresses other than loopback. Off by default: the dev server accepts
+    /// well-known credentials, speaks plain HTTP and its KMS keys are not secret.
+    pub allow_non_loopback: bool,
 }
 
 /// Switches for the documented-but-unobserved strict OSS rules for encrypted objects.
@@ -97,6 +100,7 @@ impl Default for DevServerConfig {
             kms: KmsConfig::default(),
             fixed_clock: None,
             fast_etags: false,
+            allow_non_loopback: false,
         }
     }
 }
@@ -146,6 +150,14 @@ impl DevServerConfig {
     #[must_use]
     pub fn with_fixed_clock(mut self, unix: u64) -> Self {
         self.fixed_clock = Some(unix);
+        self
+    }
+
+    /// Allows listen addresses other than loopback (see
+    /// [`DevServerConfig::allow_non_loopback`]).
+    #[must_use]
+    pub fn with_non_loopback_allowed(mut self, on: bool) -> Self {
+        self.allow_non_loopback = on;
         self
     }
 

@@ -24,6 +24,12 @@ pub enum Error {
         /// The OS error.
         source: io::Error,
     },
+    /// A listen address is not a loopback address and the configuration does not allow it.
+    #[error(
+        "refusing to listen on {0}: the dev server has well-known credentials and no TLS; \
+         allow non-loopback addresses explicitly to expose it"
+    )]
+    NonLoopbackListen(SocketAddr),
     /// A configured bucket name is not a valid OSS bucket name.
     #[error("invalid bucket name {0:?}")]
     InvalidBucketName(String),

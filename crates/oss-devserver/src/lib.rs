@@ -66,9 +66,16 @@ impl DevServer {
     ///
     /// # Errors
     ///
-    /// [`Error::Bind`] when a listener cannot bind, [`Error::DataDir`] when the data directory
-    /// cannot be used, [`Error::InvalidBucketName`] for a bad configured bucket.
+    /// [`Error::NonLoopbackListen`] for a listen address off this machine that the
+    /// configuration does not allow, [`Error::Bind`] when a listener cannot bind,
+    /// [`Error::DataDir`] when the data directory cannot be used, [`Error::InvalidBucketName`]
+    /// for a bad configured bucket.
     pub async fn start(config: DevServerConfig) -> Result<Self> {
+        for addr in [config.oss_listen, config.kms_listen] {
+            if !addr.ip().is_loopback() && !config.allow_non_loopback {
+                return Err(Error::NonLoopbackListen(addr));
+            }
+        }
         let default_credential = config
             .credentials
             .first()

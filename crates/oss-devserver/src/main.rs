@@ -38,6 +38,9 @@ struct Args {
     /// Bucket to create at start (repeatable).
     #[arg(long = "bucket")]
     buckets: Vec<String>,
+    /// Allow listen addresses off this machine (well-known credentials, plain HTTP).
+    #[arg(long)]
+    allow_non_loopback: bool,
     /// Extra KMS key id to create (repeatable; the default key and alias always exist).
     #[arg(long = "kms-key")]
     kms_keys: Vec<String>,
@@ -74,6 +77,7 @@ fn parse_alias(text: &str) -> Result<(String, String), String> {
 impl Args {
     fn into_config(self) -> DevServerConfig {
         let mut config = DevServerConfig::default()
+            .with_non_loopback_allowed(self.allow_non_loopback)
             .with_oss_listen(self.listen)
             .with_kms_listen(self.kms_listen)
             .with_buckets(self.buckets)

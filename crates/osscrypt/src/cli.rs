@@ -287,6 +287,9 @@ pub(crate) struct ServeArgs {
     /// Keep objects in memory only (default: the persistent data directory).
     #[arg(long)]
     pub(crate) in_memory: bool,
+    /// Allow listen addresses off this machine (well-known credentials, plain HTTP).
+    #[arg(long)]
+    pub(crate) allow_non_loopback: bool,
     /// Bucket to create at start (repeatable).
     #[arg(long = "bucket")]
     pub(crate) buckets: Vec<String>,

@@ -12,6 +12,7 @@ use crate::output::Output;
 /// Runs `serve`.
 pub(crate) async fn run(args: &ServeArgs, settings: &Settings, out: &Output) -> CliResult {
     let mut config = DevServerConfig::default()
+        .with_non_loopback_allowed(args.allow_non_loopback)
         .with_oss_listen(args.listen)
         .with_kms_listen(args.kms_listen)
         .with_buckets(args.buckets.iter().cloned());
