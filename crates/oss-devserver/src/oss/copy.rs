@@ -104,7 +104,7 @@ fn copied_metadata(state: &OssState, req: &Req, src: &ObjectMeta) -> OssResult<(
     if !replace {
         return Ok((src.headers.clone(), src.user_meta.clone()));
     }
-    let meta_list = user_meta(req);
+    let meta_list = user_meta(req)?;
     if cse::is_encrypted(&src.user_meta) {
         let changed = cse::envelope_of(&meta_list) != cse::envelope_of(&src.user_meta);
         if changed || state.cse.refuse_any_replace_copy {

@@ -47,7 +47,7 @@ pub(crate) async fn initiate(state: &OssState, req: &Req, body: Body) -> OssResu
         bucket,
         key,
         content_headers(req),
-        user_meta(req),
+        user_meta(req)?,
     ));
     let url = url_encoding(req)?;
     let mut w = XmlWriter::new();

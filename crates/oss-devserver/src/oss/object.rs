@@ -59,13 +59,29 @@ pub(crate) fn content_headers(req: &Req) -> Vec<(String, String)> {
     out
 }
 
-/// The request's `x-oss-meta-*` headers (names are lower case already).
-pub(crate) fn user_meta(req: &Req) -> Vec<(String, String)> {
-    req.headers
+/// User metadata must stay below this many bytes of header names plus values (OSS EC
+/// 0011-00000002; the error code name is the dev server's choice).
+pub(crate) const USER_META_LIMIT: usize = 8 * 1024;
+
+/// The request's `x-oss-meta-*` headers (names are lower case already), refused when their
+/// names and values add up to [`USER_META_LIMIT`] or more.
+pub(crate) fn user_meta(req: &Req) -> OssResult<Vec<(String, String)>> {
+    let meta: Vec<(String, String)> = req
+        .headers
         .iter()
         .filter(|(n, _)| n.as_str().starts_with("x-oss-meta-"))
         .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
-        .collect()
+        .collect();
+    let total: usize = meta.iter().map(|(n, v)| n.len() + v.len()).sum();
+    if total >= USER_META_LIMIT {
+        return Err(OssError::new(
+            StatusCode::BAD_REQUEST,
+            "MetadataTooLarge",
+            format!("Your user metadata is {total} bytes; it must be less than 8 KB."),
+        )
+        .ec("0011-00000002"));
+    }
+    Ok(meta)
 }
 
 pub(crate) fn forbid_overwrite(req: &Req) -> bool {
@@ -88,6 +104,7 @@ pub(crate) async fn put_object(state: &OssState, req: &Req, body: Body) -> OssRe
     let (bucket, key) = (req.bucket(), req.key());
     validate_key(key)?;
     cse::check_put(req)?;
+    let user_meta = user_meta(req)?;
     let forbid = forbid_overwrite(req);
     match state.store.get(bucket, key) {
         Ok(_) if forbid => return Err(OssError::file_already_exists()),
@@ -105,7 +122,7 @@ pub(crate) async fn put_object(state: &OssState, req: &Req, body: Body) -> OssRe
         last_modified_ms: now_ms(),
         object_type: ObjectType::Normal,
         headers: content_headers(req),
-        user_meta: user_meta(req),
+        user_meta,
     };
     let etag = meta.etag.clone();
     state

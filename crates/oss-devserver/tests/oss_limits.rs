@@ -1,0 +1,64 @@
+//! Raw-HTTP tests of request limits: user metadata must stay under 8 KB of names plus values
+//! (OSS EC 0011-00000002) on PutObject, InitiateMultipartUpload and CopyObject with REPLACE.
+
+#![allow(clippy::unwrap_used)] // test helpers: a panic is a test failure
+
+#[path = "common/client.rs"]
+mod client;
+
+use client::start;
+
+/// One `x-oss-meta-big` header whose name and value add up to `total` bytes.
+fn meta_of_total(total: usize) -> String {
+    "v".repeat(total - "x-oss-meta-big".len())
+}
+
+#[tokio::test]
+async fn user_metadata_of_8_kb_or_more_is_refused() {
+    let (_server, c) = start().await;
+    let under = meta_of_total(8 * 1024 - 1);
+    let at = meta_of_total(8 * 1024);
+    let ok = c
+        .put("bkt", "ok", &[("x-oss-meta-big", &under)], b"x".to_vec())
+        .await;
+    ok.expect(200, None);
+    let g = c.get("bkt", "ok", &[]).await;
+    assert_eq!(g.header("x-oss-meta-big"), Some(under.as_str()));
+
+    let r = c
+        .put("bkt", "big", &[("x-oss-meta-big", &at)], b"x".to_vec())
+        .await;
+    r.expect(400, Some("MetadataTooLarge"));
+    assert_eq!(r.xml("EC").as_deref(), Some("0011-00000002"));
+    c.get("bkt", "big", &[])
+        .await
+        .expect(404, Some("NoSuchKey"));
+
+    let initiate = c
+        .send(
+            "POST",
+            Some("bkt"),
+            Some("mp"),
+            &[("uploads", "")],
+            &[("x-oss-meta-big", &at)],
+            Vec::new(),
+        )
+        .await;
+    initiate.expect(400, Some("MetadataTooLarge"));
+
+    let copy = c
+        .send(
+            "PUT",
+            Some("bkt"),
+            Some("copy"),
+            &[],
+            &[
+                ("x-oss-copy-source", "/bkt/ok"),
+                ("x-oss-metadata-directive", "REPLACE"),
+                ("x-oss-meta-big", &at),
+            ],
+            Vec::new(),
+        )
+        .await;
+    copy.expect(400, Some("MetadataTooLarge"));
+}
