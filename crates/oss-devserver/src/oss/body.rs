@@ -1,5 +1,6 @@
-//! Request bodies in (hashed while streaming, checked against `Content-MD5`) and response bodies
-//! out through the fault filter (reset after K bytes, one corrupted byte).
+//! Request bodies in (hashed while streaming, checked against `Content-MD5` and a hex
+//! `x-oss-content-sha256`) and response bodies out through the fault filter (reset after K
+//! bytes, one corrupted byte).
 
 use axum::body::Body;
 use axum::body::HttpBody as _;
@@ -10,6 +11,7 @@ use bytes::{Bytes, BytesMut};
 use futures::{Stream, StreamExt as _};
 use http::{HeaderValue, StatusCode, header};
 use md5::{Digest as _, Md5};
+use sha2::Sha256;
 use tokio::sync::mpsc;
 
 use super::{OssState, Req};
@@ -24,6 +26,36 @@ use crate::store::Data;
 pub(crate) struct Received {
     pub(crate) data: Data,
     pub(crate) digest: BodyDigest,
+}
+
+/// A SHA-256 the client declared for its body in `x-oss-content-sha256` (64 hex digits
+/// instead of `UNSIGNED-PAYLOAD`): the V4 signature covers that value, so the body must match
+/// it (oss-api.md §4, a SHOULD for the dev server).
+struct DeclaredSha256 {
+    expected: Vec<u8>,
+    hasher: Sha256,
+}
+
+impl DeclaredSha256 {
+    fn of(req: &Req) -> Option<Self> {
+        let value = req.header("x-oss-content-sha256")?;
+        let expected = hex::decode(value).ok().filter(|d| d.len() == 32)?;
+        Some(Self {
+            expected,
+            hasher: Sha256::new(),
+        })
+    }
+
+    fn check(self) -> OssResult<()> {
+        if self.hasher.finalize().as_slice() == self.expected.as_slice() {
+            return Ok(());
+        }
+        Err(OssError::new(
+            StatusCode::BAD_REQUEST,
+            "InvalidDigest",
+            "The x-oss-content-sha256 you specified did not match the body.",
+        ))
+    }
 }
 
 fn io_error(e: &std::io::Error) -> OssError {
@@ -111,6 +143,7 @@ pub(crate) async fn receive(state: &OssState, req: &Req, body: Body) -> OssResul
         .map_err(|e| OssError::from_store(e, req.bucket(), req.key()))?;
     let mut hasher = BodyHasher::default();
     let mut md5 = (!state.fast_etags || req.header("content-md5").is_some()).then(Md5Worker::spawn);
+    let mut sha256 = DeclaredSha256::of(req);
     let mut stream = body.into_data_stream();
     let fault = req.body_fault().cloned();
     let mut offset = 0u64;
@@ -134,6 +167,9 @@ pub(crate) async fn receive(state: &OssState, req: &Req, body: Body) -> OssResul
             _ => {}
         }
         hasher.update_crc(&chunk);
+        if let Some(declared) = &mut sha256 {
+            declared.hasher.update(&chunk);
+        }
         if let Some(worker) = &mut md5 {
             worker.push(chunk.clone()).await;
         }
@@ -156,6 +192,12 @@ pub(crate) async fn receive(state: &OssState, req: &Req, body: Body) -> OssResul
         sink.abandon().await;
         return Err(OssError::invalid_digest());
     }
+    if let Some(declared) = sha256
+        && let Err(e) = declared.check()
+    {
+        sink.abandon().await;
+        return Err(e);
+    }
     let data = sink.finish().await.map_err(|e| io_error(&e))?;
     Ok(Received { data, digest })
 }
@@ -175,6 +217,10 @@ pub(crate) async fn read_small(req: &Req, body: Body, limit: usize) -> OssResult
         if STANDARD.decode(md5.trim()).ok() != h.finish().md5.map(Vec::from) {
             return Err(OssError::invalid_digest());
         }
+    }
+    if let Some(mut declared) = DeclaredSha256::of(req) {
+        declared.hasher.update(&bytes);
+        declared.check()?;
     }
     Ok(bytes)
 }
