@@ -358,3 +358,50 @@ fn debug_output_contains_no_credential() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_go_java_blob_that_looks_like_the_oss2_flavour_is_retried_once() {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    // A Go/Java header is the KMS blob itself. These blobs decode to base64 text, so the
+    // detection rule takes them for the oss2 flavour (real blobs start with a UUID's `-`).
+    let inner_key = STANDARD.encode(b"fixture key blob");
+    let inner_iv = STANDARD.encode(b"fixture iv blob!");
+    let (key_blob, iv_blob) = (STANDARD.encode(&inner_key), STANDARD.encode(&inner_iv));
+    let (data_key, iv) = ([7_u8; 32], [9_u8; 16]);
+    let kms = KmsConfig::default()
+        .with_fixture(&key_blob, &STANDARD.encode(data_key))
+        .with_fixture(&iv_blob, &STANDARD.encode(iv));
+    let log = kms.handle();
+    let server = server(kms).await;
+    let key = KmsMasterKey::new(client(&server), KEY);
+    let value = |text: &str| oss_envelope::WrappedValue::from_header("x-test", text).unwrap();
+    let wrapped = WrappedMaterial::v2(
+        oss_envelope::WrapAlg::KmsAliCloud,
+        value(&key_blob),
+        value(&iv_blob),
+    );
+    assert_eq!(wrapped.key().kms_flavour(), KmsFlavour::Oss2, "misdetected");
+    let material = key.unwrap(&wrapped).await.unwrap();
+    assert_eq!(material.data_key().as_bytes(), &data_key);
+    assert_eq!(material.iv().as_bytes(), &iv);
+    let sent: Vec<String> = log
+        .requests()
+        .iter()
+        .filter_map(|r| r.param("CiphertextBlob").map(str::to_owned))
+        .collect();
+    assert_eq!(sent, [inner_key, key_blob, inner_iv, iv_blob]);
+
+    // A blob that fails both ways reports KMS's first answer.
+    let bogus = STANDARD.encode(STANDARD.encode(b"nothing knows me"));
+    let wrapped = WrappedMaterial::v2(
+        oss_envelope::WrapAlg::KmsAliCloud,
+        value(&bogus),
+        value(&bogus),
+    );
+    let err = key.unwrap(&wrapped).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Kms(e) if e.code() == "InvalidParameter"),
+        "{err:?}"
+    );
+}
