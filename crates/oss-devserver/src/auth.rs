@@ -73,7 +73,8 @@ impl Verifier {
         }
     }
 
-    fn now(&self) -> u64 {
+    /// The server's clock: the fixed clock if configured, else the system's (Unix seconds).
+    pub(crate) fn now(&self) -> u64 {
         self.fixed_clock.unwrap_or_else(|| {
             SystemTime::now()
                 .duration_since(SystemTime::UNIX_EPOCH)
