@@ -4,7 +4,8 @@
 //! as a list of `Bytes` chunks exactly as they arrived (no copy, ranges are served by slicing
 //! chunks) or in files. The directory store writes every object to a temporary file that is
 //! renamed into place, then commits by renaming a metadata file, so a restart never sees a
-//! half-written object (see [`disk`]).
+//! half-written object (see [`disk`]). Multipart uploads in progress are kept in memory and,
+//! in directory mode, on disk too, so a restarted server resumes them (see [`uploads`]).
 
 mod data;
 mod disk;
@@ -102,18 +103,19 @@ pub(crate) struct Store {
 impl Store {
     /// An in-memory store, or a directory store loaded from `dir`.
     pub(crate) fn open(dir: Option<PathBuf>) -> io::Result<Self> {
-        let (disk, buckets) = match dir {
+        let (disk, buckets, uploads) = match dir {
             Some(dir) => {
                 let (disk, buckets) = disk::Disk::open(dir)?;
-                (Some(disk), buckets)
+                let uploads = uploads::Uploads::loaded(disk.load_uploads(&buckets)?);
+                (Some(disk), buckets, uploads)
             }
-            None => (None, BTreeMap::new()),
+            None => (None, BTreeMap::new(), uploads::Uploads::default()),
         };
         Ok(Self {
             disk,
             buckets: RwLock::new(buckets),
             commit: tokio::sync::Mutex::new(()),
-            uploads: uploads::Uploads::default(),
+            uploads,
         })
     }
 

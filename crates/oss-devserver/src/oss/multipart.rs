@@ -43,12 +43,12 @@ pub(crate) async fn initiate(state: &OssState, req: &Req, body: Body) -> OssResu
         return Err(OssError::no_such_bucket(bucket));
     }
     cse::check_initiate(req)?;
-    let id = state.store.uploads.create(Upload::new(
-        bucket,
-        key,
-        content_headers(req),
-        user_meta(req)?,
-    ));
+    let upload = Upload::new(bucket, key, content_headers(req), user_meta(req)?);
+    let id = state
+        .store
+        .create_upload(upload)
+        .await
+        .map_err(|e| OssError::from_store(e, bucket, key))?;
     let url = url_encoding(req)?;
     let mut w = XmlWriter::new();
     w.open("InitiateMultipartUploadResult");
@@ -90,24 +90,16 @@ pub(crate) async fn store_part(
     number: u32,
     part: Part,
 ) -> OssResult<()> {
-    let data = part.data.clone();
-    let replaced = state
+    let (bucket, key, id) = (req.bucket(), req.key(), upload_id(req));
+    let stored = state
         .store
-        .uploads
-        .with(upload_id(req), req.bucket(), req.key(), |u| {
-            u.parts.insert(number, part)
-        });
-    match replaced {
-        None => {
-            data.discard().await;
-            Err(OssError::no_such_upload(upload_id(req)))
-        }
-        Some(old) => {
-            if let Some(old) = old {
-                old.data.discard().await;
-            }
-            Ok(())
-        }
+        .put_part(id, bucket, key, number, part)
+        .await
+        .map_err(|e| OssError::from_store(e, bucket, key))?;
+    if stored {
+        Ok(())
+    } else {
+        Err(OssError::no_such_upload(id))
     }
 }
 
@@ -293,23 +285,20 @@ pub(crate) async fn complete(state: &OssState, req: &Req, body: Body) -> OssResu
         .put(bucket, key, data, meta, forbid)
         .await
         .map_err(|e| OssError::from_store(e, bucket, key))?;
-    if let Some(upload) = state.store.uploads.remove(id, bucket, key) {
-        for part in upload.parts.values() {
-            part.data.discard().await;
-        }
-    }
+    // The object is committed: a failure to clean up the upload must not fail the request.
+    let _ = state.store.remove_upload(id, bucket, key).await;
     Ok(complete_response(req, url, &etag, crc64))
 }
 
 pub(crate) async fn abort(state: &OssState, req: &Req) -> OssResult {
-    let id = upload_id(req);
-    let upload = state
+    let (bucket, key, id) = (req.bucket(), req.key(), upload_id(req));
+    let removed = state
         .store
-        .uploads
-        .remove(id, req.bucket(), req.key())
-        .ok_or_else(|| OssError::no_such_upload(id))?;
-    for part in upload.parts.values() {
-        part.data.discard().await;
+        .remove_upload(id, bucket, key)
+        .await
+        .map_err(|e| OssError::from_store(e, bucket, key))?;
+    if !removed {
+        return Err(OssError::no_such_upload(id));
     }
     Ok(empty(StatusCode::NO_CONTENT))
 }

@@ -6,11 +6,11 @@
 //! tmp/                         bytes being received (emptied at start)
 //! buckets/<bucket>/data/<id>   object bytes, renamed here from tmp/ when complete
 //! buckets/<bucket>/meta/<h>.json  metadata + key + data file name; h = SHA-256 of the key
+//! uploads/<id>/...             multipart uploads in progress (see [`uploads`])
 //! ```
 //!
 //! An object becomes visible when its metadata file is renamed into `meta/`, after its data
 //! file is complete and synced; a data file without metadata is removed at the next start.
-//! Multipart uploads in progress are kept in memory only and do not survive a restart.
 
 use core::sync::atomic::{AtomicU64, Ordering};
 use std::collections::{BTreeMap, HashSet};
@@ -23,6 +23,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 use super::{Bucket, Data, Object, ObjectMeta, now_ms};
+
+mod uploads;
 
 #[derive(Serialize, Deserialize)]
 struct MetaFile {
@@ -109,15 +111,7 @@ impl Disk {
     ) -> io::Result<Data> {
         let id = self.unique();
         let final_data = self.bucket_dir(bucket).join("data").join(&id);
-        match &data {
-            Data::File(tmp) => tokio::fs::rename(tmp, &final_data).await?,
-            Data::Memory(_) => {
-                let tmp = self.temp_path();
-                let sink = super::Sink::file(tmp.clone()).await?;
-                Data::concat(&[(data.clone(), meta.size)], sink).await?;
-                tokio::fs::rename(&tmp, &final_data).await?;
-            }
-        }
+        self.place(&data, meta.size, &final_data).await?;
         let record = MetaFile {
             key: key.to_owned(),
             data_file: id,
@@ -128,6 +122,19 @@ impl Disk {
         tokio::fs::write(&tmp, json).await?;
         tokio::fs::rename(&tmp, self.meta_path(bucket, key)).await?;
         Ok(Data::File(final_data))
+    }
+
+    /// Moves `data` (a temporary file, or memory chunks written out first) to `dest`.
+    async fn place(&self, data: &Data, size: u64, dest: &Path) -> io::Result<()> {
+        match data {
+            Data::File(tmp) => tokio::fs::rename(tmp, dest).await,
+            Data::Memory(_) => {
+                let tmp = self.temp_path();
+                let sink = super::Sink::file(tmp.clone()).await?;
+                Data::concat(&[(data.clone(), size)], sink).await?;
+                tokio::fs::rename(&tmp, dest).await
+            }
+        }
     }
 
     pub(crate) fn delete_meta(&self, bucket: &str, key: &str) -> io::Result<()> {

@@ -1,4 +1,5 @@
-//! Multipart uploads in progress (kept in memory; part bytes follow the store's mode).
+//! Multipart uploads in progress: kept in memory, and in directory mode also on disk (see
+//! [`super::disk`]) so a restarted server resumes them. Part bytes follow the store's mode.
 
 use core::sync::atomic::{AtomicU64, Ordering};
 use std::collections::{BTreeMap, HashMap};
@@ -6,7 +7,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use sha2::{Digest as _, Sha256};
 
-use super::{Data, now_ms};
+use super::{Data, Store, StoreError, now_ms};
 
 /// One uploaded part.
 #[derive(Debug, Clone)]
@@ -62,21 +63,34 @@ impl Upload {
 pub(crate) struct Uploads {
     map: Mutex<HashMap<String, Upload>>,
     counter: AtomicU64,
+    /// Serialises part commits and removals so the map and the directory agree.
+    commit: tokio::sync::Mutex<()>,
 }
 
 impl Uploads {
+    /// Uploads loaded from the data directory.
+    pub(crate) fn loaded(map: HashMap<String, Upload>) -> Self {
+        Self {
+            map: Mutex::new(map),
+            ..Self::default()
+        }
+    }
+
     fn lock(&self) -> MutexGuard<'_, HashMap<String, Upload>> {
         self.map.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Registers an upload and returns its id (32 upper-case hex characters, like OSS).
-    pub(crate) fn create(&self, upload: Upload) -> String {
-        let n = self.counter.fetch_add(1, Ordering::Relaxed);
-        let seed = format!("{}:{n}:{}:{}", now_ms(), upload.bucket, upload.key);
-        let digest = Sha256::digest(seed.as_bytes());
-        let id = hex::encode_upper(digest.get(..16).unwrap_or_default());
-        self.lock().insert(id.clone(), upload);
-        id
+    /// A fresh upload id (32 upper-case hex characters, like OSS).
+    fn new_id(&self, upload: &Upload) -> String {
+        loop {
+            let n = self.counter.fetch_add(1, Ordering::Relaxed);
+            let seed = format!("{}:{n}:{}:{}", now_ms(), upload.bucket, upload.key);
+            let digest = Sha256::digest(seed.as_bytes());
+            let id = hex::encode_upper(digest.get(..16).unwrap_or_default());
+            if !self.lock().contains_key(&id) {
+                return id;
+            }
+        }
     }
 
     /// Runs `f` on the upload if it exists for this bucket and key.
@@ -93,17 +107,8 @@ impl Uploads {
             .map(f)
     }
 
-    /// Removes and returns the upload if it exists for this bucket and key.
-    pub(crate) fn remove(&self, id: &str, bucket: &str, key: &str) -> Option<Upload> {
-        let mut map = self.lock();
-        if map
-            .get(id)
-            .is_some_and(|u| u.bucket == bucket && u.key == key)
-        {
-            map.remove(id)
-        } else {
-            None
-        }
+    fn exists(&self, id: &str, bucket: &str, key: &str) -> bool {
+        self.with(id, bucket, key, |_| ()).is_some()
     }
 
     /// Uploads of a bucket as (key, id, initiated), sorted by key then id.
@@ -116,5 +121,68 @@ impl Uploads {
             .collect();
         out.sort();
         out
+    }
+}
+
+impl Store {
+    /// Registers an upload (on disk first in directory mode) and returns its id.
+    pub(crate) async fn create_upload(&self, upload: Upload) -> Result<String, StoreError> {
+        let id = self.uploads.new_id(&upload);
+        if let Some(disk) = &self.disk {
+            disk.save_upload(&id, &upload).await?;
+        }
+        self.uploads.lock().insert(id.clone(), upload);
+        Ok(id)
+    }
+
+    /// Records a part, replacing one with the same number. `Ok(false)` when the upload does not
+    /// exist for this bucket and key (the part's bytes are dropped).
+    pub(crate) async fn put_part(
+        &self,
+        id: &str,
+        bucket: &str,
+        key: &str,
+        number: u32,
+        part: Part,
+    ) -> Result<bool, StoreError> {
+        let _commit = self.uploads.commit.lock().await;
+        if !self.uploads.exists(id, bucket, key) {
+            part.data.discard().await;
+            return Ok(false);
+        }
+        let part = match &self.disk {
+            Some(disk) => disk.save_part(id, number, part).await?,
+            None => part,
+        };
+        let old = self
+            .uploads
+            .with(id, bucket, key, |u| u.parts.insert(number, part))
+            .flatten();
+        if let Some(old) = old {
+            old.data.discard().await;
+        }
+        Ok(true)
+    }
+
+    /// Removes an upload and its parts (after Complete, or Abort). `Ok(false)` when the upload
+    /// does not exist for this bucket and key.
+    pub(crate) async fn remove_upload(
+        &self,
+        id: &str,
+        bucket: &str,
+        key: &str,
+    ) -> Result<bool, StoreError> {
+        let _commit = self.uploads.commit.lock().await;
+        if !self.uploads.exists(id, bucket, key) {
+            return Ok(false);
+        }
+        if let Some(disk) = &self.disk {
+            disk.delete_upload(id).await?;
+        }
+        let removed = self.uploads.lock().remove(id);
+        for part in removed.iter().flat_map(|u| u.parts.values()) {
+            part.data.discard().await;
+        }
+        Ok(true)
     }
 }
