@@ -1,4 +1,5 @@
-//! ListObjects (V1 and V2: prefix, delimiter, markers, continuation) and ListMultipartUploads.
+//! ListObjects (V1 and V2: prefix, delimiter, markers, continuation) and ListMultipartUploads
+//! (prefix, key and upload-id markers).
 
 use core::ops::Bound;
 
@@ -225,36 +226,89 @@ fn decode_token(token: &str) -> OssResult<String> {
         })
 }
 
-/// `GET /?uploads`: the bucket's uploads in progress (one page, filtered by `prefix`).
+/// Default and maximum `max-uploads`.
+const MAX_UPLOADS: usize = 1000;
+
+fn max_uploads(req: &Req) -> OssResult<usize> {
+    match req.query.get("max-uploads").filter(|v| !v.is_empty()) {
+        None => Ok(MAX_UPLOADS),
+        Some(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=MAX_UPLOADS).contains(n))
+            .ok_or_else(|| {
+                OssError::invalid_argument(
+                    "max-uploads must be between 1 and 1000.",
+                    "max-uploads",
+                    v,
+                )
+            }),
+    }
+}
+
+/// Whether an upload comes after the markers: a later key, or the marker key with a later id
+/// (`upload-id-marker` only counts together with `key-marker`).
+fn after_markers(key: &str, id: &str, key_marker: &str, id_marker: &str) -> bool {
+    key > key_marker
+        || (!key_marker.is_empty() && !id_marker.is_empty() && key == key_marker && id > id_marker)
+}
+
+/// One page of uploads as (key, id, initiated), and whether more follow.
+struct UploadPage {
+    uploads: Vec<(String, String, u64)>,
+    truncated: bool,
+}
+
+fn upload_page(state: &OssState, req: &Req, max: usize) -> UploadPage {
+    let q = &req.query;
+    let prefix = q.get("prefix").unwrap_or("");
+    let key_marker = q.get("key-marker").unwrap_or("");
+    let id_marker = q.get("upload-id-marker").unwrap_or("");
+    let mut matching = state
+        .store
+        .uploads
+        .list(req.bucket())
+        .into_iter()
+        .filter(|(k, id, _)| k.starts_with(prefix) && after_markers(k, id, key_marker, id_marker));
+    let uploads: Vec<_> = matching.by_ref().take(max).collect();
+    let truncated = matching.next().is_some();
+    UploadPage { uploads, truncated }
+}
+
+/// `GET /?uploads`: the bucket's uploads in progress, sorted by key then upload id, paged with
+/// `max-uploads`, `key-marker` and `upload-id-marker`, filtered by `prefix`.
 pub(crate) fn list_uploads(state: &OssState, req: &Req) -> OssResult {
     let name = req.bucket();
     if !state.store.bucket_exists(name) {
         return Err(OssError::no_such_bucket(name));
     }
     let url = url_encoding(req)?;
-    let prefix = req.query.get("prefix").unwrap_or("");
+    let max = max_uploads(req)?;
+    let page = upload_page(state, req, max);
+    let q = &req.query;
+    let (next_key, next_id) = page
+        .uploads
+        .last()
+        .map_or(("", ""), |(k, id, _)| (k.as_str(), id.as_str()));
     let mut w = XmlWriter::new();
     w.open("ListMultipartUploadsResult");
     if url {
         w.elem("EncodingType", "url");
     }
     w.elem("Bucket", name);
-    w.elem("KeyMarker", "");
-    w.elem("UploadIdMarker", "");
-    w.elem("NextKeyMarker", "");
-    w.elem("NextUploadIdMarker", "");
-    elem_key(&mut w, "Prefix", prefix, url);
-    w.num("MaxUploads", MAX_KEYS);
-    w.elem("IsTruncated", "false");
-    for (key, id, initiated) in state.store.uploads.list(name) {
-        if !key.starts_with(prefix) {
-            continue;
-        }
+    elem_key(&mut w, "KeyMarker", q.get("key-marker").unwrap_or(""), url);
+    w.elem("UploadIdMarker", q.get("upload-id-marker").unwrap_or(""));
+    elem_key(&mut w, "NextKeyMarker", next_key, url);
+    w.elem("NextUploadIdMarker", next_id);
+    elem_key(&mut w, "Prefix", q.get("prefix").unwrap_or(""), url);
+    w.num("MaxUploads", max);
+    w.num("IsTruncated", page.truncated);
+    for (key, id, initiated) in &page.uploads {
         w.open("Upload");
-        elem_key(&mut w, "Key", &key, url);
-        w.elem("UploadId", &id);
+        elem_key(&mut w, "Key", key, url);
+        w.elem("UploadId", id);
         w.elem("StorageClass", "Standard");
-        w.elem("Initiated", &iso8601(initiated));
+        w.elem("Initiated", &iso8601(*initiated));
         w.close("Upload");
     }
     w.close("ListMultipartUploadsResult");
