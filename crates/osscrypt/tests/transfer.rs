@@ -5,7 +5,11 @@
 #[path = "support/common.rs"]
 mod common;
 
-use common::{Server, data, expect_code, keygen, stderr};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Server, data, expect_code, keygen, run_env, stderr};
 use oss_devserver::{FaultAction, FaultRule, Trigger};
 
 /// A fault that fails for good (not retried): the 3rd matching request gets 400.
@@ -169,5 +173,99 @@ fn parallel_resumable_round_trip_and_refusals() {
             "1000",
         ]),
         2,
+    );
+}
+
+/// Starts `osscrypt` in the background, as `run_env` would run it.
+fn spawn(home: &Path, args: &[&str], env: &[(&str, String)]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_osscrypt"))
+        .args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits until a checkpoint in `dir` lists at least `parts` finished parts.
+fn wait_for_checkpoint(dir: &Path, parts: usize, child: &mut Child) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < deadline {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "finished before it could be killed"
+        );
+        let most = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+            .filter_map(|e| {
+                serde_json::from_slice::<serde_json::Value>(&std::fs::read(e.path()).ok()?).ok()
+            })
+            .filter_map(|cp| cp["parts"].as_array().map(Vec::len))
+            .max();
+        if most.unwrap_or(0) >= parts {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("no checkpoint with {parts} parts");
+}
+
+/// The first-five-minutes case: no endpoint, so each command starts the embedded dev server
+/// on the persistent data directory. A killed upload resumes with the same command, because
+/// the server keeps the upload in progress across restarts.
+#[test]
+fn a_killed_upload_to_the_embedded_devserver_resumes_with_the_same_command() {
+    let home = tempfile::tempdir().unwrap();
+    let (private, _) = keygen(home.path(), "k");
+    let path = |name: &str| home.path().join(name).to_str().unwrap().to_owned();
+    let plain = data(64 * 1024 * 1024, 8);
+    std::fs::write(path("big"), &plain).unwrap();
+    let env = [("OSSCRYPT_DATA_DIR", path("data"))];
+    let (src, checkpoints) = (path("big"), path("cp"));
+    let put = [
+        "put",
+        &src,
+        "oss://local-bucket/big",
+        "--rsa-private",
+        &private,
+        "--resumable",
+        "--parallel",
+        "1",
+        "--part-size",
+        "512KiB",
+        "--checkpoint-dir",
+        &checkpoints,
+    ];
+    let mut child = spawn(home.path(), &put, &env);
+    wait_for_checkpoint(Path::new(&checkpoints), 2, &mut child);
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let out = run_env(home.path(), &put, &env, None);
+    expect_code(&out, 0);
+    let text = stderr(&out);
+    let resumed: usize = text
+        .split_once(" resumed)")
+        .and_then(|(before, _)| before.rsplit('(').next()?.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no resumed count in: {text}"));
+    assert!(resumed >= 2, "{text}");
+    let get = [
+        "get",
+        "oss://local-bucket/big",
+        &path("back"),
+        "--rsa-private",
+        &private,
+    ];
+    expect_code(&run_env(home.path(), &get, &env, None), 0);
+    assert!(
+        std::fs::read(path("back")).unwrap() == plain,
+        "downloaded bytes differ"
     );
 }
