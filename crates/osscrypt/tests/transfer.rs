@@ -2,12 +2,18 @@
 //! server faults are finished by running the same command again, which resumes from the
 //! checkpoint instead of starting over.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers: a panic is a test failure"
+)]
+
 #[path = "support/common.rs"]
 mod common;
 
+use core::time::Duration;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use common::{Server, data, expect_code, keygen, run_env, stderr};
 use oss_devserver::{FaultAction, FaultRule, Trigger};
