@@ -3,15 +3,21 @@
 //! it vouches for is synced), the part CRCs combined and checked against the object's, and a
 //! rename only after every check passed.
 
+mod writer;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use bytes::Bytes;
+use futures::stream::BoxStream;
 use futures::{StreamExt as _, TryStreamExt as _};
 use http::HeaderMap;
 use md5::{Digest as _, Md5};
-use oss_envelope::{ByteRange, ContentCipher, ContentMaterial, MultipartPlan, PartLayout};
-use tokio::io::{AsyncSeekExt as _, AsyncWriteExt as _, BufWriter};
+use oss_envelope::{
+    ByteRange, ContentCipher, ContentMaterial, MultipartPlan, PartLayout, RangeWindow,
+};
 
+use self::writer::{BufferPool, PartWriter};
 use super::ResumableOptions;
 use crate::bucket::{CryptoBucket, ObjectEnvelope, insert_header};
 use crate::checkpoint::{self, DonePart, DownloadCheckpoint, Fit, PacedSaver};
@@ -36,15 +42,15 @@ pub struct DownloadOutput {
 
 type Shared = Arc<Mutex<DownloadCheckpoint>>;
 
-/// Write buffer of a part: few, large writes to the temp file instead of one per chunk.
-const WRITE_BUFFER: usize = 1 << 20;
-
 /// What every part download needs.
 struct Job<'a> {
     key: &'a str,
     etag: &'a str,
     size: u64,
     temp: &'a Path,
+    /// The temp file, written at part offsets by all parts.
+    file: Arc<std::fs::File>,
+    pool: BufferPool,
     material: Option<&'a ContentMaterial>,
     shared: &'a Shared,
     saver: &'a PacedSaver,
@@ -107,11 +113,19 @@ impl CryptoBucket {
             .filter(|p| !done.contains(&p.number()))
             .collect();
         let downloaded = todo.len();
+        let file = tokio::fs::OpenOptions::new()
+            .write(true)
+            .open(&temp)
+            .await?
+            .into_std()
+            .await;
         let job = Job {
             key,
             etag: &etag,
             size,
             temp: &temp,
+            file: Arc::new(file),
+            pool: BufferPool::default(),
             material: material.as_ref(),
             shared: &shared,
             saver: &PacedSaver::new(&cp_path),
@@ -211,7 +225,7 @@ impl Job<'_> {
             .with_range(client_range(plan.request()))
             .with_standard_range_behavior(true)
             .with_headers(&headers);
-        let (meta, mut body) = bucket
+        let (meta, body) = bucket
             .inner
             .client
             .get_object(self.key, &request)
@@ -231,30 +245,13 @@ impl Job<'_> {
         let mut cipher = self
             .material
             .map(|m| ContentCipher::at_offset(m, window.keystream_offset()));
-        let mut file = tokio::fs::OpenOptions::new()
-            .write(true)
-            .open(self.temp)
-            .await?;
-        file.seek(std::io::SeekFrom::Start(start)).await?;
-        let mut file = BufWriter::with_capacity(WRITE_BUFFER, file);
-        let (mut crc, mut received) = (Crc64::default(), 0_u64);
-        while let Some(chunk) = body.next().await {
-            let mut chunk = chunk?
-                .try_into_mut()
-                .unwrap_or_else(|shared| bytes::BytesMut::from(&shared[..]));
-            received += chunk.len() as u64;
-            if received > len {
-                break;
-            }
-            crc.update(&chunk);
-            if let Some(cipher) = &mut cipher {
-                cipher.apply_keystream(&mut chunk);
-            }
-            file.write_all(&chunk).await?;
+        let mut file = PartWriter::new(Arc::clone(&self.file), &self.pool, start);
+        let copied = copy_body(body, &mut file, cipher.as_mut(), &window, len).await;
+        if copied.is_err() {
+            // Let this attempt's last write land now, not after the retry's.
+            file.abandon().await;
         }
-        window.check_body_len(received)?;
-        // Written through to the OS (errors surface here); the sync comes with the next save.
-        file.flush().await?;
+        let crc = copied?;
         {
             let mut cp = lock(self.shared);
             cp.parts.retain(|p| p.number != layout.number());
@@ -278,6 +275,31 @@ impl Job<'_> {
         sync_data(self.temp).await?;
         Ok(snapshot)
     }
+}
+
+/// Streams a part's body through the CRC (of the ciphertext) and the cipher into `file`;
+/// returns the CRC once the length is checked and every byte reached the OS (the sync comes
+/// with the next checkpoint save).
+async fn copy_body(
+    mut body: BoxStream<'static, oss_client::Result<Bytes>>,
+    file: &mut PartWriter<'_>,
+    mut cipher: Option<&mut ContentCipher>,
+    window: &RangeWindow,
+    len: u64,
+) -> Result<Crc64> {
+    let (mut crc, mut received) = (Crc64::default(), 0_u64);
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk?;
+        received += chunk.len() as u64;
+        if received > len {
+            break;
+        }
+        crc.update(&chunk);
+        file.push(&chunk, cipher.as_deref_mut()).await?;
+    }
+    window.check_body_len(received)?;
+    file.finish().await?;
+    Ok(crc)
 }
 
 /// Syncs a file's data to disk (all writers' data: the sync is of the file, not the handle).
