@@ -6,7 +6,7 @@
 //!
 //! ```text
 //! cargo run --release -p oss-crypto-bucket --example bucket_bench -- [--size-mib 1024]
-//!     [--part-mib 8] [--concurrency 4] [--runs 3] [--md5-etags] [--work-dir DIR (default /dev/shm)]
+//!     [--part-mib 8] [--concurrency 4] [--runs 5] [--md5-etags] [--work-dir DIR (default /dev/shm)]
 //!     [--oss2-size-mib N (default min(size, 256); 0 skips)]
 //! ```
 //!
@@ -205,7 +205,7 @@ async fn main() -> BoxResult<()> {
         size: num("--size-mib", 1024) * MIB,
         part: num("--part-mib", 8) * MIB,
         concurrency: usize::try_from(num("--concurrency", 4))?,
-        runs: u32::try_from(num("--runs", 3).max(1))?,
+        runs: u32::try_from(num("--runs", 5).max(1))?,
     };
     if arg(&args, "--rss-child").is_some() {
         return rss_child(&args, &s).await;
