@@ -80,19 +80,8 @@ impl CryptoBucket {
             .to_owned();
         let size = head.size;
         let part_size = crate::options::fit_part_size(self.inner.options.part_size, size);
-        let mut if_match = HeaderMap::new();
-        insert_header(&mut if_match, "if-match", &etag)?;
         if size <= part_size {
-            let out = self
-                .get_object_to_file(key, dest, &GetOptions::default().with_headers(if_match))
-                .await?;
-            Progress::new(size, 0, options.progress.clone()).add(size);
-            return Ok(DownloadOutput {
-                size,
-                envelope: out.envelope,
-                parts_downloaded: 0,
-                parts_resumed: 0,
-            });
+            return self.download_whole(key, dest, &etag, size, options).await;
         }
         let material = self.unwrap(&head.envelope).await?;
         let plan = MultipartPlan::new(size, part_size)?;
@@ -131,41 +120,37 @@ impl CryptoBucket {
             saver: &PacedSaver::new(&cp_path),
             progress: &progress,
         };
-        let fetched = futures::stream::iter(todo)
-            .map(|layout| {
-                let job = &job;
-                super::with_part_retries(move || job.part(self, layout))
-            })
-            .buffer_unordered(self.inner.options.concurrency)
-            .try_collect::<Vec<()>>()
-            .await;
-        if let Err(e) = fetched {
-            if let Err(save) = job.saver.save_now(|| job.synced_snapshot()).await {
-                tracing::warn!("could not save the download checkpoint: {save}");
-            }
-            return Err(e);
-        }
-        if let Err(e) = verify(
-            &shared,
-            head.meta.crc64(),
-            head.envelope.plaintext_md5(),
-            &temp,
-        )
-        .await
-        {
-            let _ = tokio::fs::remove_file(&temp).await;
-            checkpoint::remove(&cp_path)?;
-            return Err(e);
-        }
-        // The file must be durable before it takes the place of `dest`.
-        sync_data(&temp).await?;
-        tokio::fs::rename(&temp, dest).await?;
-        checkpoint::remove(&cp_path)?;
+        job.run(self, todo).await?;
+        let expected = (head.meta.crc64(), head.envelope.plaintext_md5());
+        finish(&shared, expected, &temp, dest, &cp_path).await?;
         Ok(DownloadOutput {
             size,
             envelope: head.envelope,
             parts_downloaded: downloaded,
             parts_resumed: resumed,
+        })
+    }
+
+    /// An object of one part: a single GET pinned to `etag`, through a temp file.
+    async fn download_whole(
+        &self,
+        key: &str,
+        dest: &Path,
+        etag: &str,
+        size: u64,
+        options: &ResumableOptions,
+    ) -> Result<DownloadOutput> {
+        let mut if_match = HeaderMap::new();
+        insert_header(&mut if_match, "if-match", etag)?;
+        let out = self
+            .get_object_to_file(key, dest, &GetOptions::default().with_headers(if_match))
+            .await?;
+        Progress::new(size, 0, options.progress.clone()).add(size);
+        Ok(DownloadOutput {
+            size,
+            envelope: out.envelope,
+            parts_downloaded: 0,
+            parts_resumed: 0,
         })
     }
 
@@ -214,6 +199,23 @@ impl CryptoBucket {
 }
 
 impl Job<'_> {
+    /// Downloads `todo`, `concurrency` parts at a time; on failure the checkpoint is saved
+    /// once more so that no finished part is lost.
+    async fn run(&self, bucket: &CryptoBucket, todo: Vec<PartLayout>) -> Result<()> {
+        let fetched = futures::stream::iter(todo)
+            .map(|layout| super::with_part_retries(move || self.part(bucket, layout)))
+            .buffer_unordered(bucket.inner.options.concurrency)
+            .try_collect::<Vec<()>>()
+            .await;
+        if let Err(e) = fetched {
+            if let Err(save) = self.saver.save_now(|| self.synced_snapshot()).await {
+                tracing::warn!("could not save the download checkpoint: {save}");
+            }
+            return Err(e);
+        }
+        Ok(())
+    }
+
     /// Fetches one part with a ranged GET pinned to the ETag, checks its `Content-Range`,
     /// decrypts it into the temp file, and records it.
     async fn part(&self, bucket: &CryptoBucket, layout: PartLayout) -> Result<()> {
@@ -306,6 +308,27 @@ async fn copy_body(
 async fn sync_data(path: &Path) -> Result<()> {
     let file = tokio::fs::OpenOptions::new().write(true).open(path).await?;
     Ok(file.sync_data().await?)
+}
+
+/// Checks the finished temp file against the object's CRC-64 and plaintext MD5, then renames
+/// it over `dest`. A failed check drops the temp file and the checkpoint, so the next call
+/// starts clean.
+async fn finish(
+    shared: &Shared,
+    (crc64, md5): (Option<u64>, Option<[u8; 16]>),
+    temp: &Path,
+    dest: &Path,
+    cp_path: &Path,
+) -> Result<()> {
+    if let Err(e) = verify(shared, crc64, md5, temp).await {
+        let _ = tokio::fs::remove_file(temp).await;
+        checkpoint::remove(cp_path)?;
+        return Err(e);
+    }
+    // The file must be durable before it takes the place of `dest`.
+    sync_data(temp).await?;
+    tokio::fs::rename(temp, dest).await?;
+    checkpoint::remove(cp_path)
 }
 
 /// Combines the part CRCs and checks them against the object's, then the plaintext MD5.

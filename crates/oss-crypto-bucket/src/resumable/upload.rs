@@ -77,23 +77,8 @@ impl CryptoBucket {
             .filter(|n| !is_done(&shared, *n))
             .collect();
         let uploaded = todo.len();
-        let saver = PacedSaver::new(&cp_path);
-        let sent = futures::stream::iter(todo)
-            .map(|number| {
-                let (ctx, shared, saver, progress) = (&ctx, &shared, &saver, &progress);
-                super::with_part_retries(move || {
-                    self.upload_file_part(ctx, file, number, shared, saver, progress)
-                })
-            })
-            .buffer_unordered(self.inner.options.concurrency)
-            .try_collect::<Vec<()>>()
-            .await;
-        if let Err(e) = sent {
-            if let Err(save) = saver.save_now(|| snapshot(&shared)).await {
-                tracing::warn!("could not save the upload checkpoint: {save}");
-            }
-            return Err(e);
-        }
+        self.upload_parts(&ctx, file, todo, &shared, &cp_path, &progress)
+            .await?;
         if FileStamp::of(file)? != stamp {
             return Err(Error::InvalidInput(format!(
                 "{} changed during the upload",
@@ -189,6 +174,37 @@ impl CryptoBucket {
         );
         checkpoint::save(cp_path, &cp)?;
         Ok((cp, 0))
+    }
+
+    /// Uploads the parts `todo`, `concurrency` at a time; on failure the checkpoint is saved
+    /// once more so that no finished part is lost.
+    async fn upload_parts(
+        &self,
+        ctx: &MultipartContext,
+        file: &Path,
+        todo: Vec<u32>,
+        shared: &Shared,
+        cp_path: &Path,
+        progress: &Progress,
+    ) -> Result<()> {
+        let saver = PacedSaver::new(cp_path);
+        let sent = futures::stream::iter(todo)
+            .map(|number| {
+                let saver = &saver;
+                super::with_part_retries(move || {
+                    self.upload_file_part(ctx, file, number, shared, saver, progress)
+                })
+            })
+            .buffer_unordered(self.inner.options.concurrency)
+            .try_collect::<Vec<()>>()
+            .await;
+        if let Err(e) = sent {
+            if let Err(save) = saver.save_now(|| snapshot(shared)).await {
+                tracing::warn!("could not save the upload checkpoint: {save}");
+            }
+            return Err(e);
+        }
+        Ok(())
     }
 
     async fn upload_file_part(
