@@ -7,28 +7,18 @@
 
 use std::process::Command;
 
-use oss_client::{Client, Credentials, GetOptions, PutPayload};
-use oss_devserver::{DevServer, DevServerConfig};
+#[path = "support/common.rs"]
+mod common;
+
+use oss_client::{GetOptions, PutPayload};
 
 const CHILD: &str = "OSS_CLIENT_TEST_PROXY_CHILD";
 /// A proxy address nothing listens on: a request sent through it fails.
 const DEAD_PROXY: &str = "http://127.0.0.1:9";
 
 async fn round_trip_through_loopback() {
-    let server = DevServer::start(DevServerConfig::default().with_buckets(["proxied"]))
-        .await
-        .unwrap();
-    let cred = server.credentials();
-    let client = Client::builder()
-        .with_endpoint(server.oss_url())
-        .with_region(server.region())
-        .with_bucket("proxied")
-        .with_credentials(Credentials::new(
-            cred.access_key_id(),
-            cred.access_key_secret(),
-        ))
-        .build()
-        .unwrap();
+    let server = common::server().await;
+    let client = common::client(&server);
     client
         .put_object(
             "k",

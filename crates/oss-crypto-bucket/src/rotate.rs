@@ -3,8 +3,6 @@
 //! again (never decrypted), keeping the multipart layout. The new keyring must unwrap the new
 //! envelope before anything is written, and the rewritten object is verified again after.
 
-use std::sync::Arc;
-
 use futures::{StreamExt as _, TryStreamExt as _};
 use http::HeaderMap;
 use oss_client::{CompletedPart, GetOptions, PutPayload};
@@ -227,7 +225,7 @@ async fn unwraps_to(
     envelope: &Envelope,
     material: &ContentMaterial,
 ) -> Result<()> {
-    let check = Arc::new(keyring.unwrap_envelope(envelope).await?);
+    let check = keyring.unwrap_envelope(envelope).await?;
     if check.data_key().as_bytes() != material.data_key().as_bytes()
         || check.iv().as_bytes() != material.iv().as_bytes()
     {

@@ -49,6 +49,15 @@ async fn vector_server(v: &Value) -> Kms {
     }
 }
 
+/// The vector cases whose id starts with `prefix`.
+fn cases<'a>(v: &'a Value, prefix: &'a str) -> impl Iterator<Item = &'a Value> {
+    v["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(move |c| c["id"].as_str().unwrap().starts_with(prefix))
+}
+
 fn verdicts(kms: &Kms) -> Vec<SignatureVerdict> {
     let v = kms.handle.requests().iter().map(|r| r.signature).collect();
     kms.handle.clear_requests();
@@ -62,11 +71,7 @@ async fn v1_vectors_verify_server_side_and_tampered_ones_fail() {
     };
     let v = vectors.json("kms-signature.json");
     let kms = vector_server(&v).await;
-    let v1 = v["cases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["id"].as_str().unwrap().starts_with("RPC-V1"));
+    let v1 = cases(&v, "RPC-V1");
     let mut seen = 0;
     for case in v1 {
         let method = case["method"].as_str().unwrap();
@@ -166,11 +171,7 @@ async fn v3_vectors_verify_server_side_and_tampered_ones_fail() {
     };
     let v = vectors.json("kms-signature.json");
     let kms = vector_server(&v).await;
-    let v3 = v["cases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["id"].as_str().unwrap().starts_with("RPC-V3"));
+    let v3 = cases(&v, "RPC-V3");
     let mut seen = 0;
     for case in v3 {
         let query = pairs(&case["query"]);

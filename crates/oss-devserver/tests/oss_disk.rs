@@ -9,16 +9,7 @@ use client::{Client, crc64, data, md5_hex, start_with};
 use oss_devserver::{DevServer, DevServerConfig};
 
 async fn multipart(c: &Client, key: &str, parts: &[Vec<u8>]) -> String {
-    let r = c
-        .send(
-            "POST",
-            Some("bkt"),
-            Some(key),
-            &[("uploads", "")],
-            &[],
-            Vec::new(),
-        )
-        .await;
+    let r = c.initiate("bkt", key, &[]).await;
     let id = r.xml("UploadId").unwrap();
     let mut xml = String::from("<CompleteMultipartUpload>");
     for (i, body) in parts.iter().enumerate() {

@@ -45,16 +45,7 @@ async fn restart(server: DevServer, dir: &Path) -> (DevServer, Client) {
 }
 
 async fn initiate(c: &Client, headers: &[(&str, &str)]) -> String {
-    let r = c
-        .send(
-            "POST",
-            Some("bkt"),
-            Some(KEY),
-            &[("uploads", "")],
-            headers,
-            Vec::new(),
-        )
-        .await;
+    let r = c.initiate("bkt", KEY, headers).await;
     r.expect(200, None);
     r.xml("UploadId").unwrap()
 }

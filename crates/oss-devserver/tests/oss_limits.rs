@@ -36,16 +36,7 @@ async fn user_metadata_of_8_kb_or_more_is_refused() {
         .await
         .expect(404, Some("NoSuchKey"));
 
-    let initiate = c
-        .send(
-            "POST",
-            Some("bkt"),
-            Some("mp"),
-            &[("uploads", "")],
-            &[("x-oss-meta-big", &at)],
-            Vec::new(),
-        )
-        .await;
+    let initiate = c.initiate("bkt", "mp", &[("x-oss-meta-big", &at)]).await;
     initiate.expect(400, Some("MetadataTooLarge"));
 
     let copy = c

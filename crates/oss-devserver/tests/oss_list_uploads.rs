@@ -9,16 +9,7 @@ mod client;
 use client::{Client, Resp, start, xml_all};
 
 async fn initiate(c: &Client, key: &str) -> String {
-    let r = c
-        .send(
-            "POST",
-            Some("bkt"),
-            Some(key),
-            &[("uploads", "")],
-            &[],
-            Vec::new(),
-        )
-        .await;
+    let r = c.initiate("bkt", key, &[]).await;
     r.expect(200, None);
     r.xml("UploadId").unwrap()
 }

@@ -9,16 +9,7 @@ mod client;
 use client::{Client, Resp, crc64, data, md5_hex, start, xml_all};
 
 async fn initiate(c: &Client, key: &str, headers: &[(&str, &str)]) -> String {
-    let r = c
-        .send(
-            "POST",
-            Some("bkt"),
-            Some(key),
-            &[("uploads", "")],
-            headers,
-            Vec::new(),
-        )
-        .await;
+    let r = c.initiate("bkt", key, headers).await;
     r.expect(200, None);
     let id = r.xml("UploadId").unwrap();
     assert_eq!(id.len(), 32);

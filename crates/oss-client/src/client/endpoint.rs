@@ -28,15 +28,6 @@ pub(crate) struct Endpoint {
     loopback: bool,
 }
 
-/// Whether a host names this machine: a loopback literal, `localhost` or `*.localhost`.
-fn is_loopback(host: &str) -> bool {
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    bare.parse::<core::net::IpAddr>().map_or_else(
-        |_| bare == "localhost" || bare.ends_with(".localhost"),
-        |ip| ip.is_loopback(),
-    )
-}
-
 /// Whether the URL's host is an IPv4 or IPv6 literal.
 fn is_ip(host: &str) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
@@ -76,7 +67,7 @@ impl Endpoint {
             base: format!("{}://{authority}", url.scheme()),
             path_style,
             bucket: bucket.to_owned(),
-            loopback: is_loopback(host),
+            loopback: oss_signing::is_loopback_host(host),
         })
     }
 

@@ -47,8 +47,7 @@ struct Job<'a> {
     key: &'a str,
     etag: &'a str,
     size: u64,
-    temp: &'a Path,
-    /// The temp file, written at part offsets by all parts.
+    /// The temp file, written at part offsets by all parts and synced through this handle.
     file: Arc<std::fs::File>,
     pool: BufferPool,
     material: Option<&'a ContentMaterial>,
@@ -112,7 +111,6 @@ impl CryptoBucket {
             key,
             etag: &etag,
             size,
-            temp: &temp,
             file: Arc::new(file),
             pool: BufferPool::default(),
             material: material.as_ref(),
@@ -122,7 +120,7 @@ impl CryptoBucket {
         };
         job.run(self, todo).await?;
         let expected = (head.meta.crc64(), head.envelope.plaintext_md5());
-        finish(&shared, expected, &temp, dest, &cp_path).await?;
+        finish(&job, expected, &temp, dest, &cp_path).await?;
         Ok(DownloadOutput {
             size,
             envelope: head.envelope,
@@ -274,7 +272,7 @@ impl Job<'_> {
     /// lists is on disk before the checkpoint says so.
     async fn synced_snapshot(&self) -> Result<DownloadCheckpoint> {
         let snapshot = lock(self.shared).clone();
-        sync_data(self.temp).await?;
+        sync_data(&self.file).await?;
         Ok(snapshot)
     }
 }
@@ -304,29 +302,32 @@ async fn copy_body(
     Ok(crc)
 }
 
-/// Syncs a file's data to disk (all writers' data: the sync is of the file, not the handle).
-async fn sync_data(path: &Path) -> Result<()> {
-    let file = tokio::fs::OpenOptions::new().write(true).open(path).await?;
-    Ok(file.sync_data().await?)
+/// Syncs the temp file's data to disk, on the blocking pool.
+async fn sync_data(file: &Arc<std::fs::File>) -> Result<()> {
+    let file = Arc::clone(file);
+    tokio::task::spawn_blocking(move || file.sync_data())
+        .await
+        .map_err(std::io::Error::other)??;
+    Ok(())
 }
 
 /// Checks the finished temp file against the object's CRC-64 and plaintext MD5, then renames
 /// it over `dest`. A failed check drops the temp file and the checkpoint, so the next call
 /// starts clean.
 async fn finish(
-    shared: &Shared,
+    job: &Job<'_>,
     (crc64, md5): (Option<u64>, Option<[u8; 16]>),
     temp: &Path,
     dest: &Path,
     cp_path: &Path,
 ) -> Result<()> {
-    if let Err(e) = verify(shared, crc64, md5, temp).await {
+    if let Err(e) = verify(job.shared, crc64, md5, temp).await {
         let _ = tokio::fs::remove_file(temp).await;
         checkpoint::remove(cp_path)?;
         return Err(e);
     }
     // The file must be durable before it takes the place of `dest`.
-    sync_data(temp).await?;
+    sync_data(&job.file).await?;
     tokio::fs::rename(temp, dest).await?;
     checkpoint::remove(cp_path)
 }

@@ -223,6 +223,19 @@ impl Client {
             .await
     }
 
+    /// InitiateMultipartUpload (`POST /key?uploads`).
+    pub async fn initiate(&self, bucket: &str, key: &str, headers: &[(&str, &str)]) -> Resp {
+        self.send(
+            "POST",
+            Some(bucket),
+            Some(key),
+            &[("uploads", "")],
+            headers,
+            Vec::new(),
+        )
+        .await
+    }
+
     pub async fn get(&self, bucket: &str, key: &str, headers: &[(&str, &str)]) -> Resp {
         self.send("GET", Some(bucket), Some(key), &[], headers, Vec::new())
             .await
