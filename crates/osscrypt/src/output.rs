@@ -35,6 +35,11 @@ impl Output {
         }
     }
 
+    /// Prints a line on stderr even when quiet: for what the user must not miss.
+    pub(crate) fn notice(line: impl AsRef<str>) {
+        eprintln!("{}", line.as_ref());
+    }
+
     /// Prints a result line on stdout.
     pub(crate) fn result(line: impl AsRef<str>) -> CliResult {
         let mut out = std::io::stdout().lock();
