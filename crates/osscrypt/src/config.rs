@@ -207,7 +207,9 @@ fn load_profile(
     });
     let source = (
         path.clone(),
-        explicit_name.clone().unwrap_or_else(|| "default".to_owned()),
+        explicit_name
+            .clone()
+            .unwrap_or_else(|| "default".to_owned()),
     );
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
@@ -322,7 +324,10 @@ mod tests {
         let home = dir.path().to_str().unwrap();
         let s = resolve(&[], &[("HOME", home)]).unwrap();
         assert!(s.endpoint.is_none() && !s.local);
-        assert_eq!(s.profile_source.0, dir.path().join(".config/osscrypt/config.toml"));
+        assert_eq!(
+            s.profile_source.0,
+            dir.path().join(".config/osscrypt/config.toml")
+        );
         assert_eq!(
             s.data_dir,
             dir.path().join(".local/share/osscrypt/devserver")

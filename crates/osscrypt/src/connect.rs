@@ -42,10 +42,7 @@ impl Connection {
     /// # Errors
     ///
     /// Usage errors for a missing endpoint, credentials or region; devserver start failures.
-    pub(crate) async fn open(
-        settings: &Settings,
-        buckets: &[&str],
-    ) -> CliResult<Self> {
+    pub(crate) async fn open(settings: &Settings, buckets: &[&str]) -> CliResult<Self> {
         if settings.local {
             return Self::embedded(settings, buckets).await;
         }

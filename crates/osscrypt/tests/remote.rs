@@ -287,7 +287,11 @@ fn kms_and_several_master_keys_by_matdesc() {
 #[test]
 fn no_endpoint_is_a_usage_error_naming_every_source() {
     let home = tempfile::tempdir().unwrap();
-    for args in [&["ls", "oss://b"][..], &["rm", "oss://b/k"], &["-q", "head", "oss://b/k"]] {
+    for args in [
+        &["ls", "oss://b"][..],
+        &["rm", "oss://b/k"],
+        &["-q", "head", "oss://b/k"],
+    ] {
         let out = run_env(home.path(), args, &[], None);
         expect_code(&out, 2);
         let text = stderr(&out);
@@ -329,18 +333,35 @@ fn local_mode_uses_the_embedded_devserver_and_says_so_even_when_quiet() {
     assert!(text.contains("local mode") && text.contains("embedded devserver"));
     assert!(text.contains(data_dir.to_str().unwrap()), "{text}");
     // a second process sees the object: the data directory persists
-    let get = ["get", "oss://local-bucket/p", "-", "--rsa-private", &private];
+    let get = [
+        "get",
+        "oss://local-bucket/p",
+        "-",
+        "--rsa-private",
+        &private,
+    ];
     let mut local_env = env.to_vec();
     local_env.push(("OSS_ENDPOINT", "local".to_owned()));
     let out = run_env(home.path(), &get, &local_env, None);
     expect_code(&out, 0);
     assert_eq!(out.stdout, b"persisted");
     // without OSSCRYPT_DATA_DIR the default lives under $HOME/.local/share
-    let out = run_env(home.path(), &["--local", "ls", "oss://other-bucket"], &[], None);
+    let out = run_env(
+        home.path(),
+        &["--local", "ls", "oss://other-bucket"],
+        &[],
+        None,
+    );
     expect_code(&out, 0);
     assert!(home.path().join(".local/share/osscrypt/devserver").is_dir());
     // --local and --endpoint contradict each other
-    let both = ["--local", "--endpoint", "http://127.0.0.1:1", "ls", "oss://b"];
+    let both = [
+        "--local",
+        "--endpoint",
+        "http://127.0.0.1:1",
+        "ls",
+        "oss://b",
+    ];
     expect_code(&run_env(home.path(), &both, &[], None), 2);
 }
 
