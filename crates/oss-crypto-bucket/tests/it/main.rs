@@ -5,6 +5,7 @@ mod common;
 mod copy_rotate;
 mod crash;
 mod get_put;
+mod hostile;
 mod kms;
 mod multipart;
 mod resumable;

@@ -8,7 +8,7 @@
 //! under a recomputed CRC without a recorded MD5; that case asserts exactly one wrong byte.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)] // test helpers outside #[test] fns
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
