@@ -3,6 +3,7 @@
 
 mod common;
 mod demo;
+mod hostile;
 mod offline;
 mod remote;
 mod serve;

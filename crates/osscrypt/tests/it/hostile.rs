@@ -8,8 +8,7 @@
     reason = "test helpers: a panic is a test failure"
 )]
 
-#[path = "support/common.rs"]
-mod common;
+use crate::common;
 
 use common::{Server, data, expect_code, keygen, stderr};
 use oss_devserver::{FaultAction, FaultRule, Trigger};
