@@ -39,7 +39,7 @@ pub(crate) async fn run(cli: Cli) -> CliResult {
         Command::Demo(args) => return demo::run(args, &out).await,
         _ => {}
     }
-    let conn = Connection::open(&settings, &buckets(&cli.command)).await?;
+    let conn = Connection::open(&settings, &buckets(&cli.command), &out).await?;
     let result = remote(&cli.command, &conn, &out).await;
     conn.close().await;
     result

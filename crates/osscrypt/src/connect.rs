@@ -42,9 +42,13 @@ impl Connection {
     /// # Errors
     ///
     /// Usage errors for a missing endpoint, credentials or region; devserver start failures.
-    pub(crate) async fn open(settings: &Settings, buckets: &[&str]) -> CliResult<Self> {
+    pub(crate) async fn open(
+        settings: &Settings,
+        buckets: &[&str],
+        out: &Output,
+    ) -> CliResult<Self> {
         if settings.local {
-            return Self::embedded(settings, buckets).await;
+            return Self::embedded(settings, buckets, out).await;
         }
         let Some(endpoint) = settings.endpoint.clone() else {
             return Err(no_endpoint(settings));
@@ -76,7 +80,7 @@ impl Connection {
         })
     }
 
-    async fn embedded(settings: &Settings, buckets: &[&str]) -> CliResult<Self> {
+    async fn embedded(settings: &Settings, buckets: &[&str], out: &Output) -> CliResult<Self> {
         let dir = &settings.data_dir;
         std::fs::create_dir_all(dir)
             .map_err(|e| CliError::other(format!("devserver data dir {}: {e}", dir.display())))?;
@@ -84,8 +88,8 @@ impl Connection {
             .with_data_dir(dir.clone())
             .with_buckets(buckets.iter().copied());
         let server = DevServer::start(config).await?;
-        Output::notice(format!(
-            "osscrypt: local mode: using an embedded devserver at {} (data in {}), not OSS",
+        out.notice(format!(
+            "local mode: using an embedded devserver at {} (data in {}), not OSS",
             server.oss_url(),
             dir.display()
         ));

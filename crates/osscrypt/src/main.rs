@@ -32,8 +32,8 @@
 //!
 //! This is a binary crate, so rustdoc cannot run that session as a doctest; the integration
 //! tests run the same commands as a child process and check files, output and exit codes
-//! (`tests/offline.rs`: `encrypt_decrypt_round_trip_with_sidecar`,
-//! `keygen_refuses_to_overwrite_without_force`; `tests/remote.rs`:
+//! (`tests/it/offline.rs`: `encrypt_decrypt_round_trip_with_sidecar`,
+//! `keygen_refuses_to_overwrite_without_force`; `tests/it/remote.rs`:
 //! `put_get_head_inspect_ls_cp_rm`, `local_mode_uses_the_embedded_devserver_and_says_so_even_when_quiet`).
 //!
 //! # ⚠️ Security
