@@ -98,7 +98,7 @@ impl Journal {
 
     /// Appends one record as a line.
     pub(crate) fn record(&mut self, record: &impl Serialize) -> CliResult {
-        let fail = |e: &dyn std::fmt::Display| {
+        let fail = |e: &dyn core::fmt::Display| {
             CliError::other(format!("journal {}: {e}", self.path.display()))
         };
         serde_json::to_writer(&mut self.file, record).map_err(|e| fail(&e))?;
