@@ -6,8 +6,7 @@
     reason = "test helpers: a panic is a test failure"
 )]
 
-#[path = "support/common.rs"]
-mod common;
+use crate::common;
 
 use core::time::Duration;
 use std::collections::BTreeMap;

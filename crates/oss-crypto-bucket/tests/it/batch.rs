@@ -2,7 +2,7 @@
 //! key space, and a prefix rotation skips what is done and rotates the rest.
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
