@@ -17,8 +17,9 @@ unencrypted object with --require-encrypted).
 
 Configuration is read from flags, then the environment (OSS_ACCESS_KEY_ID,
 OSS_ACCESS_KEY_SECRET, OSS_SESSION_TOKEN, OSS_ENDPOINT, OSS_REGION, OSS_KMS_ENDPOINT), then the
-profile file ($XDG_CONFIG_HOME/osscrypt/config.toml). With no endpoint configured, commands run
-against an embedded devserver whose data lives in $XDG_DATA_HOME/osscrypt/devserver.";
+profile file ($XDG_CONFIG_HOME/osscrypt/config.toml). An endpoint is required (exit 2 without
+one), except for `serve` and `demo`; `--local` or OSS_ENDPOINT=local runs the commands against
+an embedded devserver whose data lives in $XDG_DATA_HOME/osscrypt/devserver.";
 
 /// Client-side encryption for Alibaba Cloud OSS objects, compatible with the official SDKs.
 #[derive(Debug, Parser)]
@@ -35,9 +36,14 @@ pub(crate) struct Cli {
 /// Options every command accepts.
 #[derive(Debug, Args)]
 pub(crate) struct GlobalArgs {
-    /// OSS endpoint, e.g. `https://oss-cn-hangzhou.aliyuncs.com` [env: OSS_ENDPOINT].
+    /// OSS endpoint, e.g. `https://oss-cn-hangzhou.aliyuncs.com`, or `local` for the
+    /// embedded devserver [env: OSS_ENDPOINT].
     #[arg(long, global = true)]
     pub(crate) endpoint: Option<String>,
+    /// Run against an embedded devserver on 127.0.0.1 (same as `OSS_ENDPOINT=local`); its
+    /// objects live in the data directory, not in OSS.
+    #[arg(long, global = true, conflicts_with = "endpoint")]
+    pub(crate) local: bool,
     /// Region id for V4 signing, e.g. `cn-hangzhou` [env: OSS_REGION].
     #[arg(long, global = true)]
     pub(crate) region: Option<String>,

@@ -207,7 +207,7 @@ fn wait_for_checkpoint(dir: &Path, parts: usize, child: &mut Child) {
     panic!("no checkpoint with {parts} parts");
 }
 
-/// The first-five-minutes case: no endpoint, so each command starts the embedded dev server
+/// The first-five-minutes case: local mode, so each command starts the embedded dev server
 /// on the persistent data directory. A killed upload resumes with the same command, because
 /// the server keeps the upload in progress across restarts.
 #[test]
@@ -217,7 +217,10 @@ fn a_killed_upload_to_the_embedded_devserver_resumes_with_the_same_command() {
     let path = |name: &str| home.path().join(name).to_str().unwrap().to_owned();
     let plain = data(64 * 1024 * 1024, 8);
     std::fs::write(path("big"), &plain).unwrap();
-    let env = [("OSSCRYPT_DATA_DIR", path("data"))];
+    let env = [
+        ("OSSCRYPT_DATA_DIR", path("data")),
+        ("OSS_ENDPOINT", "local".to_owned()),
+    ];
     let (src, checkpoints) = (path("big"), path("cp"));
     let put = [
         "put",
