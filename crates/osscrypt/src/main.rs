@@ -2,8 +2,9 @@
 //! byte-compatible with the official SDKs.
 //!
 //! Commands: `put`, `get` (whole or `--range`, to a file or stdout), `head`, `inspect`, `cp`,
-//! `rm`, `ls`, `rotate` (rewrap under a new master key), `keygen`, offline `encrypt` /
-//! `decrypt` with a `<file>.meta.json` envelope sidecar, `serve` (the devserver) and `demo`.
+//! `rm` (`-r` for prefixes), `ls` (one level, `-r` for everything below), `rotate` (rewrap
+//! under a new master key; `--prefix` for every object under a prefix, `--shard`), `keygen`,
+//! offline `encrypt` / `decrypt` with a `<file>.meta.json` envelope sidecar, `serve` (the devserver) and `demo`.
 //! See `osscrypt --help`; exit codes are documented in [`exit`].
 //!
 //! Use this tool if you want to upload, download or inspect client-side encrypted objects from
@@ -83,6 +84,7 @@
 
 #![forbid(unsafe_code)]
 
+mod batch;
 mod cli;
 mod commands;
 mod config;

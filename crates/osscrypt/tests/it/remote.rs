@@ -63,7 +63,7 @@ fn put_get_head_inspect_ls_cp_rm() {
     expect_code(&out, 0);
     assert_eq!(out.stdout, plain);
 
-    let out = s.run(&["ls", &format!("oss://{BUCKET}"), "--json"]);
+    let out = s.run(&["ls", "-r", &format!("oss://{BUCKET}"), "--json"]);
     expect_code(&out, 0);
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let keys: Vec<&str> = list

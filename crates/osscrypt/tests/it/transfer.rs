@@ -11,10 +11,10 @@ use crate::common;
 
 use core::time::Duration;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::Instant;
 
-use common::{Server, data, expect_code, keygen, run_env, stderr};
+use common::{Server, data, expect_code, keygen, run_env, spawn, stderr};
 use oss_devserver::{FaultAction, FaultRule, Trigger};
 
 /// A fault that fails for good (not retried): the 3rd matching request gets 400.
@@ -179,21 +179,6 @@ fn parallel_resumable_round_trip_and_refusals() {
         ]),
         2,
     );
-}
-
-/// Starts `osscrypt` in the background, as `run_env` would run it.
-fn spawn(home: &Path, args: &[&str], env: &[(&str, String)]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_osscrypt"))
-        .args(args)
-        .env_clear()
-        .env("HOME", home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
 }
 
 /// Waits until a checkpoint in `dir` lists at least `parts` finished parts.
