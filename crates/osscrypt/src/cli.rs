@@ -13,7 +13,7 @@ const EXIT_CODES: &str = "\
 Exit codes: 0 ok, 1 other error, 2 usage error, 3 not found, 4 key or authentication error,
 5 integrity error (CRC-64/MD5/length mismatch, malformed envelope, a response whose envelope or
 ETag contradicts the HEAD it was planned from, a server answer the request does not allow, an
-unencrypted object with --require-encrypted).
+unencrypted object with --require-encrypted), 130/143 stopped by SIGINT/SIGTERM.
 
 Configuration is read from flags, then the environment (OSS_ACCESS_KEY_ID,
 OSS_ACCESS_KEY_SECRET, OSS_SESSION_TOKEN, OSS_ENDPOINT, OSS_REGION, OSS_KMS_ENDPOINT), then the

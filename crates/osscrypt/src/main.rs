@@ -95,6 +95,7 @@ mod kms;
 mod output;
 mod remote;
 mod sidecar;
+mod signals;
 mod units;
 
 use std::process::ExitCode;

@@ -2,7 +2,7 @@
 //!
 //! A directory destination (`dl/`) means "into this directory", under the object key's last
 //! segment, as `cp` does. A file destination is written to `<dest>.osscrypt-partial`
-//! (created with mode 0600, removed on failure) and renamed only after the
+//! (created with mode 0600, removed on failure and on SIGINT/SIGTERM) and renamed only after the
 //! whole body arrived and passed its checks (CRC-64, MD5 when recorded), so a failed read
 //! never leaves unverified plaintext under the destination name.
 
@@ -137,7 +137,10 @@ async fn to_file(
     let mut file = oss_crypto_bucket::create_private_file(&partial)
         .await
         .map_err(|e| io_error(partial.display(), &e))?;
-    let result = download(bucket, key, options, &mut file, out).await;
+    let result = tokio::select! {
+        result = download(bucket, key, options, &mut file, out) => result,
+        stop = crate::signals::interrupted() => Err(stop),
+    };
     drop(file);
     match result {
         Ok(done) => {

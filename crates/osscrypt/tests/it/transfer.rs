@@ -262,3 +262,56 @@ fn a_killed_upload_to_the_embedded_devserver_resumes_with_the_same_command() {
         "downloaded bytes differ"
     );
 }
+
+/// Ctrl-C in the middle of a plain `get` to a file: the CLI removes its partial plaintext
+/// and exits 130; SIGTERM gives 143.
+#[test]
+fn a_get_stopped_by_sigint_or_sigterm_leaves_no_file() {
+    let s = Server::start();
+    let (private, public) = keygen(s.dir.path(), "k");
+    std::fs::write(s.path("big"), data(4 << 20, 21)).unwrap();
+    expect_code(
+        &s.run(&[
+            "put",
+            &s.path("big"),
+            "oss://test-bucket/big",
+            "--rsa-public",
+            &public,
+        ]),
+        0,
+    );
+    let drip = FaultAction::Drip {
+        chunk: 64 * 1024,
+        pause: Duration::from_millis(50),
+    };
+    s.faults()
+        .add_rule(FaultRule::new("GetObject", Trigger::Always, drip));
+    for (signal, code) in [("-INT", 130), ("-TERM", 143)] {
+        let out_dir = s.dir.path().join(format!("out{code}"));
+        std::fs::create_dir(&out_dir).unwrap();
+        let dest = out_dir.join("big").to_str().unwrap().to_owned();
+        let get = [
+            "get",
+            "oss://test-bucket/big",
+            &dest,
+            "--rsa-private",
+            &private,
+        ];
+        let mut child = spawn(s.dir.path(), &get, &s.env());
+        let partial = format!("{dest}.osscrypt-partial");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while std::fs::metadata(&partial).map_or(0, |m| m.len()) == 0 {
+            assert!(Instant::now() < deadline, "no partial file appeared");
+            assert!(child.try_wait().unwrap().is_none(), "finished too early");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let pid = child.id().to_string();
+        let killed = std::process::Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        assert_eq!(child.wait().unwrap().code(), Some(code));
+        assert_eq!(std::fs::read_dir(&out_dir).unwrap().count(), 0, "{signal}");
+    }
+}
