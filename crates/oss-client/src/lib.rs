@@ -139,8 +139,8 @@ pub use client::response::{ContentRange, ObjectMeta};
 pub use crc::{Crc64, crc64, crc64_combine};
 pub use credentials::{
     ChainConfig, Credentials, CredentialsChain, CredentialsProvider, DEFAULT_METADATA_ENDPOINT,
-    DEFAULT_STS_ENDPOINT, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SESSION_TOKEN,
-    Environment, EnvironmentCredentials, ExpiringCredentials, RefreshFn, RefreshingCredentials,
+    DEFAULT_STS_ENDPOINT, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SESSION_TOKEN, Environment,
+    EnvironmentCredentials, ExpiringCredentials, RefreshFn, RefreshingCredentials,
     StaticCredentials, vars,
 };
 pub use error::{Error, Result, ServiceError};

@@ -180,7 +180,9 @@ impl CredentialStore {
         let random = |n: usize| -> String {
             let mut rng = rand::rng();
             (0..n)
-                .map(|_| char::from(b"0123456789abcdefghijklmnopqrstuvwxyz"[rng.random_range(0..36)]))
+                .map(|_| {
+                    char::from(b"0123456789abcdefghijklmnopqrstuvwxyz"[rng.random_range(0..36)])
+                })
                 .collect()
         };
         let credential = DevCredential::new(format!("STS.{}", random(20)), random(32))

@@ -45,7 +45,10 @@ pub(crate) fn router(credentials: CredentialStore, lifetime: Duration) -> Router
     Router::new()
         .route("/latest/api/token", put(session_token))
         .route(CREDENTIALS_PATH, get(role_name))
-        .route(&format!("{CREDENTIALS_PATH}{{role}}"), get(role_credentials))
+        .route(
+            &format!("{CREDENTIALS_PATH}{{role}}"),
+            get(role_credentials),
+        )
         .with_state(Arc::new(state))
 }
 
@@ -68,7 +71,12 @@ async fn session_token(State(md): State<Arc<Metadata>>, headers: HeaderMap) -> R
     let token: String = {
         let mut rng = rand::rng();
         (0..56)
-            .map(|_| char::from(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"[rng.random_range(0..62)]))
+            .map(|_| {
+                char::from(
+                    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                        [rng.random_range(0..62)],
+                )
+            })
             .collect()
     };
     let now = SystemTime::now();

@@ -204,7 +204,7 @@ impl CredentialsChain {
         match file {
             Some(path) if path.is_file() || profile_name.is_some() => {
                 let profile = profile::load(&path, profile_name.as_deref())?;
-                return Ok((self.from_profile(profile)?, "profile"));
+                return Ok((self.profile_provider(profile)?, "profile"));
             }
             _ => {}
         }
@@ -215,12 +215,15 @@ impl CredentialsChain {
         let provider = self.ecs(role)?;
         // Probe now, so that a machine without a metadata service gets the full explanation.
         provider.credentials().await.map_err(|e| {
-            Error::Credentials(format!("{} (last step, ECS metadata: {e})", no_source_message()))
+            Error::Credentials(format!(
+                "{} (last step, ECS metadata: {e})",
+                no_source_message()
+            ))
         })?;
         Ok((provider, "ecs-ram-role"))
     }
 
-    fn from_profile(&self, profile: Profile) -> Result<Arc<dyn CredentialsProvider>> {
+    fn profile_provider(&self, profile: Profile) -> Result<Arc<dyn CredentialsProvider>> {
         match profile {
             Profile::Static(credentials) => Ok(Arc::new(StaticCredentials::new(credentials))),
             Profile::RamRoleArn {
@@ -266,12 +269,19 @@ impl CredentialsChain {
         let duration = duration_seconds.unwrap_or(self.config.duration_seconds);
         let request = Arc::new(request);
         let refresh: RefreshFn = Arc::new(move || {
-            let (http, endpoint, request, session) =
-                (http.clone(), endpoint.clone(), Arc::clone(&request), session.clone());
+            let (http, endpoint, request, session) = (
+                http.clone(),
+                endpoint.clone(),
+                Arc::clone(&request),
+                session.clone(),
+            );
             async move { remote::assume_role(&http, &endpoint, &request, &session, duration).await }
                 .boxed()
         });
-        Ok(Arc::new(RefreshingCredentials::new(refresh, self.config.min_ttl)))
+        Ok(Arc::new(RefreshingCredentials::new(
+            refresh,
+            self.config.min_ttl,
+        )))
     }
 
     fn ecs(&self, role_name: Option<String>) -> Result<Arc<dyn CredentialsProvider>> {
@@ -282,7 +292,10 @@ impl CredentialsChain {
             let (http, endpoint, role) = (http.clone(), endpoint.clone(), role_name.clone());
             async move { remote::ecs_role(&http, &endpoint, role.as_deref()).await }.boxed()
         });
-        Ok(Arc::new(RefreshingCredentials::new(refresh, self.config.min_ttl)))
+        Ok(Arc::new(RefreshingCredentials::new(
+            refresh,
+            self.config.min_ttl,
+        )))
     }
 }
 
@@ -307,7 +320,11 @@ pub(crate) fn from_env(env: &Environment) -> Option<Credentials> {
             super::ENV_ACCESS_KEY_SECRET,
             super::ENV_SESSION_TOKEN,
         ),
-        (vars::ACCESS_KEY_ID, vars::ACCESS_KEY_SECRET, vars::SECURITY_TOKEN),
+        (
+            vars::ACCESS_KEY_ID,
+            vars::ACCESS_KEY_SECRET,
+            vars::SECURITY_TOKEN,
+        ),
     ];
     families.iter().find_map(|(id, secret, token)| {
         let credentials = Credentials::new(env.var(id)?, env.var(secret)?);

@@ -123,6 +123,10 @@ pub(crate) fn load(path: &Path, name: Option<&str>) -> Result<Profile> {
             session_name: some(&raw.ram_session_name),
             duration_seconds: duration,
         },
-        other => return Err(fail(format!("profile {wanted:?} has unsupported mode {other:?}"))),
+        other => {
+            return Err(fail(format!(
+                "profile {wanted:?} has unsupported mode {other:?}"
+            )));
+        }
     })
 }

@@ -38,7 +38,10 @@ struct StsAnswer {
 impl Issued {
     fn into_expiring(self, source: &str) -> Result<ExpiringCredentials> {
         let at = time::parse_iso8601_extended(&self.expiration).ok_or_else(|| {
-            Error::Credentials(format!("{source}: unreadable Expiration {:?}", self.expiration))
+            Error::Credentials(format!(
+                "{source}: unreadable Expiration {:?}",
+                self.expiration
+            ))
         })?;
         let credentials = Credentials::new(self.access_key_id, self.access_key_secret.as_str())
             .with_security_token(self.security_token.as_str());
@@ -189,15 +192,20 @@ pub(crate) async fn ecs_role(
     let fail = |e: reqwest::Error| Error::Credentials(format!("{source}: {}", e.without_url()));
     let response = http
         .put(format!("{base}/latest/api/token"))
-        .header("x-aliyun-ecs-metadata-token-ttl-seconds", METADATA_TOKEN_TTL)
+        .header(
+            "x-aliyun-ecs-metadata-token-ttl-seconds",
+            METADATA_TOKEN_TTL,
+        )
         .send()
         .await
         .map_err(fail)?;
     let token = Zeroizing::new(read_text(response, &source).await?);
     let get = |path: String| {
-        http.get(format!("{base}/latest/meta-data/ram/security-credentials/{path}"))
-            .header("x-aliyun-ecs-metadata-token", token.trim())
-            .send()
+        http.get(format!(
+            "{base}/latest/meta-data/ram/security-credentials/{path}"
+        ))
+        .header("x-aliyun-ecs-metadata-token", token.trim())
+        .send()
     };
     let role = match role_name {
         Some(role) => role.to_owned(),
@@ -207,7 +215,9 @@ pub(crate) async fn ecs_role(
             .to_owned(),
     };
     if role.is_empty() {
-        return Err(Error::Credentials(format!("{source}: the instance has no RAM role")));
+        return Err(Error::Credentials(format!(
+            "{source}: the instance has no RAM role"
+        )));
     }
     let body = read_ok(get(role).await.map_err(fail)?, &source).await?;
     let issued: Issued = serde_json::from_slice(&body)

@@ -53,7 +53,10 @@ pub(crate) fn run(
     }
     let role_arn = p.require("RoleArn")?;
     if !(role_arn.starts_with("acs:ram::") && role_arn.contains(":role/")) {
-        return Err(invalid("RoleArn", "The parameter RoleArn is wrongly formed."));
+        return Err(invalid(
+            "RoleArn",
+            "The parameter RoleArn is wrongly formed.",
+        ));
     }
     let session = p.require("RoleSessionName")?;
     let session_ok = (2..=64).contains(&session.len())

@@ -4,16 +4,14 @@
 
 #![allow(clippy::unwrap_used, reason = "tests")]
 
-#[path = "support/common.rs"]
-mod common;
+use crate::common;
 
 use core::time::Duration;
 use std::sync::Arc;
 
 use common::BUCKET;
 use oss_client::{
-    ChainConfig, Client, CredentialsChain, CredentialsProvider as _, Environment, PutPayload,
-    vars,
+    ChainConfig, Client, CredentialsChain, CredentialsProvider as _, Environment, PutPayload, vars,
 };
 use oss_devserver::credentials::{
     DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, DEV_ECS_ROLE_NAME, DEV_OIDC_TOKEN,
@@ -104,7 +102,10 @@ async fn sources_are_tried_in_the_sdk_order() {
         ("OSS_ACCESS_KEY_SECRET", "x"),
     ]);
     let wrong = chain(&server, home.path(), &both);
-    assert_eq!(wrong.credentials().await.unwrap().access_key_id(), "LTAIwrong");
+    assert_eq!(
+        wrong.credentials().await.unwrap().access_key_id(),
+        "LTAIwrong"
+    );
 
     let second = works(&server, chain(&server, home.path(), &oidc)).await;
     assert_eq!(second.source(), Some("oidc"));
@@ -154,18 +155,28 @@ async fn every_profile_mode_works_and_profile_selection() {
         let chain = works(&server, by_env).await;
         assert_eq!(chain.source(), Some("profile"), "{name}");
         let issued = chain.credentials().await.unwrap();
-        assert_eq!(issued.access_key_id().starts_with("STS."), name != "ak", "{name}");
+        assert_eq!(
+            issued.access_key_id().starts_with("STS."),
+            name != "ak",
+            "{name}"
+        );
     }
     let explicit = CredentialsChain::new(
         ChainConfig::default()
-            .with_environment(Environment::from_map([(vars::PROFILE.into(), "nope".into())]))
+            .with_environment(Environment::from_map([(
+                vars::PROFILE.into(),
+                "nope".into(),
+            )]))
             .with_config_file(home.path().join(".aliyun/config.json"))
             .with_profile("ak"),
     );
     works(&server, explicit).await;
     // The file's `current` (an unknown key) is refused by OSS; a missing profile is an error.
     let current = chain(&server, home.path(), &[]);
-    assert_eq!(current.credentials().await.unwrap().access_key_id(), "LTAIunknown");
+    assert_eq!(
+        current.credentials().await.unwrap().access_key_id(),
+        "LTAIunknown"
+    );
     let missing = chain(&server, home.path(), &[(vars::PROFILE, "nope")]);
     let err = missing.credentials().await.unwrap_err().to_string();
     assert!(err.contains("no profile named \"nope\""), "{err}");
@@ -202,7 +213,10 @@ async fn temporary_credentials_refresh_once_and_expire_on_the_server() {
             .count()
     };
     let first = chain.credentials().await.unwrap();
-    assert_eq!(chain.credentials().await.unwrap().access_key_id(), first.access_key_id());
+    assert_eq!(
+        chain.credentials().await.unwrap().access_key_id(),
+        first.access_key_id()
+    );
     assert_eq!(calls(), 1, "fresh credentials are reused");
     // Within min_ttl of expiry: 16 concurrent callers share one refresh.
     tokio::time::sleep(Duration::from_millis(1600)).await;
