@@ -20,6 +20,8 @@
 //!   [`CryptoBucket::resumable_download`], parallel and checkpointed.
 //! * **Copy and rotation**: [`CryptoBucket::copy_object`] keeps the envelope;
 //!   [`CryptoBucket::rotate_master_key`] rewraps without re-encrypting.
+//! * **Batch work** over a prefix ([`batch`]): a listing streamed page by page, a stable split
+//!   into shards, and [`batch::rotate_prefix`], a resumable parallel rotation.
 //!
 //! Use this crate if your application stores objects in OSS that must be encrypted before they
 //! leave the process, and must stay readable by (and able to read objects of) the official
@@ -161,6 +163,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod batch;
 mod bucket;
 mod checkpoint;
 mod context;

@@ -63,7 +63,7 @@ fn put_get_head_inspect_ls_cp_rm() {
     expect_code(&out, 0);
     assert_eq!(out.stdout, plain);
 
-    let out = s.run(&["ls", &format!("oss://{BUCKET}"), "--json"]);
+    let out = s.run(&["ls", "-r", &format!("oss://{BUCKET}"), "--json"]);
     expect_code(&out, 0);
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let keys: Vec<&str> = list
@@ -284,7 +284,32 @@ fn kms_and_several_master_keys_by_matdesc() {
 }
 
 #[test]
-fn embedded_devserver_when_no_endpoint_is_configured() {
+fn no_endpoint_is_a_usage_error_naming_every_source() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [
+        &["ls", "oss://b"][..],
+        &["rm", "oss://b/k"],
+        &["-q", "head", "oss://b/k"],
+    ] {
+        let out = run_env(home.path(), args, &[], None);
+        expect_code(&out, 2);
+        let text = stderr(&out);
+        for source in [
+            "--endpoint",
+            "OSS_ENDPOINT",
+            "config.toml",
+            "[default]",
+            "--local",
+            "OSS_ENDPOINT=local",
+        ] {
+            assert!(text.contains(source), "{source:?} missing in: {text}");
+        }
+    }
+    assert!(!home.path().join(".local/share/osscrypt").exists());
+}
+
+#[test]
+fn local_mode_uses_the_embedded_devserver_and_says_so_even_when_quiet() {
     let home = tempfile::tempdir().unwrap();
     let (private, public) = keygen(home.path(), "k");
     let file = home.path().join("p");
@@ -292,6 +317,8 @@ fn embedded_devserver_when_no_endpoint_is_configured() {
     let data_dir = home.path().join("data");
     let env = [("OSSCRYPT_DATA_DIR", data_dir.to_str().unwrap().to_owned())];
     let put = [
+        "--local",
+        "-q",
         "put",
         file.to_str().unwrap(),
         "oss://local-bucket/p",
@@ -300,13 +327,10 @@ fn embedded_devserver_when_no_endpoint_is_configured() {
     ];
     let out = run_env(home.path(), &put, &env, None);
     expect_code(&out, 0);
-    let lines: Vec<String> = stderr(&out)
-        .lines()
-        .filter(|l| l.contains("embedded devserver"))
-        .map(String::from)
-        .collect();
-    assert_eq!(lines.len(), 1, "{}", stderr(&out));
-    assert!(lines[0].contains(data_dir.to_str().unwrap()));
+    let text = stderr(&out);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.contains("local mode") && text.contains("embedded devserver"));
+    assert!(text.contains(data_dir.to_str().unwrap()), "{text}");
     // a second process sees the object: the data directory persists
     let get = [
         "get",
@@ -315,13 +339,29 @@ fn embedded_devserver_when_no_endpoint_is_configured() {
         "--rsa-private",
         &private,
     ];
-    let out = run_env(home.path(), &get, &env, None);
+    let mut local_env = env.to_vec();
+    local_env.push(("OSS_ENDPOINT", "local".to_owned()));
+    let out = run_env(home.path(), &get, &local_env, None);
     expect_code(&out, 0);
     assert_eq!(out.stdout, b"persisted");
     // without OSSCRYPT_DATA_DIR the default lives under $HOME/.local/share
-    let out = run_env(home.path(), &["ls", "oss://other-bucket"], &[], None);
+    let out = run_env(
+        home.path(),
+        &["--local", "ls", "oss://other-bucket"],
+        &[],
+        None,
+    );
     expect_code(&out, 0);
     assert!(home.path().join(".local/share/osscrypt/devserver").is_dir());
+    // --local and --endpoint contradict each other
+    let both = [
+        "--local",
+        "--endpoint",
+        "http://127.0.0.1:1",
+        "ls",
+        "oss://b",
+    ];
+    expect_code(&run_env(home.path(), &both, &[], None), 2);
 }
 
 #[test]

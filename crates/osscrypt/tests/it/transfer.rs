@@ -11,10 +11,10 @@ use crate::common;
 
 use core::time::Duration;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::Instant;
 
-use common::{Server, data, expect_code, keygen, run_env, stderr};
+use common::{Server, data, expect_code, keygen, run_env, spawn, stderr};
 use oss_devserver::{FaultAction, FaultRule, Trigger};
 
 /// A fault that fails for good (not retried): the 3rd matching request gets 400.
@@ -181,21 +181,6 @@ fn parallel_resumable_round_trip_and_refusals() {
     );
 }
 
-/// Starts `osscrypt` in the background, as `run_env` would run it.
-fn spawn(home: &Path, args: &[&str], env: &[(&str, String)]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_osscrypt"))
-        .args(args)
-        .env_clear()
-        .env("HOME", home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
-}
-
 /// Waits until a checkpoint in `dir` lists at least `parts` finished parts.
 fn wait_for_checkpoint(dir: &Path, parts: usize, child: &mut Child) {
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -222,7 +207,7 @@ fn wait_for_checkpoint(dir: &Path, parts: usize, child: &mut Child) {
     panic!("no checkpoint with {parts} parts");
 }
 
-/// The first-five-minutes case: no endpoint, so each command starts the embedded dev server
+/// The first-five-minutes case: local mode, so each command starts the embedded dev server
 /// on the persistent data directory. A killed upload resumes with the same command, because
 /// the server keeps the upload in progress across restarts.
 #[test]
@@ -232,7 +217,10 @@ fn a_killed_upload_to_the_embedded_devserver_resumes_with_the_same_command() {
     let path = |name: &str| home.path().join(name).to_str().unwrap().to_owned();
     let plain = data(64 * 1024 * 1024, 8);
     std::fs::write(path("big"), &plain).unwrap();
-    let env = [("OSSCRYPT_DATA_DIR", path("data"))];
+    let env = [
+        ("OSSCRYPT_DATA_DIR", path("data")),
+        ("OSS_ENDPOINT", "local".to_owned()),
+    ];
     let (src, checkpoints) = (path("big"), path("cp"));
     let put = [
         "put",
