@@ -68,7 +68,9 @@
 //!   tampering. `get` to a file and `decrypt` never put unchecked plaintext under the
 //!   destination name: they write to `<dest>.osscrypt-partial` (removed on failure; a
 //!   `--resumable` download uses the library's temp file and checkpoint instead), renamed only
-//!   after the checks passed. `get` to stdout streams; the last
+//!   after the checks passed. `get`'s partial file and the library's temp file are created
+//!   with mode 0600 (so the finished file is 0600 too); a directory as `get`'s destination
+//!   means "into it", under the key's last segment. `get` to stdout streams; the last
 //!   chunk is held back until the checks pass, so a failed check truncates the output and exits
 //!   with code 5: check the exit code before trusting piped output.
 //! * **Legacy V1**: osscrypt writes only V2 and has no switch for reading the deprecated V1

@@ -414,3 +414,92 @@ fn rotate_rewraps_under_the_new_key() {
     ]);
     expect_code(&out, 4);
 }
+
+#[test]
+fn a_directory_target_means_into_it_and_a_failed_get_leaves_nothing() {
+    let s = Server::start();
+    let (private, public) = keygen(s.dir.path(), "k");
+    let plain = data(300_001, 11);
+    std::fs::write(s.path("plain"), &plain).unwrap();
+    let put = [
+        "put",
+        &s.path("plain"),
+        &uri("reports/r.bin"),
+        "--rsa-public",
+        &public,
+    ];
+    expect_code(&s.run(&put), 0);
+    let dl = s.dir.path().join("dl");
+    std::fs::create_dir(&dl).unwrap();
+    for (target, resumable) in [
+        (format!("{}/", dl.display()), false),
+        (dl.display().to_string(), true),
+    ] {
+        let mut get = vec!["get", "oss://test-bucket/reports/r.bin"];
+        get.extend([target.as_str(), "--rsa-private", &private]);
+        if resumable {
+            get.push("--resumable");
+        }
+        expect_code(&s.run(&get), 0);
+        let names: Vec<_> = std::fs::read_dir(&dl)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names, ["r.bin"], "resumable: {resumable}");
+        assert_eq!(std::fs::read(dl.join("r.bin")).unwrap(), plain);
+        std::fs::remove_file(dl.join("r.bin")).unwrap();
+    }
+    // a wrong key fails: nothing is left in the directory, neither the file nor a partial
+    let (stranger, _) = keygen(s.dir.path(), "stranger");
+    let get = [
+        "get",
+        "oss://test-bucket/reports/r.bin",
+        &s.path("dl"),
+        "--rsa-private",
+        &stranger,
+    ];
+    expect_code(&s.run(&get), 4);
+    assert_eq!(std::fs::read_dir(&dl).unwrap().count(), 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_partial_file_is_private() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let s = Server::start();
+    let (private, public) = keygen(s.dir.path(), "k");
+    std::fs::write(s.path("plain"), data(5000, 3)).unwrap();
+    expect_code(
+        &s.run(&["put", &s.path("plain"), &uri("p"), "--rsa-public", &public]),
+        0,
+    );
+    // a stale partial file with a loose mode is reused with mode 0600 and renamed over `out`
+    let partial = s.path("out.osscrypt-partial");
+    std::fs::write(&partial, b"stale").unwrap();
+    std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o644)).unwrap();
+    expect_code(
+        &s.run(&["get", &uri("p"), &s.path("out"), "--rsa-private", &private]),
+        0,
+    );
+    let mode = std::fs::metadata(s.path("out"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    assert!(!std::path::Path::new(&partial).exists());
+    // the resumable download's temp file (renamed into place) is private too
+    let get = [
+        "get",
+        &uri("p"),
+        &s.path("res"),
+        "--rsa-private",
+        &private,
+        "--resumable",
+    ];
+    expect_code(&s.run(&get), 0);
+    let mode = std::fs::metadata(s.path("res"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
