@@ -20,6 +20,8 @@
 //!   [`CryptoBucket::resumable_download`], parallel and checkpointed.
 //! * **Copy and rotation**: [`CryptoBucket::copy_object`] keeps the envelope;
 //!   [`CryptoBucket::rotate_master_key`] rewraps without re-encrypting.
+//! * **Batch work** over a prefix ([`batch`]): a listing streamed page by page, a stable split
+//!   into shards, and [`batch::rotate_prefix`], a resumable parallel rotation.
 //!
 //! Use this crate if your application stores objects in OSS that must be encrypted before they
 //! leave the process, and must stay readable by (and able to read objects of) the official
@@ -114,9 +116,32 @@
 //!   [`CryptoOptions::with_compute_md5`], off by default). Both detect corruption, not a
 //!   deliberate rewrite by someone who can write to the bucket; nothing binds the envelope to
 //!   the object name.
+//! * **What cannot be detected.** A byte flipped in transit under a *recomputed* CRC-64
+//!   header, on an object without `unencrypted-content-md5`, decrypts to plaintext with that
+//!   byte flipped and nothing can notice it: CTR has no tag. Ranged reads carry no CRC of
+//!   their own, so a corrupted range is not detected either. Turn on
+//!   [`CryptoOptions::with_compute_md5`] when whole reads must catch this. The
+//!   hostile-server tests (`tests/hostile.rs`) assert both cases as undetectable.
+//! * **One envelope per read.** A read planned from a HEAD (resumable download, its single-GET
+//!   case, rotation and copy sources) or from a checkpoint pins that response's envelope
+//!   headers and ETag: every GET is sent with `If-Match` and its own envelope headers and ETag
+//!   must be the same, or the read stops with [`IntegrityError::Envelope`] (naming envelope
+//!   present vs absent, another wrapped key, another data size, or the header that differs)
+//!   or [`IntegrityError::ETag`] before any of its bytes is decrypted, written or uploaded. A
+//!   proxy that strips `x-oss-meta-*` from one kind of answer, or a server that ignores
+//!   `If-Match`, therefore cannot make a download write ciphertext as plaintext. A resumable
+//!   download's checkpoint records the envelope; one made under another envelope is discarded
+//!   (reported in [`DownloadOutput::discarded_checkpoint`]) only after a GET confirmed the
+//!   HEAD, so a lying HEAD cannot make it lose its parts.
+//! * **Plain objects are flagged.** A single GET takes the envelope from its own response, and
+//!   an object without one is returned as stored with [`ObjectEnvelope::Plain`] (check
+//!   [`GetObjectOutput::is_encrypted`]); [`CryptoOptions::with_require_encrypted`] makes that
+//!   an [`IntegrityError::NotEncrypted`] error instead. [`CryptoBucket::envelope_of`] is the
+//!   same classification for headers fetched elsewhere (audits, migrations).
 //! * A read stream never hands out its last chunk before its checks passed: a clean end of
 //!   stream means a verified read. Files are written to a temp file and renamed only after the
-//!   checks, so a good file is never replaced by a bad one.
+//!   checks, so a good file is never replaced by a bad one; temp files are created with mode
+//!   0600 ([`create_private_file`]), so plaintext is never readable by others.
 //! * Ranged reads take the keystream position from the server's `Content-Range` and refuse
 //!   any answer that does not match the request (a 200 for a range, a wrong start or end):
 //!   bytes are never decrypted at a guessed offset.
@@ -139,6 +164,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod batch;
 mod bucket;
 mod checkpoint;
 mod context;
@@ -148,6 +174,8 @@ mod error;
 mod get;
 mod multipart;
 mod options;
+mod pin;
+mod private_file;
 mod progress;
 mod put;
 mod resumable;
@@ -157,10 +185,11 @@ mod stream;
 pub use bucket::{CryptoBucket, ObjectEnvelope};
 pub use context::{MultipartContext, WrappedEnvelope};
 pub use copy::{CopyOptions, CopyOutput};
-pub use error::{CheckpointError, Error, IntegrityError, Result};
+pub use error::{CheckpointError, EnvelopeMismatch, Error, IntegrityError, Result};
 pub use get::{GetObjectOutput, GetOptions, HeadObjectOutput};
 pub use multipart::{CompleteOutput, UploadedPart};
 pub use options::{CryptoOptions, DEFAULT_CONCURRENCY};
+pub use private_file::create_private_file;
 pub use progress::{Progress, ProgressFn};
 pub use put::{PlainStream, PutObjectOutput, PutOptions, PutSource};
 pub use resumable::{DownloadOutput, ResumableOptions, UploadOutput};

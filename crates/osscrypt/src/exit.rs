@@ -9,7 +9,7 @@
 //! | 2 | usage error: bad flags, bad arguments, bad configuration |
 //! | 3 | not found: object, bucket or local file |
 //! | 4 | authentication or key error: wrong/missing master key, refused credentials |
-//! | 5 | integrity error: CRC-64/MD5/length mismatch, malformed envelope |
+//! | 5 | integrity error: CRC-64/MD5/length mismatch, malformed envelope, a response whose envelope or ETag contradicts the HEAD it was planned from, a server answer the request does not allow, an unencrypted object with `--require-encrypted` |
 //!
 //! Errors are printed on stderr as one line `osscrypt: <kind>: <message>`, where `<kind>` is
 //! `error`, `usage`, `not found`, `key error` or `integrity`.
@@ -30,6 +30,10 @@ pub(crate) enum Kind {
     Auth,
     /// Exit code 5.
     Integrity,
+    /// Exit code 130: stopped by SIGINT.
+    Interrupted,
+    /// Exit code 143: stopped by SIGTERM.
+    Terminated,
 }
 
 impl Kind {
@@ -41,6 +45,8 @@ impl Kind {
             Self::NotFound => 3,
             Self::Auth => 4,
             Self::Integrity => 5,
+            Self::Interrupted => 130,
+            Self::Terminated => 143,
         }
     }
 
@@ -51,6 +57,7 @@ impl Kind {
             Self::NotFound => "not found",
             Self::Auth => "key error",
             Self::Integrity => "integrity",
+            Self::Interrupted | Self::Terminated => "interrupted",
         }
     }
 }
@@ -172,7 +179,9 @@ impl From<oss_crypto_bucket::Error> for CliError {
             E::KeyWrap(inner) => return inner.into(),
             E::Io(inner) => return io_error("local file", &inner),
             E::LegacyV1Disabled => Kind::Auth,
-            E::Envelope(_) | E::Range(_) | E::Integrity(_) => Kind::Integrity,
+            E::Envelope(_) | E::Range(_) | E::Integrity(_) | E::UnexpectedResponse(_) => {
+                Kind::Integrity
+            }
             E::InvalidInput(_) | E::Refused(_) => Kind::Usage,
             _ => Kind::Other,
         };
