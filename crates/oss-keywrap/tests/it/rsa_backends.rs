@@ -2,15 +2,18 @@
 //! the same unwrapped material, and every malformed encoded message is the one opaque
 //! [`Error::Unwrap`] on both paths.
 
+// Helpers outside #[test] functions unwrap too: a failure is a test failure.
+#![allow(clippy::unwrap_used)]
+
 use oss_envelope::{ContentMaterial, DataKey, Iv, WrapAlg, WrappedValue};
 use oss_keywrap::rsa::{RsaMasterKey, RsaPrivateKey};
 use oss_keywrap::{Error, WrapKey, WrappedMaterial};
 use rsa::BoxedUint;
 use rsa::traits::PublicKeyParts;
 
-const OTHER_1024: &str = include_str!("data/other-rsa1024.pem");
-const RSA2048: &str = include_str!("data/rsa2048-pkcs1.pem");
-const RSA3072: &str = include_str!("data/rsa3072-pkcs8.pem");
+const OTHER_1024: &str = include_str!("../data/other-rsa1024.pem");
+const RSA2048: &str = include_str!("../data/rsa2048-pkcs1.pem");
+const RSA3072: &str = include_str!("../data/rsa3072-pkcs8.pem");
 
 fn key(pem: &str) -> RsaPrivateKey {
     RsaPrivateKey::from_pem(pem).unwrap()
