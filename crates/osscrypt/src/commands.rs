@@ -10,7 +10,6 @@ mod offline;
 mod put;
 mod rm;
 mod rotate;
-mod rotate_prefix;
 mod serve;
 mod transfer;
 

@@ -1,6 +1,5 @@
-//! Where the commands send requests: the configured endpoint, or, in local mode only
-//! (`--local`, `OSS_ENDPOINT=local`), an embedded devserver with a persistent data directory,
-//! announced in one line on stderr even with `--quiet`. No endpoint is a usage error.
+//! Where the commands send requests: the configured endpoint, or, with no endpoint
+//! configured, an embedded devserver with a persistent data directory (announced in one line).
 
 use core::fmt;
 
@@ -21,6 +20,8 @@ pub(crate) struct Connection {
     pub(crate) credentials: Credentials,
     /// KMS connection settings.
     pub(crate) kms: KmsSettings,
+    /// Path-style addressing was asked for.
+    pub(crate) path_style: bool,
     server: Option<DevServer>,
 }
 
@@ -37,21 +38,18 @@ impl fmt::Debug for Connection {
 
 impl Connection {
     /// Connects to the configured endpoint, or starts the embedded devserver (creating
-    /// `buckets` in it) in local mode.
+    /// `buckets` in it) when none is configured.
     ///
     /// # Errors
     ///
-    /// Usage errors for a missing endpoint, credentials or region; devserver start failures.
+    /// Usage errors for missing credentials or region; devserver start failures.
     pub(crate) async fn open(
         settings: &Settings,
         buckets: &[&str],
         out: &Output,
     ) -> CliResult<Self> {
-        if settings.local {
-            return Self::embedded(settings, buckets, out).await;
-        }
         let Some(endpoint) = settings.endpoint.clone() else {
-            return Err(no_endpoint(settings));
+            return Self::embedded(settings, buckets, out).await;
         };
         let credentials = settings.credentials.clone().ok_or_else(|| {
             CliError::new(
@@ -76,6 +74,7 @@ impl Connection {
             region,
             credentials,
             kms: KmsSettings::from_settings(settings),
+            path_style: settings.path_style,
             server: None,
         })
     }
@@ -88,8 +87,8 @@ impl Connection {
             .with_data_dir(dir.clone())
             .with_buckets(buckets.iter().copied());
         let server = DevServer::start(config).await?;
-        out.notice(format!(
-            "local mode: using an embedded devserver at {} (data in {}), not OSS",
+        out.info(format!(
+            "osscrypt: no endpoint configured; using an embedded devserver at {} (data in {})",
             server.oss_url(),
             dir.display()
         ));
@@ -114,6 +113,7 @@ impl Connection {
             region: server.region().to_owned(),
             credentials,
             kms,
+            path_style: false,
             server: Some(server),
         }
     }
@@ -124,18 +124,6 @@ impl Connection {
             server.shutdown().await;
         }
     }
-}
-
-/// The usage error for a command with no endpoint: it names every place one can come from.
-fn no_endpoint(settings: &Settings) -> CliError {
-    let (file, profile) = &settings.profile_source;
-    CliError::usage(format!(
-        "no OSS endpoint configured: pass --endpoint URL, set OSS_ENDPOINT, or put \
-         `endpoint = \"URL\"` in profile [{profile}] of {} (--profile / OSSCRYPT_PROFILE, \
-         --config / OSSCRYPT_CONFIG); for the embedded local devserver pass --local or set \
-         OSS_ENDPOINT=local",
-        file.display()
-    ))
 }
 
 /// `cn-hangzhou` from `oss-cn-hangzhou.aliyuncs.com` or `oss-cn-hangzhou-internal...`.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::endpoint::{Addressing, Endpoint};
 use super::{Client, Inner};
 use crate::credentials::{
-    ChainConfig, Credentials, CredentialsChain, CredentialsProvider, StaticCredentials,
+    Credentials, CredentialsProvider, EnvironmentCredentials, StaticCredentials,
 };
 use crate::error::{Error, Result};
 use crate::retry::RetryConfig;
@@ -189,7 +189,8 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// [`Error::InvalidArgument`] for a missing bucket/region/endpoint or a bad endpoint or
-    /// bucket name; [`Error::Transport`] when the HTTP stack cannot be initialised.
+    /// bucket name; [`Error::Credentials`] when no provider is set and the environment has no
+    /// credentials; [`Error::Transport`] when the HTTP stack cannot be initialised.
     pub fn build(self) -> Result<Client> {
         let bucket = self
             .bucket
@@ -206,7 +207,7 @@ impl ClientBuilder {
         let endpoint = Endpoint::parse(&endpoint_text, &bucket, self.addressing)?;
         let credentials = match self.credentials.clone() {
             Some(provider) => provider,
-            None => Arc::new(CredentialsChain::new(ChainConfig::default())),
+            None => Arc::new(StaticCredentials::new(EnvironmentCredentials::read()?)),
         };
         let mut http = reqwest::Client::builder()
             .user_agent(self.user_agent())

@@ -4,6 +4,5 @@
 mod keyring;
 mod kms_devserver;
 mod kms_requests;
-mod rsa_backends;
 mod rsa_keys;
 mod rsa_vectors;
