@@ -10,10 +10,13 @@
 //! access_key_secret = "..."
 //! # session_token = "..."
 //! # kms_endpoint = "https://kms.cn-hangzhou.aliyuncs.com"
-//! # path_style = true   # host/bucket/key instead of bucket.host (OSS-compatible servers)
 //! ```
 //!
 //! Each value is taken from the first source that has it, independently of the others.
+//!
+//! The endpoint is required: the value `local` (flag `--local`, `OSS_ENDPOINT=local`,
+//! `--endpoint local` or `endpoint = "local"` in the profile) selects the embedded devserver,
+//! which is never chosen silently.
 
 use core::fmt;
 use std::path::{Path, PathBuf};
@@ -44,8 +47,6 @@ pub(crate) mod env {
     pub(crate) const CONFIG: &str = "OSSCRYPT_CONFIG";
     /// Embedded devserver data directory.
     pub(crate) const DATA_DIR: &str = "OSSCRYPT_DATA_DIR";
-    /// Path-style addressing (`1`/`true`/`yes` or `0`/`false`/`no`).
-    pub(crate) const PATH_STYLE: &str = "OSS_PATH_STYLE";
 }
 
 /// Access key id, secret and optional STS token.
@@ -75,8 +76,12 @@ impl fmt::Debug for Credentials {
 /// The resolved configuration.
 #[derive(Clone, Debug)]
 pub(crate) struct Settings {
-    /// OSS endpoint; `None` selects the embedded devserver.
+    /// OSS endpoint; `None` when none is configured (or local mode is on).
     pub(crate) endpoint: Option<String>,
+    /// Local mode: the commands run against an embedded devserver.
+    pub(crate) local: bool,
+    /// Where the profile was looked for, to name it in messages: file and profile name.
+    pub(crate) profile_source: (PathBuf, String),
     /// Region id.
     pub(crate) region: Option<String>,
     /// Credentials, when configured.
@@ -85,8 +90,6 @@ pub(crate) struct Settings {
     pub(crate) kms_endpoint: Option<String>,
     /// Embedded devserver data directory.
     pub(crate) data_dir: PathBuf,
-    /// Address buckets as `host/bucket` instead of `bucket.host`.
-    pub(crate) path_style: bool,
 }
 
 /// One profile of the profile file.
@@ -99,7 +102,6 @@ struct Profile {
     access_key_secret: Option<String>,
     session_token: Option<String>,
     kms_endpoint: Option<String>,
-    path_style: Option<bool>,
 }
 
 impl Settings {
@@ -114,7 +116,7 @@ impl Settings {
         env: &dyn Fn(&str) -> Option<String>,
     ) -> CliResult<Self> {
         let var = |name: &str| env(name).filter(|v| !v.is_empty());
-        let profile = load_profile(args, &var)?;
+        let (profile, profile_source) = load_profile(args, &var)?;
         let pick = |flag: &Option<String>, name: &str, file: &Option<String>| {
             flag.clone().or_else(|| var(name)).or_else(|| file.clone())
         };
@@ -134,14 +136,12 @@ impl Settings {
             &profile.session_token,
         );
         let credentials = credentials(id, secret, token)?;
-        let path_style = match var(env::PATH_STYLE) {
-            _ if args.path_style => true,
-            Some(text) => parse_bool(env::PATH_STYLE, &text)?,
-            None => profile.path_style.unwrap_or(false),
-        };
+        let endpoint = pick(&args.endpoint, env::ENDPOINT, &profile.endpoint);
+        let local = args.local || endpoint.as_deref() == Some(LOCAL);
         Ok(Self {
-            path_style,
-            endpoint: pick(&args.endpoint, env::ENDPOINT, &profile.endpoint),
+            endpoint: endpoint.filter(|_| !local),
+            local,
+            profile_source,
             region: pick(&args.region, env::REGION, &profile.region),
             credentials,
             kms_endpoint: pick(&args.kms_endpoint, env::KMS_ENDPOINT, &profile.kms_endpoint),
@@ -156,16 +156,8 @@ impl Settings {
     }
 }
 
-/// `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off` (any case).
-fn parse_bool(name: &str, text: &str) -> CliResult<bool> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" | "on" => Ok(true),
-        "0" | "false" | "no" | "off" => Ok(false),
-        _ => Err(CliError::usage(format!(
-            "{name}={text:?}: expected true or false"
-        ))),
-    }
-}
+/// The endpoint value that selects the embedded devserver.
+pub(crate) const LOCAL: &str = "local";
 
 /// Combines the resolved id, secret and token; an id without a secret (or the reverse) is a
 /// usage error.
@@ -200,7 +192,11 @@ fn user_dir(var: &dyn Fn(&str) -> Option<String>, xdg: &str, fallback: &str) -> 
 }
 
 /// Reads the selected profile; a missing default file or default profile is an empty profile.
-fn load_profile(args: &GlobalArgs, var: &dyn Fn(&str) -> Option<String>) -> CliResult<Profile> {
+/// Also returns the file and profile name that were looked at.
+fn load_profile(
+    args: &GlobalArgs,
+    var: &dyn Fn(&str) -> Option<String>,
+) -> CliResult<(Profile, (PathBuf, String))> {
     let explicit_file = args
         .config
         .clone()
@@ -209,6 +205,12 @@ fn load_profile(args: &GlobalArgs, var: &dyn Fn(&str) -> Option<String>) -> CliR
     let path = explicit_file.clone().unwrap_or_else(|| {
         user_dir(var, "XDG_CONFIG_HOME", ".config").join("osscrypt/config.toml")
     });
+    let source = (
+        path.clone(),
+        explicit_name
+            .clone()
+            .unwrap_or_else(|| "default".to_owned()),
+    );
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit_file.is_none() => {
@@ -217,7 +219,7 @@ fn load_profile(args: &GlobalArgs, var: &dyn Fn(&str) -> Option<String>) -> CliR
                     "profile {name:?} requested but {} does not exist",
                     path.display()
                 ))),
-                _ => Ok(Profile::default()),
+                _ => Ok((Profile::default(), source)),
             };
         }
         Err(e) => {
@@ -227,7 +229,8 @@ fn load_profile(args: &GlobalArgs, var: &dyn Fn(&str) -> Option<String>) -> CliR
             )));
         }
     };
-    parse_profile(&text, explicit_name.as_deref(), &path)
+    let profile = parse_profile(&text, explicit_name.as_deref(), &path)?;
+    Ok((profile, source))
 }
 
 fn parse_profile(text: &str, name: Option<&str>, path: &Path) -> CliResult<Profile> {
@@ -305,34 +308,26 @@ mod tests {
     }
 
     #[test]
-    fn path_style_from_flag_environment_or_profile() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("config.toml");
-        std::fs::write(&file, "[default]\npath_style = true\n[off]\n").unwrap();
-        let file = file.to_str().unwrap();
-        let style =
-            |flags: &[&str], vars: &[(&str, &str)]| resolve(flags, vars).unwrap().path_style;
-        assert!(style(&["--config", file], &[]));
-        assert!(!style(&["--config", file, "--profile", "off"], &[]));
-        assert!(!style(&["--config", file], &[(env::PATH_STYLE, "0")]));
-        assert!(style(
-            &["--config", file, "--profile", "off"],
-            &[(env::PATH_STYLE, "yes")]
-        ));
-        assert!(style(
-            &["--config", file, "--profile", "off", "--path-style"],
-            &[]
-        ));
-        let bad = resolve(&["--config", file], &[(env::PATH_STYLE, "maybe")]);
-        assert_eq!(bad.unwrap_err().kind(), crate::exit::Kind::Usage);
+    fn local_mode_only_when_asked_for() {
+        let s = resolve(&["--local"], &[(env::ENDPOINT, "http://env")]).unwrap();
+        assert!(s.local && s.endpoint.is_none());
+        let s = resolve(&[], &[(env::ENDPOINT, "local")]).unwrap();
+        assert!(s.local && s.endpoint.is_none());
+        let s = resolve(&[], &[(env::ENDPOINT, "http://env")]).unwrap();
+        assert!(!s.local);
+        assert_eq!(s.endpoint.as_deref(), Some("http://env"));
     }
 
     #[test]
-    fn missing_default_file_means_embedded_devserver() {
+    fn missing_default_file_means_no_endpoint() {
         let dir = tempfile::tempdir().unwrap();
         let home = dir.path().to_str().unwrap();
         let s = resolve(&[], &[("HOME", home)]).unwrap();
-        assert!(s.endpoint.is_none());
+        assert!(s.endpoint.is_none() && !s.local);
+        assert_eq!(
+            s.profile_source.0,
+            dir.path().join(".config/osscrypt/config.toml")
+        );
         assert_eq!(
             s.data_dir,
             dir.path().join(".local/share/osscrypt/devserver")
