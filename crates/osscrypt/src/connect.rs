@@ -20,6 +20,8 @@ pub(crate) struct Connection {
     pub(crate) credentials: Credentials,
     /// KMS connection settings.
     pub(crate) kms: KmsSettings,
+    /// Path-style addressing was asked for.
+    pub(crate) path_style: bool,
     server: Option<DevServer>,
 }
 
@@ -72,6 +74,7 @@ impl Connection {
             region,
             credentials,
             kms: KmsSettings::from_settings(settings),
+            path_style: settings.path_style,
             server: None,
         })
     }
@@ -110,6 +113,7 @@ impl Connection {
             region: server.region().to_owned(),
             credentials,
             kms,
+            path_style: false,
             server: Some(server),
         }
     }

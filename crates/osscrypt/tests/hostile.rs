@@ -206,3 +206,28 @@ fn rotation_with_a_swapped_source_part_leaves_the_object_alone() {
     s.faults().clear();
     assert_eq!(s.stored_bytes("big"), before, "the object was rewritten");
 }
+
+#[test]
+fn localhost_endpoints_work_path_style() {
+    let (s, private, _) = world();
+    let port = s.env()[0].1.rsplit(':').next().unwrap().to_owned();
+    let mut env = s.env();
+    env[0].1 = format!("http://localhost:{port}");
+    let get = [
+        "get",
+        "oss://test-bucket/big",
+        "-",
+        "--rsa-private",
+        &private,
+    ];
+    let out = common::run_env(s.dir.path(), &get, &env, None);
+    expect_code(&out, 0);
+    assert_eq!(out.stdout, data(1_000_000, 8));
+    // The same with path style asked for explicitly, by flag and by environment.
+    let mut flagged = get.to_vec();
+    flagged.push("--path-style");
+    let out = common::run_env(s.dir.path(), &flagged, &env, None);
+    expect_code(&out, 0);
+    env.push(("OSS_PATH_STYLE", "true".into()));
+    expect_code(&common::run_env(s.dir.path(), &get, &env, None), 0);
+}
