@@ -10,7 +10,7 @@ use oss_client::Client;
 use oss_envelope::{Classification, ContentMaterial, Envelope, LegacyEnvelope};
 use oss_keywrap::Keyring;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, IntegrityError, Result};
 use crate::options::CryptoOptions;
 
 /// Client-side encryption over an OSS bucket: what apps use.
@@ -134,8 +134,28 @@ impl CryptoBucket {
         &self.inner.options
     }
 
-    /// Classifies and parses the envelope of a response's headers (spec §2.1).
+    /// Classifies and parses the envelope of a response's headers (spec §2.1) for a read:
+    /// as [`envelope_of`](Self::envelope_of), and an object without an envelope is refused
+    /// when [`CryptoOptions::require_encrypted`] is set.
     pub(crate) fn read_envelope(&self, headers: &HeaderMap) -> Result<ObjectEnvelope> {
+        let envelope = self.envelope_of(headers)?;
+        if self.inner.options.require_encrypted && !envelope.is_encrypted() {
+            return Err(IntegrityError::NotEncrypted.into());
+        }
+        Ok(envelope)
+    }
+
+    /// Classifies the envelope of an object from its HeadObject or GetObject response
+    /// headers (spec §2.1): [`ObjectEnvelope::Plain`] when no envelope header is present,
+    /// [`ObjectEnvelope::V2`], or [`ObjectEnvelope::V1`] when legacy reading is enabled.
+    /// This is the classification every read uses; audits and migrations can use it on
+    /// headers they fetched themselves.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LegacyV1Disabled`] for a V1 envelope with legacy reading off;
+    /// [`Error::Envelope`] for an incomplete or malformed envelope (never treated as plain).
+    pub fn envelope_of(&self, headers: &HeaderMap) -> Result<ObjectEnvelope> {
         let pairs = header_pairs(headers);
         match oss_envelope::classify(pairs.iter()) {
             Classification::V2 => Ok(ObjectEnvelope::V2(Envelope::from_headers(pairs.iter())?)),

@@ -82,6 +82,10 @@ pub(crate) struct DownloadCheckpoint {
     pub(crate) object_size: u64,
     pub(crate) part_size: u64,
     pub(crate) parts: Vec<DonePart>,
+    /// The envelope headers (wrapped values only) the parts were decrypted under; empty for a
+    /// plain object (and in checkpoints written before this field existed).
+    #[serde(default)]
+    pub(crate) envelope: Vec<(String, String)>,
 }
 
 /// What a loaded checkpoint says about the current transfer.

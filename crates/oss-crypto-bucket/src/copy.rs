@@ -7,6 +7,7 @@ use oss_envelope::header::is_envelope_header;
 
 use crate::bucket::{CryptoBucket, insert_header};
 use crate::error::{Error, Result};
+use crate::pin::Pin;
 
 /// Options of a copy.
 #[derive(Debug, Clone, Default)]
@@ -49,7 +50,9 @@ impl CryptoBucket {
     /// # Errors
     ///
     /// [`Error::Refused`] when the request would drop or change an envelope header;
-    /// [`Error::Client`].
+    /// [`Error::Integrity`] when, with replaced metadata, a GET of the source disagrees with
+    /// its HEAD about the envelope or ETag (the envelope carried over would not be the
+    /// object's); [`Error::Client`] (412 when the source changed since its HEAD).
     pub async fn copy_object(
         &self,
         source_key: &str,
@@ -81,6 +84,13 @@ impl CryptoBucket {
                 .client()
                 .head_object(source_key, &HeaderMap::new())
                 .await?;
+            // The envelope is carried by us, not the server: it must be the source's own,
+            // and the copy must be of exactly the version it belongs to.
+            let pin = Pin::of(&source_meta.headers);
+            source.confirm_pin(source_key, &pin).await?;
+            if let Some(etag) = source_meta.etag() {
+                insert_header(&mut headers, "x-oss-copy-source-if-match", etag)?;
+            }
             carry_envelope(&mut headers, &source_meta.headers)?;
             for (name, value) in &options.metadata {
                 let full = format!("x-oss-meta-{}", name.to_ascii_lowercase());

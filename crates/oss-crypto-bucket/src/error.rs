@@ -126,6 +126,61 @@ pub enum IntegrityError {
         /// Bytes received or supplied.
         actual: u64,
     },
+    /// A response's envelope is not the one the read was planned from (HEAD, or the
+    /// checkpoint): its bytes are neither decrypted nor passed on.
+    #[error("envelope mismatch: {0}")]
+    Envelope(EnvelopeMismatch),
+    /// A response's ETag is not the one the read was pinned to: the server ignored `If-Match`
+    /// or served another object.
+    #[error("etag mismatch: the read is pinned to {expected}, the response has {}", actual.as_deref().unwrap_or("no ETag"))]
+    ETag {
+        /// The pinned ETag (from HEAD or the checkpoint).
+        expected: String,
+        /// The response's ETag, if it had one.
+        actual: Option<String>,
+    },
+    /// The object has no envelope and the read requires one
+    /// ([`CryptoOptions::with_require_encrypted`](crate::CryptoOptions::with_require_encrypted)).
+    #[error("the object is not client-side encrypted (no envelope) and encryption is required")]
+    NotEncrypted,
+}
+
+/// How a response's envelope differs from the one a read was planned from. Each variant
+/// names both sides.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EnvelopeMismatch {
+    /// One side has an envelope and the other has none.
+    #[error("{}", if *planned_encrypted {
+        "the read was planned for an encrypted object (envelope present) but the response has no envelope"
+    } else {
+        "the read was planned for a plain object (no envelope) but the response carries an envelope"
+    })]
+    Presence {
+        /// Whether the plan's side had an envelope (the response's side is the opposite).
+        planned_encrypted: bool,
+    },
+    /// The wrapped data keys differ: the response belongs to another encryption of the object.
+    #[error("the response's wrapped data key differs from the one the read was planned with")]
+    WrappedKey,
+    /// The recorded data sizes differ.
+    #[error("data size: planned {}, response {}", show(*planned), show(*response))]
+    DataSize {
+        /// The plan's `data-size` header, if any.
+        planned: Option<u64>,
+        /// The response's, if any.
+        response: Option<u64>,
+    },
+    /// Another envelope header differs (IV, algorithms, matdesc, part size, MD5, ...).
+    #[error("envelope header {name} differs between the plan and the response")]
+    Header {
+        /// The header's name.
+        name: String,
+    },
+}
+
+fn show(size: Option<u64>) -> String {
+    size.map_or_else(|| "absent".to_owned(), |s| s.to_string())
 }
 
 /// Problems with checkpoint files.

@@ -13,6 +13,7 @@ use tokio::io::AsyncWriteExt as _;
 
 use crate::bucket::{CryptoBucket, ObjectEnvelope};
 use crate::error::{Error, IntegrityError, Result};
+use crate::pin::Pin;
 use crate::stream::{ByteStream, DecryptStream, Keystream, ReadChecks};
 
 /// Options of a read.
@@ -127,8 +128,23 @@ impl CryptoBucket {
     /// [`Error::LegacyV1Disabled`], [`Error::Envelope`] (missing or malformed envelope),
     /// [`Error::KeyWrap`] (wrong master key, no matching matdesc), [`Error::RangeNotSatisfiable`],
     /// [`Error::Range`] (wrong `Content-Range`), [`Error::UnexpectedResponse`] (200 where 206
-    /// was expected), [`Error::Client`]. Integrity errors arrive through the body stream.
+    /// was expected), [`Error::Client`], [`IntegrityError::NotEncrypted`] for an object
+    /// without an envelope when [`CryptoOptions::require_encrypted`] is set. Other integrity
+    /// errors arrive through the body stream.
+    ///
+    /// [`CryptoOptions::require_encrypted`]: crate::CryptoOptions::require_encrypted
     pub async fn get_object(&self, key: &str, options: &GetOptions) -> Result<GetObjectOutput> {
+        self.get_pinned(key, options, None).await
+    }
+
+    /// [`get_object`](Self::get_object), with the response checked against `pin` (the HEAD
+    /// the read was planned from) before any byte is decrypted.
+    pub(crate) async fn get_pinned(
+        &self,
+        key: &str,
+        options: &GetOptions,
+        pin: Option<&Pin>,
+    ) -> Result<GetObjectOutput> {
         let plan = options.range.map(|r| r.plan(None)).transpose()?;
         let mut request = oss_client::GetOptions::default()
             .with_standard_range_behavior(true)
@@ -142,6 +158,9 @@ impl CryptoBucket {
             .get_object(key, &request)
             .await?
             .into_parts();
+        if let Some(pin) = pin {
+            pin.check(&meta.headers)?;
+        }
         let envelope = self.read_envelope(&meta.headers)?;
         let window = window(&meta, plan.as_ref(), &envelope)?;
         let cipher: Option<Box<dyn Keystream>> = self
@@ -196,8 +215,20 @@ impl CryptoBucket {
         path: &Path,
         options: &GetOptions,
     ) -> Result<HeadObjectOutput> {
+        self.get_pinned_to_file(key, path, options, None).await
+    }
+
+    /// [`get_object_to_file`](Self::get_object_to_file) with the response checked against
+    /// `pin`.
+    pub(crate) async fn get_pinned_to_file(
+        &self,
+        key: &str,
+        path: &Path,
+        options: &GetOptions,
+        pin: Option<&Pin>,
+    ) -> Result<HeadObjectOutput> {
         let tmp = temp_path(path);
-        let result = self.write_temp(key, &tmp, options).await;
+        let result = self.write_temp(key, &tmp, options, pin).await;
         match result {
             Ok(output) => {
                 tokio::fs::rename(&tmp, path).await?;
@@ -215,8 +246,9 @@ impl CryptoBucket {
         key: &str,
         tmp: &Path,
         options: &GetOptions,
+        pin: Option<&Pin>,
     ) -> Result<HeadObjectOutput> {
-        let mut output = self.get_object(key, options).await?;
+        let mut output = self.get_pinned(key, options, pin).await?;
         let mut file = tokio::fs::File::create(tmp).await?;
         while let Some(chunk) = output.body.next().await {
             file.write_all(&chunk?).await?;

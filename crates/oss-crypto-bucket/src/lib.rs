@@ -114,6 +114,28 @@
 //!   [`CryptoOptions::with_compute_md5`], off by default). Both detect corruption, not a
 //!   deliberate rewrite by someone who can write to the bucket; nothing binds the envelope to
 //!   the object name.
+//! * **What cannot be detected.** A byte flipped in transit under a *recomputed* CRC-64
+//!   header, on an object without `unencrypted-content-md5`, decrypts to plaintext with that
+//!   byte flipped and nothing can notice it: CTR has no tag. Ranged reads carry no CRC of
+//!   their own, so a corrupted range is not detected either. Turn on
+//!   [`CryptoOptions::with_compute_md5`] when whole reads must catch this. The
+//!   hostile-server tests (`tests/hostile.rs`) assert both cases as undetectable.
+//! * **One envelope per read.** A read planned from a HEAD (resumable download, its single-GET
+//!   case, rotation and copy sources) or from a checkpoint pins that response's envelope
+//!   headers and ETag: every GET is sent with `If-Match` and its own envelope headers and ETag
+//!   must be the same, or the read stops with [`IntegrityError::Envelope`] (naming envelope
+//!   present vs absent, another wrapped key, another data size, or the header that differs)
+//!   or [`IntegrityError::ETag`] before any of its bytes is decrypted, written or uploaded. A
+//!   proxy that strips `x-oss-meta-*` from one kind of answer, or a server that ignores
+//!   `If-Match`, therefore cannot make a download write ciphertext as plaintext. A resumable
+//!   download's checkpoint records the envelope; one made under another envelope is discarded
+//!   (reported in [`DownloadOutput::discarded_checkpoint`]) only after a GET confirmed the
+//!   HEAD, so a lying HEAD cannot make it lose its parts.
+//! * **Plain objects are flagged.** A single GET takes the envelope from its own response, and
+//!   an object without one is returned as stored with [`ObjectEnvelope::Plain`] (check
+//!   [`GetObjectOutput::is_encrypted`]); [`CryptoOptions::with_require_encrypted`] makes that
+//!   an [`IntegrityError::NotEncrypted`] error instead. [`CryptoBucket::envelope_of`] is the
+//!   same classification for headers fetched elsewhere (audits, migrations).
 //! * A read stream never hands out its last chunk before its checks passed: a clean end of
 //!   stream means a verified read. Files are written to a temp file and renamed only after the
 //!   checks, so a good file is never replaced by a bad one.
@@ -148,6 +170,7 @@ mod error;
 mod get;
 mod multipart;
 mod options;
+mod pin;
 mod progress;
 mod put;
 mod resumable;
@@ -157,7 +180,7 @@ mod stream;
 pub use bucket::{CryptoBucket, ObjectEnvelope};
 pub use context::{MultipartContext, WrappedEnvelope};
 pub use copy::{CopyOptions, CopyOutput};
-pub use error::{CheckpointError, Error, IntegrityError, Result};
+pub use error::{CheckpointError, EnvelopeMismatch, Error, IntegrityError, Result};
 pub use get::{GetObjectOutput, GetOptions, HeadObjectOutput};
 pub use multipart::{CompleteOutput, UploadedPart};
 pub use options::{CryptoOptions, DEFAULT_CONCURRENCY};

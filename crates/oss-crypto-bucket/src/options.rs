@@ -26,6 +26,12 @@ pub struct CryptoOptions {
     pub concurrency: usize,
     /// Directory for resumable-transfer checkpoints; `None` uses the system temp directory.
     pub checkpoint_dir: Option<PathBuf>,
+    /// Refuse to read objects without an envelope ([`IntegrityError::NotEncrypted`]) instead
+    /// of returning them as stored, flagged [`ObjectEnvelope::Plain`]. Off by default.
+    ///
+    /// [`IntegrityError::NotEncrypted`]: crate::IntegrityError::NotEncrypted
+    /// [`ObjectEnvelope::Plain`]: crate::ObjectEnvelope::Plain
+    pub require_encrypted: bool,
 }
 
 impl Default for CryptoOptions {
@@ -36,6 +42,7 @@ impl Default for CryptoOptions {
             part_size: DEFAULT_PART_SIZE,
             concurrency: DEFAULT_CONCURRENCY,
             checkpoint_dir: None,
+            require_encrypted: false,
         }
     }
 }
@@ -66,6 +73,14 @@ impl CryptoOptions {
     #[must_use]
     pub fn with_concurrency(mut self, concurrency: usize) -> Self {
         self.concurrency = concurrency;
+        self
+    }
+
+    /// Makes reads of objects without an envelope an error (see
+    /// [`require_encrypted`](Self::require_encrypted)).
+    #[must_use]
+    pub fn with_require_encrypted(mut self, required: bool) -> Self {
+        self.require_encrypted = required;
         self
     }
 

@@ -1,7 +1,9 @@
 //! Master-key rotation (spec §11.3): the data key and IV are unwrapped with the current
 //! keyring and rewrapped with a new one; the unchanged ciphertext is streamed down and up
 //! again (never decrypted), keeping the multipart layout. The new keyring must unwrap the new
-//! envelope before anything is written, and the rewritten object is verified again after.
+//! envelope before anything is written; every source GET must carry the HEAD's envelope and
+//! ETag, and the parts' combined CRC must be the source's before the upload is completed; the
+//! rewritten object is verified again after.
 
 use futures::{StreamExt as _, TryStreamExt as _};
 use http::HeaderMap;
@@ -9,10 +11,11 @@ use oss_client::{CompletedPart, GetOptions, PutPayload};
 use oss_envelope::{ByteRange, ContentMaterial, Envelope, MultipartPlan, PartLayout};
 use oss_keywrap::Keyring;
 
-use crate::bucket::{CryptoBucket, ObjectEnvelope, insert_envelope, insert_header};
+use crate::bucket::{CryptoBucket, ObjectEnvelope, insert_envelope};
 use crate::error::{Error, Result};
 use crate::get::client_range;
 use crate::multipart::part_headers;
+use crate::pin::Pin;
 
 /// Result of a rotation.
 #[derive(Debug, Clone)]
@@ -29,9 +32,10 @@ pub struct RotateOutput {
 /// The source object as seen by one HEAD.
 struct Source {
     size: u64,
-    etag: String,
     crc64: Option<u64>,
     headers: HeaderMap,
+    /// The envelope and ETag every source GET must carry.
+    pin: Pin,
 }
 
 impl CryptoBucket {
@@ -44,7 +48,9 @@ impl CryptoBucket {
     /// [`Error::Refused`] for an object without an envelope; [`Error::KeyWrap`] when the
     /// current keyring cannot unwrap, or the new one cannot wrap or cannot unwrap what it
     /// wrapped (an encrypt-only key): both are found before the object is touched;
-    /// [`Error::Integrity`] when the rewritten object's CRC differs; [`Error::Client`].
+    /// [`Error::Integrity`] when a source GET's envelope or ETag is not the HEAD's, or the
+    /// copied parts' CRC is not the source's (both before the object is replaced), or the
+    /// rewritten object's CRC differs; [`Error::Client`].
     pub async fn rotate_master_key(
         &self,
         key: &str,
@@ -56,6 +62,9 @@ impl CryptoBucket {
             .head_object(key, &HeaderMap::new())
             .await?;
         let envelope = self.read_envelope(&meta.headers)?;
+        if meta.etag().is_none() {
+            return Err(Error::UnexpectedResponse("HEAD without ETag".into()));
+        }
         let Some(material) = self.unwrap(&envelope).await? else {
             return Err(Error::Refused(format!("{key} has no envelope to rotate")));
         };
@@ -63,11 +72,8 @@ impl CryptoBucket {
             size: meta
                 .content_length()
                 .ok_or_else(|| Error::UnexpectedResponse("HEAD without Content-Length".into()))?,
-            etag: meta
-                .etag()
-                .ok_or_else(|| Error::UnexpectedResponse("HEAD without ETag".into()))?
-                .to_owned(),
             crc64: meta.crc64(),
+            pin: Pin::of(&meta.headers),
             headers: meta.headers,
         };
         let wrapped = new_keyring.default_key().wrap(&material).await?;
@@ -155,6 +161,10 @@ impl CryptoBucket {
             .buffer_unordered(self.inner.options.concurrency)
             .try_collect::<Vec<_>>()
             .await;
+        let parts = parts.and_then(|parts| {
+            check_parts_crc(source, &parts)?;
+            Ok(parts)
+        });
         let parts = match parts {
             Ok(parts) => parts,
             Err(e) => {
@@ -174,25 +184,25 @@ impl CryptoBucket {
         Ok((done.etag, done.crc64, envelope))
     }
 
-    /// The stored bytes of the source (pinned to its ETag), as an upload body stream.
+    /// The stored bytes of the source (pinned to its ETag and checked against its envelope),
+    /// as an upload body stream.
     async fn source_range(
         &self,
         key: &str,
         source: &Source,
         range: Option<ByteRange>,
     ) -> Result<oss_client::ByteStream> {
-        let mut headers = HeaderMap::new();
-        insert_header(&mut headers, "if-match", &source.etag)?;
-        let mut options = GetOptions::default().with_headers(&headers);
+        let mut options = GetOptions::default().with_headers(&source.pin.if_match()?);
         if let Some(range) = range {
             options = options.with_range(client_range(range));
         }
-        let (_, body) = self
+        let (meta, body) = self
             .inner
             .client
             .get_object(key, &options)
             .await?
             .into_parts();
+        source.pin.check(&meta.headers)?;
         Ok(body.map_err(std::io::Error::other).boxed())
     }
 
@@ -216,6 +226,21 @@ impl CryptoBucket {
         let pairs = crate::bucket::header_pairs(&meta.headers);
         let envelope = Envelope::from_headers(pairs.iter())?;
         unwraps_to(new_keyring, &envelope, material).await
+    }
+}
+
+/// The parts' combined CRC must be the source's: otherwise completing the upload would
+/// replace the object with other bytes.
+fn check_parts_crc(source: &Source, parts: &[CompletedPart]) -> Result<()> {
+    let Some(expected) = source.crc64 else {
+        return Ok(());
+    };
+    let mut sorted: Vec<&CompletedPart> = parts.iter().collect();
+    sorted.sort_by_key(|p| p.part_number);
+    let crcs: Option<Vec<(u64, u64)>> = sorted.iter().map(|p| Some((p.crc64?, p.size?))).collect();
+    match crcs {
+        Some(crcs) => crate::crc::check(expected, crate::crc::fold(crcs)),
+        None => Ok(()),
     }
 }
 

@@ -4,7 +4,9 @@
 //! such as `"kms:GenerateDataKey"`; `"*"` matches every operation), a trigger (always, every Nth
 //! matching request, the next N matching requests, or a probability drawn from a seeded RNG)
 //! and an action (an error status, KMS throttling, a connection reset after K body bytes, one
-//! corrupted body byte at offset K, or a delay).
+//! corrupted body byte at offset K, a delay, or a hostile rewrite of the response: headers
+//! stripped, altered or duplicated, 200 for 206, a shifted `Content-Range`, a slow-drip body,
+//! a corrupted byte under a recomputed CRC, a garbage body, or another object served).
 //!
 //! Rules are evaluated in order; every matching rule counts the request, and the first rule
 //! that fires decides the action. With the same seed and the same request sequence the same
@@ -12,7 +14,8 @@
 //!
 //! Rules can be written as text (the binary's `--fault` flag):
 //! `op=GetObject,every=3,status=503` or `op=kms:Decrypt,p=0.25,throttle` or
-//! `op=PutObject,next=1,reset=1024` or `op=GetObject,corrupt=100` or `op=*,delay=200ms`.
+//! `op=PutObject,next=1,reset=1024` or `op=GetObject,corrupt=100` or `op=*,delay=200ms` or
+//! `op=HeadObject,strip=x-oss-meta-` or `op=GetObject,nth=3,serve=other-key`.
 
 mod parse;
 
@@ -34,6 +37,8 @@ pub enum Trigger {
     /// Each matching request independently with this probability (0.0 to 1.0), from the
     /// injector's seeded RNG.
     Probability(f64),
+    /// Only the Nth matching request (counting from 1).
+    Nth(u64),
 }
 
 /// What happens to a request a rule fires on.
@@ -57,6 +62,43 @@ pub enum FaultAction {
     CorruptByte(u64),
     /// Wait this long before handling the request normally.
     Delay(Duration),
+    /// Remove every response header whose name starts with this prefix (lowercase): a proxy
+    /// that drops `x-oss-meta-*`, or one envelope header.
+    StripHeaders(String),
+    /// Set a response header to this value, replacing what the server sent.
+    SetHeader {
+        /// Header name (lowercase).
+        name: String,
+        /// The value sent instead.
+        value: String,
+    },
+    /// Send a response header twice (a second copy of its value, or this value).
+    DuplicateHeader {
+        /// Header name (lowercase).
+        name: String,
+        /// The second value; `None` repeats the first.
+        value: Option<String>,
+    },
+    /// Answer 200 instead of 206 (without `Content-Range`), with the partial body.
+    OkForPartial,
+    /// Move both ends of `Content-Range` by this many bytes; the body is unchanged.
+    ShiftContentRange(i64),
+    /// Send the response body in pieces of `chunk` bytes with `pause` between them.
+    Drip {
+        /// Bytes per piece (at least 1).
+        chunk: usize,
+        /// Wait between pieces.
+        pause: Duration,
+    },
+    /// Flip one bit of the response body at this offset and send the CRC-64 of the changed
+    /// body, so that a CRC check cannot see it (the body is buffered: test objects only).
+    CorruptByteRecomputeCrc(u64),
+    /// Replace the response body with this text, keeping status and other headers (garbage
+    /// XML for Initiate, ListParts, Complete).
+    ReplaceBody(String),
+    /// Answer as if the request named this other key of the same bucket, ignoring `If-Match`:
+    /// an object replaced behind the client's back on a server that ignores preconditions.
+    ServeKey(String),
 }
 
 impl FaultAction {
@@ -195,6 +237,7 @@ impl FaultInjector {
                 Trigger::EveryNth(n) => n != 0 && stats.matched % n == 0,
                 Trigger::NextN(n) => stats.fired < n,
                 Trigger::Probability(p) => rng.next_f64() < p,
+                Trigger::Nth(n) => stats.matched == n,
             };
             if fires && decided.is_none() {
                 stats.fired += 1;
@@ -275,6 +318,16 @@ mod tests {
         a.reseed(42);
         a.set_rules(b.rules());
         assert_eq!(fired(&a, "PutObject", 1000), fa);
+    }
+
+    #[test]
+    fn nth_fires_once_on_its_request() {
+        let rule = FaultRule::new("GetObject", Trigger::Nth(3), FaultAction::OkForPartial);
+        let inj = FaultInjector::new(vec![rule], 1);
+        assert_eq!(
+            fired(&inj, "GetObject", 5),
+            [false, false, true, false, false]
+        );
     }
 
     #[test]

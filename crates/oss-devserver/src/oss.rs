@@ -10,6 +10,7 @@ mod multipart;
 mod object;
 mod op;
 mod range;
+mod tamper;
 
 use core::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -199,14 +200,23 @@ async fn handle_inner(state: &OssState, parts: Parts, body: Body) -> OssResult {
             req.abort.abort();
             return core::future::pending().await;
         }
+        Some(FaultAction::ServeKey(other)) => {
+            req.target.key = Some(other.clone());
+            for precondition in ["if-match", "if-none-match"] {
+                req.headers.remove(precondition);
+            }
+        }
         _ => {}
     }
     let response = op::dispatch(state, operation, &req, body).await?;
-    Ok(match req.body_fault() {
-        Some(fault) if !operation.has_request_body() => {
-            body::fault_response(response, fault.clone(), req.abort.clone())
-        }
-        _ => response,
+    Ok(match &req.fault {
+        Some(fault) if tamper::is_rewrite(fault) => tamper::apply(response, fault).await,
+        _ => match req.body_fault() {
+            Some(fault) if !operation.has_request_body() => {
+                body::fault_response(response, fault.clone(), req.abort.clone())
+            }
+            _ => response,
+        },
     })
 }
 

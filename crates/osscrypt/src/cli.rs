@@ -10,7 +10,9 @@ use crate::units::{parse_size, parse_uri};
 
 const EXIT_CODES: &str = "\
 Exit codes: 0 ok, 1 other error, 2 usage error, 3 not found, 4 key or authentication error,
-5 integrity error (CRC-64/MD5/length mismatch, malformed envelope).
+5 integrity error (CRC-64/MD5/length mismatch, malformed envelope, a response whose envelope or
+ETag contradicts the HEAD it was planned from, a server answer the request does not allow, an
+unencrypted object with --require-encrypted).
 
 Configuration is read from flags, then the environment (OSS_ACCESS_KEY_ID,
 OSS_ACCESS_KEY_SECRET, OSS_SESSION_TOKEN, OSS_ENDPOINT, OSS_REGION, OSS_KMS_ENDPOINT), then the
@@ -170,6 +172,10 @@ pub(crate) struct GetArgs {
     /// Only these bytes: `START-END`, `START-` or `-SUFFIX_LEN` (optionally `bytes=`...).
     #[arg(long, allow_hyphen_values = true)]
     pub(crate) range: Option<String>,
+    /// Fail with exit code 5 instead of returning an object that has no client-side
+    /// encryption envelope as stored (without it such objects are returned with a notice).
+    #[arg(long)]
+    pub(crate) require_encrypted: bool,
     /// Master keys.
     #[command(flatten)]
     pub(crate) keys: KeyArgs,

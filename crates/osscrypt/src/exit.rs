@@ -9,7 +9,7 @@
 //! | 2 | usage error: bad flags, bad arguments, bad configuration |
 //! | 3 | not found: object, bucket or local file |
 //! | 4 | authentication or key error: wrong/missing master key, refused credentials |
-//! | 5 | integrity error: CRC-64/MD5/length mismatch, malformed envelope |
+//! | 5 | integrity error: CRC-64/MD5/length mismatch, malformed envelope, a response whose envelope or ETag contradicts the HEAD it was planned from, a server answer the request does not allow, an unencrypted object with `--require-encrypted` |
 //!
 //! Errors are printed on stderr as one line `osscrypt: <kind>: <message>`, where `<kind>` is
 //! `error`, `usage`, `not found`, `key error` or `integrity`.
@@ -172,7 +172,9 @@ impl From<oss_crypto_bucket::Error> for CliError {
             E::KeyWrap(inner) => return inner.into(),
             E::Io(inner) => return io_error("local file", &inner),
             E::LegacyV1Disabled => Kind::Auth,
-            E::Envelope(_) | E::Range(_) | E::Integrity(_) => Kind::Integrity,
+            E::Envelope(_) | E::Range(_) | E::Integrity(_) | E::UnexpectedResponse(_) => {
+                Kind::Integrity
+            }
             E::InvalidInput(_) | E::Refused(_) => Kind::Usage,
             _ => Kind::Other,
         };

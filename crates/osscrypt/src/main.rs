@@ -29,8 +29,8 @@
 //!
 //! This is a binary crate, so rustdoc cannot run that session as a doctest; the integration
 //! tests run the same commands as a child process and check files, output and exit codes
-//! (`tests/offline.rs`: `encrypt_decrypt_round_trip_with_sidecar`,
-//! `keygen_refuses_to_overwrite_without_force`; `tests/remote.rs`:
+//! (`tests/it/offline.rs`: `encrypt_decrypt_round_trip_with_sidecar`,
+//! `keygen_refuses_to_overwrite_without_force`; `tests/it/remote.rs`:
 //! `put_get_head_inspect_ls_cp_rm`, `embedded_devserver_when_no_endpoint_is_configured`).
 //!
 //! # ⚠️ Security

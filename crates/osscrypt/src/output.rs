@@ -35,6 +35,20 @@ impl Output {
         }
     }
 
+    /// Prints a notice on stderr, even when quiet: something the user must know about the
+    /// data (an object that was not encrypted, a checkpoint that was discarded).
+    pub(crate) fn notice(&self, line: impl AsRef<str>) {
+        eprintln!("osscrypt: notice: {}", line.as_ref());
+    }
+
+    /// The notice for an object read without an envelope.
+    pub(crate) fn plain_object(&self, key: &str) {
+        self.notice(format!(
+            "{key} has no client-side encryption envelope: its bytes were returned as stored \
+             (pass --require-encrypted to refuse such objects)"
+        ));
+    }
+
     /// Prints a result line on stdout.
     pub(crate) fn result(line: impl AsRef<str>) -> CliResult {
         let mut out = std::io::stdout().lock();

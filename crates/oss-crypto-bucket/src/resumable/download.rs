@@ -1,4 +1,6 @@
 //! Resumable download to a file: parallel ranged GETs pinned to the ETag with `If-Match`,
+//! each checked against the envelope and ETag of the HEAD the plan was made from (a
+//! checkpoint made under another envelope is discarded, after a GET confirmed the HEAD),
 //! decrypted into a temp file at their offsets, a paced checkpoint (saved only after the data
 //! it vouches for is synced), the part CRCs combined and checked against the object's, and a
 //! rename only after every check passed.
@@ -11,7 +13,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 use bytes::Bytes;
 use futures::stream::BoxStream;
 use futures::{StreamExt as _, TryStreamExt as _};
-use http::HeaderMap;
 use md5::{Digest as _, Md5};
 use oss_envelope::{
     ByteRange, ContentCipher, ContentMaterial, MultipartPlan, PartLayout, RangeWindow,
@@ -19,11 +20,12 @@ use oss_envelope::{
 
 use self::writer::{BufferPool, PartWriter};
 use super::ResumableOptions;
-use crate::bucket::{CryptoBucket, ObjectEnvelope, insert_header};
+use crate::bucket::{CryptoBucket, ObjectEnvelope};
 use crate::checkpoint::{self, DonePart, DownloadCheckpoint, Fit, PacedSaver};
 use crate::crc::{self, Crc64};
 use crate::error::{Error, IntegrityError, Result};
 use crate::get::{GetOptions, client_range};
+use crate::pin::Pin;
 use crate::progress::Progress;
 
 /// Result of a resumable download.
@@ -38,6 +40,9 @@ pub struct DownloadOutput {
     pub parts_downloaded: usize,
     /// Parts taken over from a checkpoint.
     pub parts_resumed: usize,
+    /// Why a checkpoint found for this download was discarded (the object changed, or was
+    /// rewrapped under another envelope, since it was written), if one was.
+    pub discarded_checkpoint: Option<String>,
 }
 
 type Shared = Arc<Mutex<DownloadCheckpoint>>;
@@ -45,7 +50,8 @@ type Shared = Arc<Mutex<DownloadCheckpoint>>;
 /// What every part download needs.
 struct Job<'a> {
     key: &'a str,
-    etag: &'a str,
+    /// The envelope and ETag of the HEAD the plan was made from.
+    pin: &'a Pin,
     size: u64,
     /// The temp file, written at part offsets by all parts and synced through this handle.
     file: Arc<std::fs::File>,
@@ -63,7 +69,10 @@ impl CryptoBucket {
     ///
     /// [`Error::Checkpoint`], [`Error::Integrity`] (combined CRC or MD5 mismatch: the temp
     /// file and checkpoint are dropped so the next call starts clean), [`Error::Range`],
-    /// [`Error::Client`] (412 when the object changed), [`Error::KeyWrap`], [`Error::Io`].
+    /// [`Error::Client`] (412 when the object changed), [`Error::KeyWrap`], [`Error::Io`];
+    /// [`IntegrityError::Envelope`] or [`IntegrityError::ETag`] when a response's envelope or
+    /// ETag is not the HEAD's (a rewriting proxy, a server ignoring `If-Match`): nothing of
+    /// that response is written and the checkpoint keeps the parts done so far.
     /// `dest` is replaced only after every check passed.
     pub async fn resumable_download(
         &self,
@@ -77,18 +86,20 @@ impl CryptoBucket {
             .etag()
             .ok_or_else(|| Error::UnexpectedResponse("HEAD without ETag".into()))?
             .to_owned();
+        let pin = Pin::of(&head.meta.headers);
         let size = head.size;
         let part_size = crate::options::fit_part_size(self.inner.options.part_size, size);
         if size <= part_size {
-            return self.download_whole(key, dest, &etag, size, options).await;
+            return self.download_whole(key, dest, &pin, size, options).await;
         }
         let material = self.unwrap(&head.envelope).await?;
         let plan = MultipartPlan::new(size, part_size)?;
         let cp_path = self.checkpoint_path(options, "download", key, dest)?;
         let temp = download_temp(dest);
-        let (cp, resumed) = self
-            .open_download(key, dest, &temp, &etag, size, part_size, &cp_path)
+        let opened = self
+            .open_download(key, dest, &temp, (&etag, &pin), size, part_size, &cp_path)
             .await?;
+        let (cp, resumed, discarded) = opened;
         let shared: Shared = Arc::new(Mutex::new(cp));
         let done: Vec<u32> = lock(&shared).parts.iter().map(|p| p.number).collect();
         let progress = Progress::new(
@@ -109,7 +120,7 @@ impl CryptoBucket {
             .await;
         let job = Job {
             key,
-            etag: &etag,
+            pin: &pin,
             size,
             file: Arc::new(file),
             pool: BufferPool::default(),
@@ -126,6 +137,7 @@ impl CryptoBucket {
             envelope: head.envelope,
             parts_downloaded: downloaded,
             parts_resumed: resumed,
+            discarded_checkpoint: discarded,
         })
     }
 
@@ -134,21 +146,19 @@ impl CryptoBucket {
         &self,
         key: &str,
         dest: &Path,
-        etag: &str,
+        pin: &Pin,
         size: u64,
         options: &ResumableOptions,
     ) -> Result<DownloadOutput> {
-        let mut if_match = HeaderMap::new();
-        insert_header(&mut if_match, "if-match", etag)?;
-        let out = self
-            .get_object_to_file(key, dest, &GetOptions::default().with_headers(if_match))
-            .await?;
+        let get = GetOptions::default().with_headers(pin.if_match()?);
+        let out = self.get_pinned_to_file(key, dest, &get, Some(pin)).await?;
         Progress::new(size, 0, options.progress.clone()).add(size);
         Ok(DownloadOutput {
             size,
             envelope: out.envelope,
             parts_downloaded: 0,
             parts_resumed: 0,
+            discarded_checkpoint: None,
         })
     }
 
@@ -158,24 +168,34 @@ impl CryptoBucket {
         key: &str,
         dest: &Path,
         temp: &Path,
-        etag: &str,
+        (etag, pin): (&str, &Pin),
         size: u64,
         part_size: u64,
         cp_path: &Path,
-    ) -> Result<(DownloadCheckpoint, usize)> {
+    ) -> Result<(DownloadCheckpoint, usize, Option<String>)> {
         let bucket = self.inner.client.bucket();
+        let mut discarded = None;
         if let Some(cp) = checkpoint::load::<DownloadCheckpoint>(cp_path)? {
             let temp_ok = tokio::fs::metadata(temp)
                 .await
                 .is_ok_and(|m| m.len() == size);
-            if cp.fit(bucket, key, dest, etag, size)? == Fit::Resume
+            let same_object = cp.fit(bucket, key, dest, etag, size)? == Fit::Resume
                 && temp_ok
-                && cp.part_size == part_size
-            {
+                && cp.part_size == part_size;
+            let recorded = Pin::recorded(cp.envelope.clone(), &cp.etag);
+            if same_object && recorded.same_envelope(pin) {
                 let resumed = cp.parts.len();
-                return Ok((cp, resumed));
+                return Ok((cp, resumed, None));
             }
-            tracing::info!("object or temp file changed since the checkpoint; starting over");
+            let reason = if same_object {
+                // The HEAD alone may lie: a GET must agree before the parts are given up.
+                self.confirm_pin(key, pin).await?;
+                "the object's envelope changed since the checkpoint (rewrapped or rewritten)"
+            } else {
+                "the object or the temp file changed since the checkpoint"
+            };
+            tracing::warn!("{reason}; discarding the checkpoint and starting over");
+            discarded = Some(format!("{reason}; the checkpoint was discarded"));
             checkpoint::remove(cp_path)?;
         }
         let file = tokio::fs::File::create(temp).await?;
@@ -190,9 +210,10 @@ impl CryptoBucket {
             object_size: size,
             part_size,
             parts: Vec::new(),
+            envelope: pin.envelope().to_vec(),
         };
         checkpoint::save(cp_path, &cp)?;
-        Ok((cp, 0))
+        Ok((cp, 0, discarded))
     }
 }
 
@@ -214,13 +235,12 @@ impl Job<'_> {
         Ok(())
     }
 
-    /// Fetches one part with a ranged GET pinned to the ETag, checks its `Content-Range`,
-    /// decrypts it into the temp file, and records it.
+    /// Fetches one part with a ranged GET pinned to the ETag, checks its envelope, ETag and
+    /// `Content-Range`, decrypts it into the temp file, and records it.
     async fn part(&self, bucket: &CryptoBucket, layout: PartLayout) -> Result<()> {
         let (start, len) = (layout.offset(), layout.len());
         let plan = ByteRange::bounded(start, start + len - 1)?.plan(Some(self.size))?;
-        let mut headers = HeaderMap::new();
-        insert_header(&mut headers, "if-match", self.etag)?;
+        let headers = self.pin.if_match()?;
         let request = oss_client::GetOptions::default()
             .with_range(client_range(plan.request()))
             .with_standard_range_behavior(true)
@@ -231,6 +251,7 @@ impl Job<'_> {
             .get_object(self.key, &request)
             .await?
             .into_parts();
+        self.pin.check(&meta.headers)?;
         if meta.status != 206 {
             return Err(Error::UnexpectedResponse(format!(
                 "expected 206 for part {}, got {}",

@@ -1,8 +1,10 @@
 //! Text form of fault rules: comma-separated `key=value` items, used by the binary's `--fault`.
 //!
-//! Keys: `op` (required), one trigger (`always`, `every=N`, `next=N`, `p=0.25`; default
-//! `always`) and one action (`status=503` or `status=500:InternalError`, `throttle`,
-//! `reset=K`, `corrupt=K`, `delay=250ms` / `delay=2s`).
+//! Keys: `op` (required), one trigger (`always`, `every=N`, `next=N`, `nth=N`, `p=0.25`;
+//! default `always`) and one action (`status=503` or `status=500:InternalError`, `throttle`,
+//! `reset=K`, `corrupt=K`, `delay=250ms` / `delay=2s`, `strip=PREFIX`, `set=NAME:VALUE`,
+//! `dup=NAME` or `dup=NAME:VALUE`, `ok-for-partial`, `shift-range=N`, `drip=BYTES:PAUSE`,
+//! `corrupt-crc=K`, `body=TEXT`, `serve=KEY`).
 
 use core::fmt;
 use core::str::FromStr;
@@ -33,7 +35,7 @@ impl FromStr for FaultRule {
             let (key, value) = item.split_once('=').unwrap_or((item, ""));
             match key {
                 "op" => operation = Some(value.to_owned()),
-                "always" | "every" | "next" | "p" => {
+                "always" | "every" | "next" | "nth" | "p" => {
                     let t = parse_trigger(key, value).map_err(|e| fail(&e))?;
                     if trigger.replace(t).is_some() {
                         return Err(fail(&"more than one trigger"));
@@ -70,6 +72,7 @@ fn parse_trigger(key: &str, value: &str) -> Result<Trigger, String> {
         "always" => Trigger::Always,
         "every" => Trigger::EveryNth(number(value)?),
         "next" => Trigger::NextN(number(value)?),
+        "nth" => Trigger::Nth(number(value)?),
         _ => {
             let p: f64 = value
                 .parse()
@@ -104,6 +107,54 @@ fn parse_action(key: &str, value: &str) -> Result<FaultAction, String> {
         "reset" => FaultAction::ResetAfter(number(value)?),
         "corrupt" => FaultAction::CorruptByte(number(value)?),
         "delay" => FaultAction::Delay(parse_duration(value)?),
+        _ => return parse_tamper(key, value),
+    })
+}
+
+/// The actions that rewrite a response.
+fn parse_tamper(key: &str, value: &str) -> Result<FaultAction, String> {
+    let pair = || {
+        value
+            .split_once(':')
+            .map(|(n, v)| (n.to_ascii_lowercase(), v.to_owned()))
+            .ok_or_else(|| format!("{value:?} is not NAME:VALUE"))
+    };
+    Ok(match key {
+        "strip" => FaultAction::StripHeaders(value.to_ascii_lowercase()),
+        "set" => {
+            let (name, value) = pair()?;
+            FaultAction::SetHeader { name, value }
+        }
+        "dup" => match value.split_once(':') {
+            Some(_) => {
+                let (name, value) = pair()?;
+                FaultAction::DuplicateHeader {
+                    name,
+                    value: Some(value),
+                }
+            }
+            None => FaultAction::DuplicateHeader {
+                name: value.to_ascii_lowercase(),
+                value: None,
+            },
+        },
+        "ok-for-partial" => FaultAction::OkForPartial,
+        "shift-range" => FaultAction::ShiftContentRange(
+            value
+                .parse()
+                .map_err(|_| format!("{value:?} is not an integer"))?,
+        ),
+        "drip" => {
+            let (chunk, pause) = value.split_once(':').unwrap_or((value, "1ms"));
+            let chunk = usize::try_from(number(chunk)?.max(1)).unwrap_or(usize::MAX);
+            FaultAction::Drip {
+                chunk,
+                pause: parse_duration(pause)?,
+            }
+        }
+        "corrupt-crc" => FaultAction::CorruptByteRecomputeCrc(number(value)?),
+        "body" => FaultAction::ReplaceBody(value.to_owned()),
+        "serve" => FaultAction::ServeKey(value.to_owned()),
         other => return Err(format!("unknown key {other:?}")),
     })
 }
@@ -151,6 +202,49 @@ mod tests {
     }
 
     #[test]
+    fn parses_response_rewrites() {
+        let action = |text: &str| text.parse::<FaultRule>().unwrap().action;
+        assert_eq!(
+            action("op=HeadObject,strip=X-OSS-Meta-"),
+            FaultAction::StripHeaders("x-oss-meta-".into())
+        );
+        assert_eq!(
+            action("op=GetObject,set=etag:\"x\""),
+            FaultAction::SetHeader {
+                name: "etag".into(),
+                value: "\"x\"".into()
+            }
+        );
+        assert_eq!(
+            action("op=GetObject,dup=etag"),
+            FaultAction::DuplicateHeader {
+                name: "etag".into(),
+                value: None
+            }
+        );
+        assert_eq!(
+            action("op=GetObject,drip=10:5ms"),
+            FaultAction::Drip {
+                chunk: 10,
+                pause: Duration::from_millis(5)
+            }
+        );
+        assert_eq!(
+            action("op=GetObject,shift-range=-16"),
+            FaultAction::ShiftContentRange(-16)
+        );
+        let r: FaultRule = "op=GetObject,nth=3,serve=other".parse().unwrap();
+        assert_eq!(
+            (r.trigger, r.action),
+            (Trigger::Nth(3), FaultAction::ServeKey("other".into()))
+        );
+        assert_eq!(
+            action("op=ListParts,body=<oops"),
+            FaultAction::ReplaceBody("<oops".into())
+        );
+    }
+
+    #[test]
     fn rejects_bad_rules() {
         for bad in [
             "every=3,status=503",
@@ -158,6 +252,8 @@ mod tests {
             "op=X,p=2,throttle",
             "op=X,frob=1",
             "op=X,status=200",
+            "op=X,set=novalue",
+            "op=X,shift-range=x",
         ] {
             assert!(bad.parse::<FaultRule>().is_err(), "{bad}");
         }

@@ -31,7 +31,7 @@ pub(crate) async fn run(args: &GetArgs, conn: &Connection, out: &Output) -> CliR
         conn,
         &args.source.bucket,
         ring,
-        remote::options(Some(&args.transfer), false),
+        remote::options(Some(&args.transfer), false).with_require_encrypted(args.require_encrypted),
     )?;
     if args.transfer.resumable {
         if range.is_some() {
@@ -76,6 +76,9 @@ pub(crate) async fn download(
     out: &Output,
 ) -> CliResult<(u64, core::time::Duration)> {
     let mut object = bucket.get_object(key, options).await?;
+    if !object.is_encrypted() {
+        out.plain_object(key);
+    }
     let total = object.content_length;
     let progress = out.transfer("get", total);
     let mut done = 0_u64;

@@ -94,6 +94,12 @@ pub(crate) async fn download(
         .await;
     let elapsed = progress.finish();
     let output = result?;
+    if let Some(reason) = &output.discarded_checkpoint {
+        out.notice(reason);
+    }
+    if !output.envelope.is_encrypted() {
+        out.plain_object(key);
+    }
     Ok(Summary {
         bytes: output.size,
         parts: output.parts_downloaded,

@@ -1,0 +1,12 @@
+//! Integration tests of oss-crypto-bucket against the dev server over real HTTP.
+//! One test binary for the crate (one link instead of one per file); one module per area.
+
+mod common;
+mod copy_rotate;
+mod crash;
+mod get_put;
+mod hostile;
+mod kms;
+mod multipart;
+mod resumable;
+mod vectors;

@@ -1,0 +1,8 @@
+//! Integration tests of oss-keywrap: RSA keys and vectors, keyrings, KMS over real HTTP.
+//! One test binary for the crate (one link instead of one per file); one module per area.
+
+mod keyring;
+mod kms_devserver;
+mod kms_requests;
+mod rsa_keys;
+mod rsa_vectors;

@@ -1,0 +1,376 @@
+//! The remote subcommands through the binary against a devserver started in the test:
+//! put/get (files, stdin/stdout, ranges), head, inspect, ls, cp, rm, raw uploads, KMS,
+//! several master keys by matdesc, wrong and missing keys, bad credentials.
+
+use crate::common;
+
+use common::{BUCKET, Server, data, expect_code, keygen, run_env, stderr};
+
+fn uri(key: &str) -> String {
+    format!("oss://{BUCKET}/{key}")
+}
+
+#[test]
+fn put_get_head_inspect_ls_cp_rm() {
+    let s = Server::start();
+    let (private, public) = keygen(s.dir.path(), "k");
+    let plain = data(1_000_003, 7);
+    std::fs::write(s.path("plain"), &plain).unwrap();
+
+    let out = s.run(&[
+        "put",
+        &s.path("plain"),
+        &uri("dir/a.bin"),
+        "--rsa-public",
+        &public,
+        "--md5",
+    ]);
+    expect_code(&out, 0);
+    let stored = s.stored_bytes("dir/a.bin");
+    assert_eq!(stored.len(), plain.len());
+    assert_ne!(stored, plain, "the stored bytes must not be the plaintext");
+
+    let out = s.run(&[
+        "get",
+        &uri("dir/a.bin"),
+        &s.path("back"),
+        "--rsa-private",
+        &private,
+    ]);
+    expect_code(&out, 0);
+    assert_eq!(std::fs::read(s.path("back")).unwrap(), plain);
+
+    let out = s.run(&["head", &uri("dir/a.bin"), "--json"]);
+    expect_code(&out, 0);
+    let head: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(head["encrypted"], true);
+    assert_eq!(head["size"], plain.len());
+
+    let out = s.run(&["inspect", &uri("dir/a.bin"), "--json"]);
+    expect_code(&out, 0);
+    let env: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(env["wrap_alg"], "RSA/NONE/PKCS1Padding");
+    assert_eq!(env["cek_alg"], "AES/CTR/NoPadding");
+    assert_eq!(env["plaintext_length"], plain.len());
+    assert!(env["plaintext_md5"].is_string());
+    assert_eq!(env["wrapped_key_bytes"], 128);
+    let text = s.run(&["inspect", &uri("dir/a.bin")]);
+    expect_code(&text, 0);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("wrap alg:"));
+
+    expect_code(&s.run(&["cp", &uri("dir/a.bin"), &uri("copy.bin")]), 0);
+    let out = s.run(&["get", &uri("copy.bin"), "-", "--rsa-private", &private]);
+    expect_code(&out, 0);
+    assert_eq!(out.stdout, plain);
+
+    let out = s.run(&["ls", &format!("oss://{BUCKET}"), "--json"]);
+    expect_code(&out, 0);
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let keys: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["copy.bin", "dir/a.bin"]);
+    let out = s.run(&["ls", &uri("dir/")]);
+    expect_code(&out, 0);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+
+    expect_code(&s.run(&["rm", &uri("copy.bin")]), 0);
+    expect_code(
+        &s.run(&["get", &uri("copy.bin"), "-", "--rsa-private", &private]),
+        3,
+    );
+    expect_code(&s.run(&["rm", &uri("copy.bin")]), 3);
+    expect_code(&s.run(&["head", &uri("nothing")]), 3);
+}
+
+#[test]
+fn ranges_stdin_and_stdout() {
+    let s = Server::start();
+    let (private, public) = keygen(s.dir.path(), "k");
+    let plain = data(5000, 3);
+    let env = s.env();
+    let out = run_env(
+        s.dir.path(),
+        &["put", "-", &uri("r"), "--rsa-public", &public],
+        &env,
+        Some(&plain),
+    );
+    expect_code(&out, 0);
+    for (range, expected) in [
+        ("5-20", &plain[5..=20]),
+        ("bytes=1000-", &plain[1000..]),
+        ("-100", &plain[4900..]),
+        ("4990-9999", &plain[4990..]),
+    ] {
+        let out = s.run(&[
+            "get",
+            &uri("r"),
+            "--range",
+            range,
+            "--rsa-private",
+            &private,
+        ]);
+        expect_code(&out, 0);
+        assert_eq!(out.stdout, expected, "range {range}");
+    }
+    expect_code(
+        &s.run(&[
+            "get",
+            &uri("r"),
+            "--range",
+            "9-3",
+            "--rsa-private",
+            &private,
+        ]),
+        2,
+    );
+    expect_code(
+        &s.run(&[
+            "get",
+            &uri("r"),
+            "--range",
+            "0-1,5-6",
+            "--rsa-private",
+            &private,
+        ]),
+        2,
+    );
+}
+
+#[test]
+fn wrong_key_missing_key_and_bad_credentials() {
+    let s = Server::start();
+    let (_, public) = keygen(s.dir.path(), "a");
+    let (other, _) = keygen(s.dir.path(), "b");
+    std::fs::write(s.path("p"), b"secret text").unwrap();
+    expect_code(
+        &s.run(&["put", &s.path("p"), &uri("x"), "--rsa-public", &public]),
+        0,
+    );
+
+    let out = s.run(&["get", &uri("x"), &s.path("out"), "--rsa-private", &other]);
+    expect_code(&out, 4);
+    assert!(!s.dir.path().join("out").exists());
+    assert!(
+        stderr(&out).starts_with("osscrypt: key error: "),
+        "{}",
+        stderr(&out)
+    );
+    expect_code(&s.run(&["get", &uri("x"), &s.path("out")]), 4);
+    expect_code(&s.run(&["put", &s.path("p"), &uri("y")]), 4);
+    expect_code(
+        &s.run(&[
+            "put",
+            &s.path("missing"),
+            &uri("y"),
+            "--rsa-public",
+            &public,
+        ]),
+        3,
+    );
+
+    let mut env = s.env();
+    env.retain(|(k, _)| *k != "OSS_ACCESS_KEY_SECRET");
+    env.push(("OSS_ACCESS_KEY_SECRET", "not-the-secret".to_owned()));
+    let out = run_env(s.dir.path(), &["head", &uri("x")], &env, None);
+    expect_code(&out, 4);
+}
+
+#[test]
+fn raw_upload_of_offline_encryption() {
+    let s = Server::start();
+    let (private, public) = keygen(s.dir.path(), "k");
+    let plain = data(300_000, 9);
+    std::fs::write(s.path("plain"), &plain).unwrap();
+    let out = s.run(&[
+        "encrypt",
+        &s.path("plain"),
+        &s.path("c.bin"),
+        "--rsa-public",
+        &public,
+    ]);
+    expect_code(&out, 0);
+    expect_code(
+        &s.run(&["put", &s.path("c.bin"), &uri("raw"), "--raw-with-meta"]),
+        0,
+    );
+    assert_eq!(
+        s.stored_bytes("raw"),
+        std::fs::read(s.path("c.bin")).unwrap()
+    );
+    let out = s.run(&["get", &uri("raw"), "-", "--rsa-private", &private]);
+    expect_code(&out, 0);
+    assert_eq!(out.stdout, plain);
+    // a sidecar that does not describe the file is refused
+    std::fs::write(s.path("short.bin"), b"abc").unwrap();
+    std::fs::copy(s.path("c.bin.meta.json"), s.path("short.bin.meta.json")).unwrap();
+    expect_code(
+        &s.run(&["put", &s.path("short.bin"), &uri("bad"), "--raw-with-meta"]),
+        5,
+    );
+}
+
+#[test]
+fn kms_and_several_master_keys_by_matdesc() {
+    let s = Server::start();
+    std::fs::write(s.path("p"), data(4096, 1)).unwrap();
+    let kms = ["--kms-key-id", "alias/oss-devserver"];
+    let mut put = vec!["put", "--quiet"];
+    let p = s.path("p");
+    put.extend([p.as_str(), "oss://test-bucket/kms"]);
+    put.extend(kms);
+    let out = s.run(&put);
+    expect_code(&out, 0);
+    assert!(out.stderr.is_empty(), "--quiet printed {}", stderr(&out));
+    let out = s.run(&["inspect", &uri("kms"), "--json"]);
+    let env: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(env["wrap_alg"], "KMS/ALICLOUD");
+    let mut get = vec!["get", "oss://test-bucket/kms", "-"];
+    get.extend(kms);
+    let out = s.run(&get);
+    expect_code(&out, 0);
+    assert_eq!(out.stdout, data(4096, 1));
+
+    // two objects under two RSA keys with matdescs, read with a third default key
+    let (a_private, a_public) = keygen(s.dir.path(), "a");
+    let (b_private, b_public) = keygen(s.dir.path(), "b");
+    let (c_private, _) = keygen(s.dir.path(), "c");
+    for (key, public, desc) in [("ka", &a_public, "key=a"), ("kb", &b_public, "key=b")] {
+        expect_code(
+            &s.run(&[
+                "put",
+                &p,
+                &uri(key),
+                "--rsa-public",
+                public,
+                "--matdesc",
+                desc,
+            ]),
+            0,
+        );
+    }
+    let a_entry = format!("key=a@{a_private}");
+    let b_entry = format!("{{\"key\":\"b\"}}@{b_private}");
+    for key in ["ka", "kb"] {
+        let out = s.run(&[
+            "get",
+            &uri(key),
+            "-",
+            "--rsa-private",
+            &c_private,
+            "--matdesc-key",
+            &a_entry,
+            "--matdesc-key",
+            &b_entry,
+        ]);
+        expect_code(&out, 0);
+        assert_eq!(out.stdout, data(4096, 1));
+    }
+    // without the matching entry the default key fails: a key error naming the matdesc
+    let out = s.run(&[
+        "get",
+        &uri("kb"),
+        "-",
+        "--rsa-private",
+        &c_private,
+        "--matdesc-key",
+        &a_entry,
+    ]);
+    expect_code(&out, 4);
+    assert!(stderr(&out).contains(r#"{"key":"b"}"#), "{}", stderr(&out));
+}
+
+#[test]
+fn embedded_devserver_when_no_endpoint_is_configured() {
+    let home = tempfile::tempdir().unwrap();
+    let (private, public) = keygen(home.path(), "k");
+    let file = home.path().join("p");
+    std::fs::write(&file, b"persisted").unwrap();
+    let data_dir = home.path().join("data");
+    let env = [("OSSCRYPT_DATA_DIR", data_dir.to_str().unwrap().to_owned())];
+    let put = [
+        "put",
+        file.to_str().unwrap(),
+        "oss://local-bucket/p",
+        "--rsa-public",
+        &public,
+    ];
+    let out = run_env(home.path(), &put, &env, None);
+    expect_code(&out, 0);
+    let lines: Vec<String> = stderr(&out)
+        .lines()
+        .filter(|l| l.contains("embedded devserver"))
+        .map(String::from)
+        .collect();
+    assert_eq!(lines.len(), 1, "{}", stderr(&out));
+    assert!(lines[0].contains(data_dir.to_str().unwrap()));
+    // a second process sees the object: the data directory persists
+    let get = [
+        "get",
+        "oss://local-bucket/p",
+        "-",
+        "--rsa-private",
+        &private,
+    ];
+    let out = run_env(home.path(), &get, &env, None);
+    expect_code(&out, 0);
+    assert_eq!(out.stdout, b"persisted");
+    // without OSSCRYPT_DATA_DIR the default lives under $HOME/.local/share
+    let out = run_env(home.path(), &["ls", "oss://other-bucket"], &[], None);
+    expect_code(&out, 0);
+    assert!(home.path().join(".local/share/osscrypt/devserver").is_dir());
+}
+
+#[test]
+fn rotate_rewraps_under_the_new_key() {
+    let s = Server::start();
+    let (old, _) = keygen(s.dir.path(), "old");
+    let (new, new_public) = keygen(s.dir.path(), "new");
+    let plain = data(200_000, 4);
+    std::fs::write(s.path("p"), &plain).unwrap();
+    expect_code(
+        &s.run(&["put", &s.path("p"), &uri("rot"), "--rsa-private", &old]),
+        0,
+    );
+    let before = s.stored_bytes("rot");
+
+    expect_code(&s.run(&["rotate", &uri("rot"), "--rsa-private", &old]), 2);
+    let out = s.run(&[
+        "rotate",
+        &uri("rot"),
+        "--rsa-private",
+        &old,
+        "--new-rsa-private",
+        &new,
+        "--new-rsa-public",
+        &new_public,
+        "--new-matdesc",
+        "gen=2",
+    ]);
+    expect_code(&out, 0);
+    assert_eq!(
+        s.stored_bytes("rot"),
+        before,
+        "rotation must not re-encrypt the data"
+    );
+    let out = s.run(&["inspect", &uri("rot"), "--json"]);
+    let env: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(env["matdesc"]["gen"], "2");
+    let out = s.run(&["get", &uri("rot"), "-", "--rsa-private", &new]);
+    expect_code(&out, 0);
+    assert_eq!(out.stdout, plain);
+    expect_code(&s.run(&["get", &uri("rot"), "-", "--rsa-private", &old]), 4);
+    // rotating with a key that cannot unwrap the current envelope is a key error
+    let out = s.run(&[
+        "rotate",
+        &uri("rot"),
+        "--rsa-private",
+        &old,
+        "--new-rsa-private",
+        &new,
+    ]);
+    expect_code(&out, 4);
+}
