@@ -1,5 +1,6 @@
 //! Where request credentials come from: a provider trait with static, environment and
-//! refreshing implementations (oss-api.md §12).
+//! refreshing implementations (oss-api.md §12), and the default Alibaba Cloud chain
+//! ([`CredentialsChain`]: environment, RRSA/OIDC, CLI profiles, ECS RAM role, over STS).
 
 use core::fmt;
 use core::time::Duration;
@@ -13,6 +14,16 @@ use tokio::sync::Mutex;
 pub use oss_signing::Credentials;
 
 use crate::error::{Error, Result};
+
+mod chain;
+mod environment;
+mod profile;
+mod remote;
+
+pub use chain::{
+    ChainConfig, CredentialsChain, DEFAULT_METADATA_ENDPOINT, DEFAULT_STS_ENDPOINT, vars,
+};
+pub use environment::Environment;
 
 /// Environment variable with the AccessKey id.
 pub const ENV_ACCESS_KEY_ID: &str = "OSS_ACCESS_KEY_ID";
@@ -50,7 +61,9 @@ impl CredentialsProvider for StaticCredentials {
     }
 }
 
-/// Reads `OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET` and `OSS_SESSION_TOKEN` on every call.
+/// Reads `OSS_ACCESS_KEY_ID`, `OSS_ACCESS_KEY_SECRET` and `OSS_SESSION_TOKEN`, else
+/// `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and
+/// `ALIBABA_CLOUD_SECURITY_TOKEN`, on every call.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EnvironmentCredentials;
 
@@ -59,17 +72,14 @@ impl EnvironmentCredentials {
     ///
     /// # Errors
     ///
-    /// [`Error::Credentials`] when the id or secret is missing or empty.
+    /// [`Error::Credentials`] when neither family has both an id and a secret.
     pub fn read() -> Result<Credentials> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let id = var(ENV_ACCESS_KEY_ID)
-            .ok_or_else(|| Error::Credentials(format!("{ENV_ACCESS_KEY_ID} is not set")))?;
-        let secret = var(ENV_ACCESS_KEY_SECRET)
-            .ok_or_else(|| Error::Credentials(format!("{ENV_ACCESS_KEY_SECRET} is not set")))?;
-        let credentials = Credentials::new(id, secret);
-        Ok(match var(ENV_SESSION_TOKEN) {
-            Some(token) => credentials.with_security_token(token),
-            None => credentials,
+        chain::from_env(&Environment::process()).ok_or_else(|| {
+            Error::Credentials(format!(
+                "{ENV_ACCESS_KEY_ID}/{ENV_ACCESS_KEY_SECRET} (or {}/{}) are not set",
+                vars::ACCESS_KEY_ID,
+                vars::ACCESS_KEY_SECRET
+            ))
         })
     }
 }
@@ -134,7 +144,18 @@ impl CredentialsProvider for RefreshingCredentials {
         {
             return Ok(Arc::clone(credentials));
         }
-        let fetched = (self.refresh)().await?;
+        // Holding the lock across the refresh makes concurrent callers share it.
+        let fetched = match (self.refresh)().await {
+            Ok(fetched) => fetched,
+            Err(e) => match cache.as_ref() {
+                // A failed early refresh keeps credentials that still work.
+                Some((credentials, Some(at))) if SystemTime::now() < *at => {
+                    tracing::warn!(error = %e, "credential refresh failed; the current ones still work");
+                    return Ok(Arc::clone(credentials));
+                }
+                _ => return Err(e),
+            },
+        };
         let credentials = Arc::new(fetched.credentials);
         *cache = Some((Arc::clone(&credentials), fetched.expires_at));
         Ok(credentials)

@@ -4,7 +4,10 @@
 //! * **Configuration**: [`ClientBuilder`] (endpoint, region, bucket, [`Addressing`],
 //!   [`SignatureVersion`], timeouts, [`RetryConfig`], User-Agent suffix) and a
 //!   [`CredentialsProvider`] ([`StaticCredentials`], [`EnvironmentCredentials`],
-//!   [`RefreshingCredentials`]). `Debug` never shows a secret, token or signed URL.
+//!   [`RefreshingCredentials`], and by default the Alibaba Cloud chain [`CredentialsChain`]:
+//!   environment AccessKeys, RRSA/OIDC, `~/.aliyun/config.json` profiles, the ECS RAM role,
+//!   with STS and metadata endpoints overridable). `Debug` never shows a secret, token or
+//!   signed URL.
 //! * **Objects**: [`Client::put_object`] from a [`PutPayload`] (bytes, a stream of known
 //!   length, replayable or not, or a file); [`Client::get_object`] (whole or [`ByteRange`],
 //!   with `x-oss-range-behavior: standard`) returning the untouched status and headers
@@ -135,9 +138,10 @@ pub use client::endpoint::Addressing;
 pub use client::response::{ContentRange, ObjectMeta};
 pub use crc::{Crc64, crc64, crc64_combine};
 pub use credentials::{
-    Credentials, CredentialsProvider, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SESSION_TOKEN,
+    ChainConfig, Credentials, CredentialsChain, CredentialsProvider, DEFAULT_METADATA_ENDPOINT,
+    DEFAULT_STS_ENDPOINT, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SESSION_TOKEN, Environment,
     EnvironmentCredentials, ExpiringCredentials, RefreshFn, RefreshingCredentials,
-    StaticCredentials,
+    StaticCredentials, vars,
 };
 pub use error::{Error, Result, ServiceError};
 pub use ops::get::{ByteRange, GetOptions, GetResponse};

@@ -249,7 +249,7 @@ impl CryptoBucket {
         pin: Option<&Pin>,
     ) -> Result<HeadObjectOutput> {
         let mut output = self.get_pinned(key, options, pin).await?;
-        let mut file = tokio::fs::File::create(tmp).await?;
+        let mut file = crate::private_file::create_private_file(tmp).await?;
         while let Some(chunk) = output.body.next().await {
             file.write_all(&chunk?).await?;
         }

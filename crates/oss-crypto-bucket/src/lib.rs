@@ -20,6 +20,8 @@
 //!   [`CryptoBucket::resumable_download`], parallel and checkpointed.
 //! * **Copy and rotation**: [`CryptoBucket::copy_object`] keeps the envelope;
 //!   [`CryptoBucket::rotate_master_key`] rewraps without re-encrypting.
+//! * **Batch work** over a prefix ([`batch`]): a listing streamed page by page, a stable split
+//!   into shards, and [`batch::rotate_prefix`], a resumable parallel rotation.
 //!
 //! Use this crate if your application stores objects in OSS that must be encrypted before they
 //! leave the process, and must stay readable by (and able to read objects of) the official
@@ -138,7 +140,8 @@
 //!   same classification for headers fetched elsewhere (audits, migrations).
 //! * A read stream never hands out its last chunk before its checks passed: a clean end of
 //!   stream means a verified read. Files are written to a temp file and renamed only after the
-//!   checks, so a good file is never replaced by a bad one.
+//!   checks, so a good file is never replaced by a bad one; temp files are created with mode
+//!   0600 ([`create_private_file`]), so plaintext is never readable by others.
 //! * Ranged reads take the keystream position from the server's `Content-Range` and refuse
 //!   any answer that does not match the request (a 200 for a range, a wrong start or end):
 //!   bytes are never decrypted at a guessed offset.
@@ -161,6 +164,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod batch;
 mod bucket;
 mod checkpoint;
 mod context;
@@ -171,6 +175,7 @@ mod get;
 mod multipart;
 mod options;
 mod pin;
+mod private_file;
 mod progress;
 mod put;
 mod resumable;
@@ -184,6 +189,7 @@ pub use error::{CheckpointError, EnvelopeMismatch, Error, IntegrityError, Result
 pub use get::{GetObjectOutput, GetOptions, HeadObjectOutput};
 pub use multipart::{CompleteOutput, UploadedPart};
 pub use options::{CryptoOptions, DEFAULT_CONCURRENCY};
+pub use private_file::create_private_file;
 pub use progress::{Progress, ProgressFn};
 pub use put::{PlainStream, PutObjectOutput, PutOptions, PutSource};
 pub use resumable::{DownloadOutput, ResumableOptions, UploadOutput};

@@ -13,7 +13,7 @@ use std::time::SystemTime;
 
 use http::StatusCode;
 
-use crate::credentials::{CredentialStore, DevCredential};
+use crate::credentials::{CredentialStore, DevCredential, LookupFailure};
 use crate::errors::{OssError, OssResult};
 use crate::oss::Req;
 
@@ -114,16 +114,24 @@ impl Verifier {
         }
     }
 
-    fn lookup(&self, access_key_id: &str) -> OssResult<&DevCredential> {
-        self.credentials.lookup(access_key_id).ok_or_else(|| {
-            OssError::new(
-                StatusCode::FORBIDDEN,
-                "InvalidAccessKeyId",
-                "The OSS Access Key Id you provided does not exist in our records.",
-            )
-            .with("OSSAccessKeyId", access_key_id)
-            .ec("0002-00000902")
-        })
+    fn lookup(&self, access_key_id: &str) -> OssResult<DevCredential> {
+        self.credentials
+            .lookup(access_key_id)
+            .map_err(|failure| match failure {
+                LookupFailure::Expired => OssError::new(
+                    StatusCode::FORBIDDEN,
+                    "SecurityTokenExpired",
+                    "The security token you provided has expired.",
+                )
+                .with("OSSAccessKeyId", access_key_id),
+                LookupFailure::Unknown => OssError::new(
+                    StatusCode::FORBIDDEN,
+                    "InvalidAccessKeyId",
+                    "The OSS Access Key Id you provided does not exist in our records.",
+                )
+                .with("OSSAccessKeyId", access_key_id)
+                .ec("0002-00000902"),
+            })
     }
 
     /// The security token must be present exactly when the key is an STS key, and match.

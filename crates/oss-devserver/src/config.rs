@@ -51,6 +51,9 @@ pub struct DevServerConfig {
     /// Listen on addresses other than loopback. Off by default: the dev server accepts
     /// well-known credentials, speaks plain HTTP and its KMS keys are not secret.
     pub allow_non_loopback: bool,
+    /// Lifetime of the temporary keys the STS and ECS-metadata stand-ins issue (default one
+    /// hour; a request for a shorter `DurationSeconds` gets the shorter one). Tests set seconds.
+    pub temporary_credentials_lifetime: Duration,
 }
 
 /// Switches for the documented-but-unobserved strict OSS rules for encrypted objects.
@@ -101,6 +104,7 @@ impl Default for DevServerConfig {
             fixed_clock: None,
             fast_etags: false,
             allow_non_loopback: false,
+            temporary_credentials_lifetime: Duration::from_secs(3600),
         }
     }
 }
@@ -186,6 +190,13 @@ impl DevServerConfig {
     #[must_use]
     pub fn with_kms(mut self, kms: KmsConfig) -> Self {
         self.kms = kms;
+        self
+    }
+
+    /// Sets [`DevServerConfig::temporary_credentials_lifetime`].
+    #[must_use]
+    pub fn with_temporary_credentials_lifetime(mut self, lifetime: Duration) -> Self {
+        self.temporary_credentials_lifetime = lifetime;
         self
     }
 

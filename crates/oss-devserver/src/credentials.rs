@@ -7,13 +7,20 @@
 //! | long-term key | `LTAI5tOssDevServer` | `oss-devserver-dev-secret` | — |
 //! | STS key | `STS.OssDevServerTemporary` | `oss-devserver-sts-secret` | `oss-devserver-sts-token` |
 //!
+//! Besides these fixed keys, the STS and ECS-metadata stand-ins issue short-lived keys
+//! ([`CredentialStore::issue`]); the OSS and KMS checks accept them until they expire and then
+//! answer `SecurityTokenExpired`.
+//!
 //! These are test credentials for a loopback server, not secrets; the types still treat the
 //! secret as one (redacted `Debug`, zeroized on drop) so the habit carries over.
 
 use core::fmt;
+use core::time::Duration;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::SystemTime;
 
+use rand::RngExt as _;
 use zeroize::Zeroize;
 
 /// The documented dev access key id.
@@ -26,6 +33,10 @@ pub const DEV_STS_ACCESS_KEY_ID: &str = "STS.OssDevServerTemporary";
 pub const DEV_STS_ACCESS_KEY_SECRET: &str = "oss-devserver-sts-secret";
 /// The security token that goes with [`DEV_STS_ACCESS_KEY_ID`].
 pub const DEV_STS_SECURITY_TOKEN: &str = "oss-devserver-sts-token";
+/// The OIDC token the STS stand-in accepts in `AssumeRoleWithOIDC`.
+pub const DEV_OIDC_TOKEN: &str = "oss-devserver-oidc-token";
+/// The RAM role name the ECS-metadata stand-in reports for the instance.
+pub const DEV_ECS_ROLE_NAME: &str = "OssDevServerEcsRole";
 
 /// One access key the server accepts. With a security token, requests must carry that token.
 #[derive(Clone, PartialEq, Eq)]
@@ -101,10 +112,31 @@ impl Drop for DevCredential {
     }
 }
 
-/// The accepted keys, looked up by access key id. Cloning shares the same set.
+/// Why a key is not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LookupFailure {
+    /// No such access key id.
+    Unknown,
+    /// An issued temporary key whose lifetime is over.
+    Expired,
+}
+
+/// An issued temporary key and the end of its lifetime.
+#[derive(Clone)]
+struct Issued {
+    credential: DevCredential,
+    expires_at: SystemTime,
+}
+
+/// Issued keys are forgotten this long after they expire (until then they answer "expired").
+const EXPIRED_RETENTION: Duration = Duration::from_secs(3600);
+
+/// The accepted keys, looked up by access key id: the configured ones and the temporary keys
+/// issued while the server runs. Cloning shares the same set.
 #[derive(Clone, Default)]
 pub struct CredentialStore {
     by_id: Arc<HashMap<String, DevCredential>>,
+    issued: Arc<Mutex<HashMap<String, Issued>>>,
 }
 
 impl CredentialStore {
@@ -116,6 +148,7 @@ impl CredentialStore {
             .collect();
         Self {
             by_id: Arc::new(by_id),
+            issued: Arc::default(),
         }
     }
 
@@ -124,12 +157,49 @@ impl CredentialStore {
         Self::new([DevCredential::dev_default(), DevCredential::dev_sts()])
     }
 
-    /// The key with this access key id.
-    pub fn lookup(&self, access_key_id: &str) -> Option<&DevCredential> {
-        self.by_id.get(access_key_id)
+    /// The key with this access key id, if it is accepted now.
+    ///
+    /// # Errors
+    ///
+    /// [`LookupFailure::Unknown`] for an id never configured nor issued,
+    /// [`LookupFailure::Expired`] for an issued key past its lifetime.
+    pub fn lookup(&self, access_key_id: &str) -> Result<DevCredential, LookupFailure> {
+        if let Some(fixed) = self.by_id.get(access_key_id) {
+            return Ok(fixed.clone());
+        }
+        let issued = self.issued.lock().unwrap_or_else(PoisonError::into_inner);
+        match issued.get(access_key_id) {
+            Some(i) if SystemTime::now() < i.expires_at => Ok(i.credential.clone()),
+            Some(_) => Err(LookupFailure::Expired),
+            None => Err(LookupFailure::Unknown),
+        }
     }
 
-    /// Every key, in no particular order.
+    /// Issues a new temporary key (id `STS.…`, random secret and token) valid for `lifetime`.
+    pub fn issue(&self, lifetime: Duration) -> (DevCredential, SystemTime) {
+        let random = |n: usize| -> String {
+            let mut rng = rand::rng();
+            (0..n)
+                .map(|_| {
+                    char::from(b"0123456789abcdefghijklmnopqrstuvwxyz"[rng.random_range(0..36)])
+                })
+                .collect()
+        };
+        let credential = DevCredential::new(format!("STS.{}", random(20)), random(32))
+            .with_security_token(random(48));
+        let now = SystemTime::now();
+        let expires_at = now + lifetime;
+        let mut issued = self.issued.lock().unwrap_or_else(PoisonError::into_inner);
+        issued.retain(|_, i| i.expires_at + EXPIRED_RETENTION > now);
+        let entry = Issued {
+            credential: credential.clone(),
+            expires_at,
+        };
+        issued.insert(credential.access_key_id.clone(), entry);
+        (credential, expires_at)
+    }
+
+    /// Every configured key, in no particular order (issued keys are not included).
     pub fn iter(&self) -> impl Iterator<Item = &DevCredential> {
         self.by_id.values()
     }
@@ -172,6 +242,20 @@ mod tests {
             store.lookup(DEV_ACCESS_KEY_ID).unwrap().access_key_secret(),
             DEV_ACCESS_KEY_SECRET
         );
-        assert!(store.lookup("nope").is_none());
+        assert_eq!(store.lookup("nope").unwrap_err(), LookupFailure::Unknown);
+    }
+
+    #[test]
+    fn issued_keys_expire() {
+        let store = CredentialStore::dev_defaults();
+        let (live, _) = store.issue(Duration::from_secs(60));
+        let found = store.lookup(live.access_key_id()).unwrap();
+        assert_eq!(found.security_token(), live.security_token());
+        assert!(live.access_key_id().starts_with("STS."));
+        let (dead, _) = store.issue(Duration::ZERO);
+        assert_eq!(
+            store.lookup(dead.access_key_id()).unwrap_err(),
+            LookupFailure::Expired
+        );
     }
 }

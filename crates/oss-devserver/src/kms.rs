@@ -6,6 +6,9 @@
 //! Blob format: see `kms/blob.rs`. Keys: [`KmsKey`], configured through [`KmsConfig`] and
 //! changed at run time through [`KmsHandle`], which also reads the request log.
 //!
+//! The same listener serves the STS stand-in (`Version=2015-04-01`: AssumeRole, signed and
+//! checked like KMS calls, and AssumeRoleWithOIDC; see `kms/sts.rs`).
+//!
 //! Fault rules (see [`crate::faults`]) name KMS operations `kms:<Action>` (`kms:Decrypt`, …):
 //! `Status` answers with that status (500 → `InternalFailure`, 503 →
 //! `ServiceUnavailableTemporary`, other codes as given, e.g. 400 `Rejected.Throttling`),
@@ -26,7 +29,9 @@ mod params;
 mod registry;
 mod service;
 mod state;
+mod sts;
 
+use core::time::Duration;
 use std::sync::Arc;
 
 use axum::Router;
@@ -45,11 +50,13 @@ pub(crate) fn router(
     config: KmsConfig,
     credentials: CredentialStore,
     faults: FaultInjector,
+    temporary_lifetime: Duration,
 ) -> Router {
     let service = service::Service {
         handle: config.handle(),
         credentials,
         faults,
+        temporary_lifetime,
     };
     Router::new()
         .fallback(service::handle)

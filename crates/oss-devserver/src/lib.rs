@@ -14,6 +14,7 @@ mod errors;
 mod etag;
 pub mod faults;
 mod kms;
+mod metadata;
 mod oss;
 mod server;
 mod store;
@@ -90,7 +91,9 @@ impl DevServer {
         let oss_router = oss::router(&config, credentials.clone(), faults.clone()).await?;
         let kms_config = config.kms.clone().with_region(&config.region);
         let kms = kms_config.handle();
-        let kms_router = kms::router(kms_config, credentials.clone(), faults.clone());
+        let lifetime = config.temporary_credentials_lifetime;
+        let kms_router = kms::router(kms_config, credentials.clone(), faults.clone(), lifetime)
+            .merge(metadata::router(credentials.clone(), lifetime));
         let cancel = CancellationToken::new();
         let tasks = vec![
             tokio::spawn(server::serve(oss_listener, oss_router, cancel.clone())),
@@ -117,6 +120,16 @@ impl DevServer {
     /// Base URL of the KMS endpoint.
     pub fn kms_url(&self) -> String {
         format!("http://{}", self.kms_addr)
+    }
+
+    /// Base URL of the STS stand-in (the KMS listener; `AssumeRole`, `AssumeRoleWithOIDC`).
+    pub fn sts_url(&self) -> String {
+        self.kms_url()
+    }
+
+    /// Base URL of the ECS instance-metadata stand-in (the KMS listener, paths `/latest/…`).
+    pub fn metadata_url(&self) -> String {
+        self.kms_url()
     }
 
     /// The OSS listen address.

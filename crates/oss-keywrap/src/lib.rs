@@ -52,6 +52,16 @@
 //! for the exact expected length in constant time instead of relying on implicit rejection (a
 //! wrong key would have to pass that check by chance, about 2^-24, for both the data key and
 //! the IV).
+//!
+//! RSA private operations and RUSTSEC-2023-0071 (Marvin, a timing side channel in the `rsa`
+//! crate's private operation, no patched release at its last update): with the default
+//! feature `aws-lc`, keys of 2048 bits and more are decrypted by AWS-LC, whose private
+//! operation is constant-time and blinded and whose padding checks are constant-time; the
+//! advisory does not apply to them. Keys below 2048 bits (AWS-LC refuses them), and every key
+//! in builds without `aws-lc`, use the `rsa` crate with blinding and the CRT check and our
+//! constant-time padding check: the advisory still applies to its raw operation there, so use
+//! keys of at least 2048 bits with the default features where timing is observable. Success or
+//! failure of an unwrap stays visible by nature; it is one opaque error either way.
 //! Keys, credentials and unwrapped material never appear in `Debug` output; intermediate
 //! buffers of RSA unwrapping are zeroized, and so is unwrapped material ([`oss_envelope`]).
 //!
@@ -62,7 +72,8 @@
 //!
 //! # Crate features
 //!
-//! This crate has no optional features.
+//! * `aws-lc` (default): RSA private-key operations from AWS-LC (about 6x faster for
+//!   RSA-2048, constant-time; see above). Without it the pure-Rust `rsa` crate does them.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

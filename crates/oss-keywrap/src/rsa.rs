@@ -1,6 +1,8 @@
 //! RSA master keys: PKCS#1 v1.5 wrapping (`RSA/NONE/PKCS1Padding`), and OAEP-SHA1 unwrapping
 //! for V1 objects and V2 objects that declare `RSA/NONE/OAEPWithSHA-1AndMGF1Padding`.
 
+#[cfg(feature = "aws-lc")]
+mod aws_lc;
 mod keys;
 mod wrap;
 

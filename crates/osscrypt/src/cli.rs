@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::batch::BatchArgs;
 pub(crate) use crate::units::ObjectUri;
 use crate::units::{parse_size, parse_uri};
 
@@ -12,12 +13,13 @@ const EXIT_CODES: &str = "\
 Exit codes: 0 ok, 1 other error, 2 usage error, 3 not found, 4 key or authentication error,
 5 integrity error (CRC-64/MD5/length mismatch, malformed envelope, a response whose envelope or
 ETag contradicts the HEAD it was planned from, a server answer the request does not allow, an
-unencrypted object with --require-encrypted).
+unencrypted object with --require-encrypted), 130/143 stopped by SIGINT/SIGTERM.
 
 Configuration is read from flags, then the environment (OSS_ACCESS_KEY_ID,
 OSS_ACCESS_KEY_SECRET, OSS_SESSION_TOKEN, OSS_ENDPOINT, OSS_REGION, OSS_KMS_ENDPOINT), then the
-profile file ($XDG_CONFIG_HOME/osscrypt/config.toml). With no endpoint configured, commands run
-against an embedded devserver whose data lives in $XDG_DATA_HOME/osscrypt/devserver.";
+profile file ($XDG_CONFIG_HOME/osscrypt/config.toml). An endpoint is required (exit 2 without
+one), except for `serve` and `demo`; `--local` or OSS_ENDPOINT=local runs the commands against
+an embedded devserver whose data lives in $XDG_DATA_HOME/osscrypt/devserver.";
 
 /// Client-side encryption for Alibaba Cloud OSS objects, compatible with the official SDKs.
 #[derive(Debug, Parser)]
@@ -34,9 +36,14 @@ pub(crate) struct Cli {
 /// Options every command accepts.
 #[derive(Debug, Args)]
 pub(crate) struct GlobalArgs {
-    /// OSS endpoint, e.g. `https://oss-cn-hangzhou.aliyuncs.com` [env: OSS_ENDPOINT].
+    /// OSS endpoint, e.g. `https://oss-cn-hangzhou.aliyuncs.com`, or `local` for the
+    /// embedded devserver [env: OSS_ENDPOINT].
     #[arg(long, global = true)]
     pub(crate) endpoint: Option<String>,
+    /// Run against an embedded devserver on 127.0.0.1 (same as `OSS_ENDPOINT=local`); its
+    /// objects live in the data directory, not in OSS.
+    #[arg(long, global = true, conflicts_with = "endpoint")]
+    pub(crate) local: bool,
     /// Region id for V4 signing, e.g. `cn-hangzhou` [env: OSS_REGION].
     #[arg(long, global = true)]
     pub(crate) region: Option<String>,
@@ -117,11 +124,12 @@ pub(crate) enum Command {
     Inspect(HeadArgs),
     /// Copy an object within OSS, keeping its envelope.
     Cp(CpArgs),
-    /// Delete objects.
+    /// Delete objects (`-r`: everything under prefixes).
     Rm(RmArgs),
-    /// List objects under a bucket and prefix.
+    /// List objects under a bucket and prefix, one level (`-r`: everything below).
     Ls(LsArgs),
-    /// Re-wrap an object's data key under a new master key (the data is not re-encrypted).
+    /// Re-wrap an object's data key under a new master key (the data is not re-encrypted);
+    /// `--prefix`: every object under a prefix.
     Rotate(RotateArgs),
     /// Write a new RSA key pair (PEM).
     Keygen(KeygenArgs),
@@ -209,9 +217,16 @@ pub(crate) struct CpArgs {
 /// `rm`.
 #[derive(Debug, Args)]
 pub(crate) struct RmArgs {
-    /// Objects, `oss://bucket/key` (one or more).
+    /// Objects, `oss://bucket/key` (one or more); with `-r`, prefixes.
     #[arg(required = true, value_parser = parse_uri)]
     pub(crate) objects: Vec<ObjectUri>,
+    /// Delete every object whose key starts with each given prefix (`oss://bucket/` for the
+    /// whole bucket). No confirmation is asked.
+    #[arg(long, short)]
+    pub(crate) recursive: bool,
+    /// Parallelism and sharding of `-r`.
+    #[command(flatten)]
+    pub(crate) batch: BatchArgs,
 }
 
 /// `ls`.
@@ -220,17 +235,31 @@ pub(crate) struct LsArgs {
     /// `oss://bucket` or `oss://bucket/prefix`.
     #[arg(value_parser = parse_uri)]
     pub(crate) prefix: ObjectUri,
-    /// Print JSON instead of text.
+    /// Everything under the prefix, not only its first level (`PRE` lines for the
+    /// "directories" of that level); streamed page by page.
+    #[arg(long, short)]
+    pub(crate) recursive: bool,
+    /// Print JSON instead of text (an array of objects, `{"prefix": ...}` for directories).
     #[arg(long)]
     pub(crate) json: bool,
 }
 
 /// `rotate`.
 #[derive(Debug, Args)]
+#[command(after_help = ROTATE_PREFIX_HELP)]
 pub(crate) struct RotateArgs {
-    /// The object, `oss://bucket/key`.
+    /// The object, `oss://bucket/key`; with `--prefix`, a prefix (`oss://bucket/` for all).
     #[arg(value_parser = parse_uri)]
     pub(crate) object: ObjectUri,
+    /// Rotate every object under the prefix (parallel, resumable by running it again).
+    #[arg(long)]
+    pub(crate) prefix: bool,
+    /// JSON-lines journal of `--prefix`: one line per object with its outcome (appended).
+    #[arg(long, requires = "prefix", default_value = "osscrypt-rotate.jsonl")]
+    pub(crate) journal: PathBuf,
+    /// Parallelism and sharding of `--prefix`.
+    #[command(flatten)]
+    pub(crate) batch: BatchArgs,
     /// Current master keys (to unwrap).
     #[command(flatten)]
     pub(crate) keys: KeyArgs,
@@ -247,6 +276,18 @@ pub(crate) struct RotateArgs {
     #[arg(long)]
     pub(crate) new_matdesc: Option<String>,
 }
+
+const ROTATE_PREFIX_HELP: &str = "\
+With --prefix, every object under the prefix is rotated, --jobs at a time. Objects that the new
+key already unwraps are skipped, plaintext objects too, so an interrupted run is resumed by
+running the same command again. Each object's outcome (rotated, already_rotated,
+not_encrypted, failed) is appended to the --journal as a JSON line (no keys, wrapped or not).
+Exit code 1 if any object failed.
+
+Cost: OSS refuses CopyObject changes to the envelope headers, so each object's ciphertext is
+downloaded and uploaded again through this process (streamed, never written to local disk,
+never decrypted). Egress is the total stored size of the rotated objects: run it inside the
+bucket's region (internal endpoint) to avoid internet egress charges.";
 
 /// `keygen`.
 #[derive(Debug, Args)]

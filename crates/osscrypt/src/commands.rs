@@ -10,6 +10,7 @@ mod offline;
 mod put;
 mod rm;
 mod rotate;
+mod rotate_prefix;
 mod serve;
 mod transfer;
 

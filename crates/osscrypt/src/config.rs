@@ -13,6 +13,10 @@
 //! ```
 //!
 //! Each value is taken from the first source that has it, independently of the others.
+//!
+//! The endpoint is required: the value `local` (flag `--local`, `OSS_ENDPOINT=local`,
+//! `--endpoint local` or `endpoint = "local"` in the profile) selects the embedded devserver,
+//! which is never chosen silently.
 
 use core::fmt;
 use std::path::{Path, PathBuf};
@@ -72,8 +76,12 @@ impl fmt::Debug for Credentials {
 /// The resolved configuration.
 #[derive(Clone, Debug)]
 pub(crate) struct Settings {
-    /// OSS endpoint; `None` selects the embedded devserver.
+    /// OSS endpoint; `None` when none is configured (or local mode is on).
     pub(crate) endpoint: Option<String>,
+    /// Local mode: the commands run against an embedded devserver.
+    pub(crate) local: bool,
+    /// Where the profile was looked for, to name it in messages: file and profile name.
+    pub(crate) profile_source: (PathBuf, String),
     /// Region id.
     pub(crate) region: Option<String>,
     /// Credentials, when configured.
@@ -108,7 +116,7 @@ impl Settings {
         env: &dyn Fn(&str) -> Option<String>,
     ) -> CliResult<Self> {
         let var = |name: &str| env(name).filter(|v| !v.is_empty());
-        let profile = load_profile(args, &var)?;
+        let (profile, profile_source) = load_profile(args, &var)?;
         let pick = |flag: &Option<String>, name: &str, file: &Option<String>| {
             flag.clone().or_else(|| var(name)).or_else(|| file.clone())
         };
@@ -128,8 +136,12 @@ impl Settings {
             &profile.session_token,
         );
         let credentials = credentials(id, secret, token)?;
+        let endpoint = pick(&args.endpoint, env::ENDPOINT, &profile.endpoint);
+        let local = args.local || endpoint.as_deref() == Some(LOCAL);
         Ok(Self {
-            endpoint: pick(&args.endpoint, env::ENDPOINT, &profile.endpoint),
+            endpoint: endpoint.filter(|_| !local),
+            local,
+            profile_source,
             region: pick(&args.region, env::REGION, &profile.region),
             credentials,
             kms_endpoint: pick(&args.kms_endpoint, env::KMS_ENDPOINT, &profile.kms_endpoint),
@@ -143,6 +155,9 @@ impl Settings {
         })
     }
 }
+
+/// The endpoint value that selects the embedded devserver.
+pub(crate) const LOCAL: &str = "local";
 
 /// Combines the resolved id, secret and token; an id without a secret (or the reverse) is a
 /// usage error.
@@ -177,7 +192,11 @@ fn user_dir(var: &dyn Fn(&str) -> Option<String>, xdg: &str, fallback: &str) -> 
 }
 
 /// Reads the selected profile; a missing default file or default profile is an empty profile.
-fn load_profile(args: &GlobalArgs, var: &dyn Fn(&str) -> Option<String>) -> CliResult<Profile> {
+/// Also returns the file and profile name that were looked at.
+fn load_profile(
+    args: &GlobalArgs,
+    var: &dyn Fn(&str) -> Option<String>,
+) -> CliResult<(Profile, (PathBuf, String))> {
     let explicit_file = args
         .config
         .clone()
@@ -186,6 +205,12 @@ fn load_profile(args: &GlobalArgs, var: &dyn Fn(&str) -> Option<String>) -> CliR
     let path = explicit_file.clone().unwrap_or_else(|| {
         user_dir(var, "XDG_CONFIG_HOME", ".config").join("osscrypt/config.toml")
     });
+    let source = (
+        path.clone(),
+        explicit_name
+            .clone()
+            .unwrap_or_else(|| "default".to_owned()),
+    );
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit_file.is_none() => {
@@ -194,7 +219,7 @@ fn load_profile(args: &GlobalArgs, var: &dyn Fn(&str) -> Option<String>) -> CliR
                     "profile {name:?} requested but {} does not exist",
                     path.display()
                 ))),
-                _ => Ok(Profile::default()),
+                _ => Ok((Profile::default(), source)),
             };
         }
         Err(e) => {
@@ -204,7 +229,8 @@ fn load_profile(args: &GlobalArgs, var: &dyn Fn(&str) -> Option<String>) -> CliR
             )));
         }
     };
-    parse_profile(&text, explicit_name.as_deref(), &path)
+    let profile = parse_profile(&text, explicit_name.as_deref(), &path)?;
+    Ok((profile, source))
 }
 
 fn parse_profile(text: &str, name: Option<&str>, path: &Path) -> CliResult<Profile> {
@@ -282,11 +308,26 @@ mod tests {
     }
 
     #[test]
-    fn missing_default_file_means_embedded_devserver() {
+    fn local_mode_only_when_asked_for() {
+        let s = resolve(&["--local"], &[(env::ENDPOINT, "http://env")]).unwrap();
+        assert!(s.local && s.endpoint.is_none());
+        let s = resolve(&[], &[(env::ENDPOINT, "local")]).unwrap();
+        assert!(s.local && s.endpoint.is_none());
+        let s = resolve(&[], &[(env::ENDPOINT, "http://env")]).unwrap();
+        assert!(!s.local);
+        assert_eq!(s.endpoint.as_deref(), Some("http://env"));
+    }
+
+    #[test]
+    fn missing_default_file_means_no_endpoint() {
         let dir = tempfile::tempdir().unwrap();
         let home = dir.path().to_str().unwrap();
         let s = resolve(&[], &[("HOME", home)]).unwrap();
-        assert!(s.endpoint.is_none());
+        assert!(s.endpoint.is_none() && !s.local);
+        assert_eq!(
+            s.profile_source.0,
+            dir.path().join(".config/osscrypt/config.toml")
+        );
         assert_eq!(
             s.data_dir,
             dir.path().join(".local/share/osscrypt/devserver")

@@ -1,5 +1,6 @@
-//! Where the commands send requests: the configured endpoint, or, with no endpoint
-//! configured, an embedded devserver with a persistent data directory (announced in one line).
+//! Where the commands send requests: the configured endpoint, or, in local mode only
+//! (`--local`, `OSS_ENDPOINT=local`), an embedded devserver with a persistent data directory,
+//! announced in one line on stderr even with `--quiet`. No endpoint is a usage error.
 
 use core::fmt;
 
@@ -36,18 +37,21 @@ impl fmt::Debug for Connection {
 
 impl Connection {
     /// Connects to the configured endpoint, or starts the embedded devserver (creating
-    /// `buckets` in it) when none is configured.
+    /// `buckets` in it) in local mode.
     ///
     /// # Errors
     ///
-    /// Usage errors for missing credentials or region; devserver start failures.
+    /// Usage errors for a missing endpoint, credentials or region; devserver start failures.
     pub(crate) async fn open(
         settings: &Settings,
         buckets: &[&str],
         out: &Output,
     ) -> CliResult<Self> {
-        let Some(endpoint) = settings.endpoint.clone() else {
+        if settings.local {
             return Self::embedded(settings, buckets, out).await;
+        }
+        let Some(endpoint) = settings.endpoint.clone() else {
+            return Err(no_endpoint(settings));
         };
         let credentials = settings.credentials.clone().ok_or_else(|| {
             CliError::new(
@@ -84,8 +88,8 @@ impl Connection {
             .with_data_dir(dir.clone())
             .with_buckets(buckets.iter().copied());
         let server = DevServer::start(config).await?;
-        out.info(format!(
-            "osscrypt: no endpoint configured; using an embedded devserver at {} (data in {})",
+        out.notice(format!(
+            "local mode: using an embedded devserver at {} (data in {}), not OSS",
             server.oss_url(),
             dir.display()
         ));
@@ -120,6 +124,18 @@ impl Connection {
             server.shutdown().await;
         }
     }
+}
+
+/// The usage error for a command with no endpoint: it names every place one can come from.
+fn no_endpoint(settings: &Settings) -> CliError {
+    let (file, profile) = &settings.profile_source;
+    CliError::usage(format!(
+        "no OSS endpoint configured: pass --endpoint URL, set OSS_ENDPOINT, or put \
+         `endpoint = \"URL\"` in profile [{profile}] of {} (--profile / OSSCRYPT_PROFILE, \
+         --config / OSSCRYPT_CONFIG); for the embedded local devserver pass --local or set \
+         OSS_ENDPOINT=local",
+        file.display()
+    ))
 }
 
 /// `cn-hangzhou` from `oss-cn-hangzhou.aliyuncs.com` or `oss-cn-hangzhou-internal...`.

@@ -30,6 +30,10 @@ pub(crate) enum Kind {
     Auth,
     /// Exit code 5.
     Integrity,
+    /// Exit code 130: stopped by SIGINT.
+    Interrupted,
+    /// Exit code 143: stopped by SIGTERM.
+    Terminated,
 }
 
 impl Kind {
@@ -41,6 +45,8 @@ impl Kind {
             Self::NotFound => 3,
             Self::Auth => 4,
             Self::Integrity => 5,
+            Self::Interrupted => 130,
+            Self::Terminated => 143,
         }
     }
 
@@ -51,6 +57,7 @@ impl Kind {
             Self::NotFound => "not found",
             Self::Auth => "key error",
             Self::Integrity => "integrity",
+            Self::Interrupted | Self::Terminated => "interrupted",
         }
     }
 }

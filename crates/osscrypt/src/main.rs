@@ -2,8 +2,9 @@
 //! byte-compatible with the official SDKs.
 //!
 //! Commands: `put`, `get` (whole or `--range`, to a file or stdout), `head`, `inspect`, `cp`,
-//! `rm`, `ls`, `rotate` (rewrap under a new master key), `keygen`, offline `encrypt` /
-//! `decrypt` with a `<file>.meta.json` envelope sidecar, `serve` (the devserver) and `demo`.
+//! `rm` (`-r` for prefixes), `ls` (one level, `-r` for everything below), `rotate` (rewrap
+//! under a new master key; `--prefix` for every object under a prefix, `--shard`), `keygen`,
+//! offline `encrypt` / `decrypt` with a `<file>.meta.json` envelope sidecar, `serve` (the devserver) and `demo`.
 //! See `osscrypt --help`; exit codes are documented in [`exit`].
 //!
 //! Use this tool if you want to upload, download or inspect client-side encrypted objects from
@@ -12,8 +13,8 @@
 //!
 //! # Example
 //!
-//! With no endpoint configured, the commands run against an embedded devserver (see Security);
-//! `-q` silences the informational lines on stderr:
+//! An endpoint is required; `--local` (or `OSS_ENDPOINT=local`) runs the commands against an
+//! embedded devserver instead (see Security). `-q` silences the informational lines on stderr:
 //!
 //! ```console
 //! $ osscrypt keygen
@@ -22,8 +23,11 @@
 //! encrypted 23 bytes to report.enc (envelope: report.enc.meta.json)
 //! $ osscrypt decrypt report.enc back.txt --rsa-private osscrypt-private.pem
 //! decrypted to back.txt
+//! $ export OSS_ENDPOINT=local
 //! $ osscrypt put -q report.txt oss://demo/report.txt --rsa-public osscrypt-public.pem
+//! osscrypt: local mode: using an embedded devserver at http://127.0.0.1:41234 (data in ...), not OSS
 //! $ osscrypt get -q oss://demo/report.txt --rsa-private osscrypt-private.pem
+//! osscrypt: local mode: using an embedded devserver at http://127.0.0.1:41235 (data in ...), not OSS
 //! hello, encrypted world
 //! ```
 //!
@@ -31,7 +35,7 @@
 //! tests run the same commands as a child process and check files, output and exit codes
 //! (`tests/it/offline.rs`: `encrypt_decrypt_round_trip_with_sidecar`,
 //! `keygen_refuses_to_overwrite_without_force`; `tests/it/remote.rs`:
-//! `put_get_head_inspect_ls_cp_rm`, `embedded_devserver_when_no_endpoint_is_configured`).
+//! `put_get_head_inspect_ls_cp_rm`, `local_mode_uses_the_embedded_devserver_and_says_so_even_when_quiet`).
 //!
 //! # ⚠️ Security
 //!
@@ -50,18 +54,23 @@
 //!   visible in the process list: prefer the environment. osscrypt does not check the profile
 //!   file's permissions; keep it private. Secrets are held in zeroizing buffers and redacted in
 //!   `Debug`. An endpoint without a scheme is https (see `oss-client`).
-//! * **Embedded devserver**: with no endpoint configured, commands start a devserver on
-//!   127.0.0.1 with the fixed, public dev credentials, and keep its objects as plain files in
+//! * **Embedded devserver**: only in local mode (`--local`, or the endpoint value `local`
+//!   from `--endpoint`, `OSS_ENDPOINT` or the profile) do commands start a devserver on
+//!   127.0.0.1 with the fixed, public dev credentials, keeping its objects as plain files in
 //!   `$XDG_DATA_HOME/osscrypt/devserver` (else `~/.local/share/osscrypt/devserver`;
-//!   `--data-dir` / `OSSCRYPT_DATA_DIR`). One line on stderr announces it (silenced by
-//!   `--quiet`), so a forgotten `OSS_ENDPOINT` sends data there, not to OSS. Its KMS keys are
+//!   `--data-dir` / `OSSCRYPT_DATA_DIR`). One line on stderr announces it, also with
+//!   `--quiet`. With no endpoint at all, commands other than `serve` and `demo` fail with exit
+//!   code 2 and name every place an endpoint can come from, so a forgotten `OSS_ENDPOINT`
+//!   never sends data to a local server by surprise. Its KMS keys are
 //!   derived from their ids and are not secret. `serve` prints the dev credentials on stdout.
 //! * **Integrity**: AES-CTR is unauthenticated; reads check the CRC-64, length and (when
 //!   stored: `put --md5`, always with `encrypt`) the plaintext MD5, which detect corruption, not
 //!   tampering. `get` to a file and `decrypt` never put unchecked plaintext under the
 //!   destination name: they write to `<dest>.osscrypt-partial` (removed on failure; a
 //!   `--resumable` download uses the library's temp file and checkpoint instead), renamed only
-//!   after the checks passed. `get` to stdout streams; the last
+//!   after the checks passed. `get`'s partial file and the library's temp file are created
+//!   with mode 0600 (so the finished file is 0600 too); a directory as `get`'s destination
+//!   means "into it", under the key's last segment. `get` to stdout streams; the last
 //!   chunk is held back until the checks pass, so a failed check truncates the output and exits
 //!   with code 5: check the exit code before trusting piped output.
 //! * **Legacy V1**: osscrypt writes only V2 and has no switch for reading the deprecated V1
@@ -75,6 +84,7 @@
 
 #![forbid(unsafe_code)]
 
+mod batch;
 mod cli;
 mod commands;
 mod config;
@@ -85,6 +95,7 @@ mod kms;
 mod output;
 mod remote;
 mod sidecar;
+mod signals;
 mod units;
 
 use std::process::ExitCode;

@@ -28,6 +28,11 @@ impl Output {
         Self { quiet }
     }
 
+    /// Whether `--quiet` was given.
+    pub(crate) const fn is_quiet(&self) -> bool {
+        self.quiet
+    }
+
     /// Prints an informational line on stderr unless quiet.
     pub(crate) fn info(&self, line: impl AsRef<str>) {
         if !self.quiet {

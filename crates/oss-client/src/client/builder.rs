@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::endpoint::{Addressing, Endpoint};
 use super::{Client, Inner};
 use crate::credentials::{
-    Credentials, CredentialsProvider, EnvironmentCredentials, StaticCredentials,
+    ChainConfig, Credentials, CredentialsChain, CredentialsProvider, StaticCredentials,
 };
 use crate::error::{Error, Result};
 use crate::retry::RetryConfig;
@@ -189,8 +189,7 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// [`Error::InvalidArgument`] for a missing bucket/region/endpoint or a bad endpoint or
-    /// bucket name; [`Error::Credentials`] when no provider is set and the environment has no
-    /// credentials; [`Error::Transport`] when the HTTP stack cannot be initialised.
+    /// bucket name; [`Error::Transport`] when the HTTP stack cannot be initialised.
     pub fn build(self) -> Result<Client> {
         let bucket = self
             .bucket
@@ -207,7 +206,7 @@ impl ClientBuilder {
         let endpoint = Endpoint::parse(&endpoint_text, &bucket, self.addressing)?;
         let credentials = match self.credentials.clone() {
             Some(provider) => provider,
-            None => Arc::new(StaticCredentials::new(EnvironmentCredentials::read()?)),
+            None => Arc::new(CredentialsChain::new(ChainConfig::default())),
         };
         let mut http = reqwest::Client::builder()
             .user_agent(self.user_agent())

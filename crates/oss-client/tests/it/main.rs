@@ -3,6 +3,7 @@
 
 mod clock_and_credentials;
 mod common;
+mod credential_chain;
 mod env_credentials;
 mod faults;
 mod large;

@@ -198,7 +198,7 @@ impl CryptoBucket {
             discarded = Some(format!("{reason}; the checkpoint was discarded"));
             checkpoint::remove(cp_path)?;
         }
-        let file = tokio::fs::File::create(temp).await?;
+        let file = crate::private_file::create_private_file(temp).await?;
         file.set_len(size).await?;
         file.sync_all().await?;
         let cp = DownloadCheckpoint {

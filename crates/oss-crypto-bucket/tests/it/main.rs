@@ -1,6 +1,7 @@
 //! Integration tests of oss-crypto-bucket against the dev server over real HTTP.
 //! One test binary for the crate (one link instead of one per file); one module per area.
 
+mod batch;
 mod common;
 mod copy_rotate;
 mod crash;

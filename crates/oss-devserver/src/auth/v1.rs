@@ -47,7 +47,7 @@ pub(super) fn verify_header(
     let token = req
         .header("x-oss-security-token")
         .or_else(|| req.header("security-token"));
-    Verifier::check_token(credential, token)?;
+    Verifier::check_token(&credential, token)?;
     let date_line = oss_v1::date_line(&inputs.headers).ok_or_else(missing_date)?;
     let unix = oss_signing::time::parse_rfc1123(date_line).ok_or_else(missing_date)?;
     verifier.check_skew(unix, date_line)?;
@@ -65,7 +65,7 @@ pub(super) fn verify_query(verifier: &Verifier, req: &Req, inputs: &Inputs<'_>) 
     let expires_text = param("Expires")?;
     let provided = param("Signature")?;
     let credential = verifier.lookup(access_key_id)?;
-    Verifier::check_token(credential, q.get("security-token"))?;
+    Verifier::check_token(&credential, q.get("security-token"))?;
     let expires: u64 = expires_text.parse().map_err(|_| {
         OssError::invalid_argument("Expires is not a Unix time.", "Expires", expires_text)
     })?;

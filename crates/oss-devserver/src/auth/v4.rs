@@ -82,7 +82,7 @@ pub(super) fn verify_header(
 ) -> OssResult<()> {
     let parsed = oss_v4::parse_authorization(auth).ok_or_else(|| bad_auth(auth))?;
     let credential = verifier.lookup(&parsed.access_key_id)?;
-    Verifier::check_token(credential, req.header("x-oss-security-token"))?;
+    Verifier::check_token(&credential, req.header("x-oss-security-token"))?;
     let x_oss_date = req.header("x-oss-date").ok_or_else(missing_date)?;
     let unix = oss_signing::time::parse_iso8601_basic(x_oss_date).ok_or_else(missing_date)?;
     verifier.check_skew(unix, x_oss_date)?;
@@ -146,7 +146,7 @@ pub(super) fn verify_query(verifier: &Verifier, req: &Req, inputs: &Inputs<'_>) 
     let expires_text = param("x-oss-expires")?;
     let provided = param("x-oss-signature")?;
     let credential = verifier.lookup(access_key_id)?;
-    Verifier::check_token(credential, q.get("x-oss-security-token"))?;
+    Verifier::check_token(&credential, q.get("x-oss-security-token"))?;
     let start = oss_signing::time::parse_iso8601_basic(x_oss_date).ok_or_else(|| {
         OssError::invalid_argument("x-oss-date is invalid.", "x-oss-date", x_oss_date)
     })?;

@@ -14,7 +14,7 @@ use super::errors::KmsError;
 use super::log::{KmsRequestRecord, SignatureVerdict};
 use super::params::Params;
 use super::state::{NonceCache, Settings, lock};
-use crate::credentials::{CredentialStore, DevCredential};
+use crate::credentials::{CredentialStore, DevCredential, LookupFailure};
 
 /// Nonces are remembered at least this long, even with a shorter (or no) skew window.
 const MIN_NONCE_RETENTION: Duration = Duration::from_secs(15 * 60);
@@ -100,7 +100,7 @@ fn authenticate_v1(
         token = p.get("STSToken");
     }
     finish(
-        credential,
+        &credential,
         token,
         nonce,
         env,
@@ -150,17 +150,21 @@ fn expect_param(p: &Params, name: &str, value: &str) -> Result<(), KmsError> {
     }
 }
 
-fn lookup<'c>(
-    credentials: &'c CredentialStore,
-    access_key_id: &str,
-) -> Result<&'c DevCredential, KmsError> {
-    credentials.lookup(access_key_id).ok_or_else(|| {
-        KmsError::new(
-            StatusCode::NOT_FOUND,
-            "InvalidAccessKeyId.NotFound",
-            format!("Specified access key is not found: {access_key_id}"),
-        )
-    })
+fn lookup(credentials: &CredentialStore, access_key_id: &str) -> Result<DevCredential, KmsError> {
+    credentials
+        .lookup(access_key_id)
+        .map_err(|failure| match failure {
+            LookupFailure::Expired => KmsError::new(
+                StatusCode::BAD_REQUEST,
+                "InvalidSecurityToken.Expired",
+                "Specified SecurityToken is expired.",
+            ),
+            LookupFailure::Unknown => KmsError::new(
+                StatusCode::NOT_FOUND,
+                "InvalidAccessKeyId.NotFound",
+                format!("Specified access key is not found: {access_key_id}"),
+            ),
+        })
 }
 
 /// Checks the strict `YYYY-MM-DDThh:mm:ssZ` form and the skew window.

@@ -18,6 +18,7 @@ use super::log::KmsRequestRecord;
 use super::params::Params;
 use super::registry::Scope;
 use super::state::{KmsHandle, lock};
+use super::sts;
 use crate::credentials::CredentialStore;
 use crate::faults::{FaultAction, FaultInjector};
 use crate::server::ConnAbort;
@@ -33,6 +34,8 @@ pub(crate) struct Service {
     pub(crate) handle: KmsHandle,
     pub(crate) credentials: CredentialStore,
     pub(crate) faults: FaultInjector,
+    /// Longest lifetime of the keys the STS stand-in issues.
+    pub(crate) temporary_lifetime: core::time::Duration,
 }
 
 fn now_unix() -> u64 {
@@ -214,6 +217,17 @@ async fn process(
         nonces,
         now: now_unix(),
     };
+    if version.as_deref() == Some(sts::API_VERSION) {
+        if sts::is_signed(action.as_deref()) {
+            auth::authenticate(&auth_req, &env, record)?;
+        }
+        return sts::run(
+            action.as_deref(),
+            &params,
+            &svc.credentials,
+            svc.temporary_lifetime,
+        );
+    }
     let access_key_id = auth::authenticate(&auth_req, &env, record)?;
     // Only authenticated callers learn whether the action and version exist.
     let action = resolve_action(action.as_deref(), version.as_deref(), &params)?;

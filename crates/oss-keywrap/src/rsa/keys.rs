@@ -5,6 +5,8 @@
 //! PKCS#1 (`RSA PUBLIC KEY`). Moduli from 1024 to 4096 bits are accepted (spec §6.1).
 
 use core::fmt;
+#[cfg(feature = "aws-lc")]
+use std::sync::Arc;
 
 use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
 use rsa::pkcs8::der::{Decode, pem};
@@ -14,6 +16,9 @@ use rsa::pkcs8::{
 };
 use rsa::traits::PublicKeyParts;
 use zeroize::Zeroizing;
+
+#[cfg(feature = "aws-lc")]
+use super::aws_lc::AwsLcKey;
 
 /// Smallest accepted modulus, in bits.
 pub const MIN_RSA_BITS: usize = 1024;
@@ -46,7 +51,12 @@ pub enum KeyError {
 
 /// An RSA private key. `Debug` shows the modulus size only.
 #[derive(Clone)]
-pub struct RsaPrivateKey(rsa::PrivateKey);
+pub struct RsaPrivateKey {
+    key: rsa::PrivateKey,
+    /// The same key in AWS-LC, which does the private operations when it accepts the key.
+    #[cfg(feature = "aws-lc")]
+    aws_lc: Option<Arc<AwsLcKey>>,
+}
 
 /// An RSA public key.
 #[derive(Clone, PartialEq, Eq)]
@@ -162,23 +172,51 @@ impl RsaPrivateKey {
 
     fn checked(key: rsa::PrivateKey) -> Result<Self, KeyError> {
         check_size(&key)?;
-        Ok(Self(key))
+        Ok(Self {
+            #[cfg(feature = "aws-lc")]
+            aws_lc: AwsLcKey::new(&key).map(Arc::new),
+            key,
+        })
     }
 
     /// The matching public key.
     #[must_use]
     pub fn public_key(&self) -> RsaPublicKey {
-        RsaPublicKey(self.0.to_public_key())
+        RsaPublicKey(self.key.to_public_key())
     }
 
     /// Modulus size in bits.
     #[must_use]
     pub fn bits(&self) -> usize {
-        self.0.size() * 8
+        self.key.size() * 8
+    }
+
+    /// The library that does this key's private operations: `"aws-lc"` (feature `aws-lc`,
+    /// moduli of 2048 bits and more) or `"rsa"` (the pure-Rust `rsa` crate).
+    #[must_use]
+    pub fn backend(&self) -> &'static str {
+        if self.aws_lc().is_some() {
+            "aws-lc"
+        } else {
+            "rsa"
+        }
     }
 
     pub(crate) fn inner(&self) -> &rsa::PrivateKey {
-        &self.0
+        &self.key
+    }
+
+    /// The AWS-LC copy of the key, when there is one.
+    #[cfg(feature = "aws-lc")]
+    pub(crate) fn aws_lc(&self) -> Option<&AwsLcKey> {
+        self.aws_lc.as_deref()
+    }
+
+    /// Without the `aws-lc` feature there is never an AWS-LC copy.
+    #[cfg(not(feature = "aws-lc"))]
+    #[allow(clippy::unused_self, reason = "same signature as with the feature")]
+    pub(crate) fn aws_lc(&self) -> Option<&NoAwsLc> {
+        None
     }
 }
 
@@ -233,6 +271,10 @@ impl RsaPublicKey {
         &self.0
     }
 }
+
+/// Stands in for the AWS-LC key type without the `aws-lc` feature (never constructed).
+#[cfg(not(feature = "aws-lc"))]
+pub(crate) enum NoAwsLc {}
 
 impl fmt::Debug for RsaPrivateKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -41,6 +41,10 @@ pub(crate) fn pkcs1v15_decrypt_exact<const N: usize>(
     key: &RsaPrivateKey,
     ciphertext: &[u8],
 ) -> Result<Zeroizing<[u8; N]>> {
+    #[cfg(feature = "aws-lc")]
+    if let Some(fast) = key.aws_lc() {
+        return fast.pkcs1v15_decrypt_exact::<N>(ciphertext);
+    }
     let em = raw_decrypt(key, ciphertext)?;
     let mut out = Zeroizing::new([0u8; N]);
     if decode_exact(&em, &mut out[..]) {
@@ -59,6 +63,10 @@ pub(crate) fn oaep_sha1_decrypt(
     key: &RsaPrivateKey,
     ciphertext: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>> {
+    #[cfg(feature = "aws-lc")]
+    if let Some(fast) = key.aws_lc() {
+        return fast.oaep_sha1_decrypt(ciphertext);
+    }
     key.inner()
         .oaep_decrypt::<sha1::Sha1>(ciphertext)
         .map(Zeroizing::new)

@@ -4,5 +4,6 @@
 mod keyring;
 mod kms_devserver;
 mod kms_requests;
+mod rsa_backends;
 mod rsa_keys;
 mod rsa_vectors;

@@ -1,6 +1,8 @@
 //! `osscrypt get`: download and decrypt an object, whole or a range, to a file or stdout.
 //!
-//! A file destination is written to `<dest>.osscrypt-partial` and renamed only after the
+//! A directory destination (`dl/`) means "into this directory", under the object key's last
+//! segment, as `cp` does. A file destination is written to `<dest>.osscrypt-partial`
+//! (created with mode 0600, removed on failure and on SIGINT/SIGTERM) and renamed only after the
 //! whole body arrived and passed its checks (CRC-64, MD5 when recorded), so a failed read
 //! never leaves unverified plaintext under the destination name.
 
@@ -39,7 +41,8 @@ pub(crate) async fn run(args: &GetArgs, conn: &Connection, out: &Output) -> CliR
                 "--resumable downloads whole objects; drop --range",
             ));
         }
-        let summary = super::transfer::download(&bucket, key, &args.dest, out).await?;
+        let dest = into_directory(&args.dest, key);
+        let summary = super::transfer::download(&bucket, key, &dest, out).await?;
         out.info(format!(
             "got {} ({} bytes, resumable): {}",
             args.source,
@@ -53,7 +56,14 @@ pub(crate) async fn run(args: &GetArgs, conn: &Connection, out: &Output) -> CliR
         let mut stdout = tokio::io::stdout();
         download(&bucket, key, &options, &mut stdout, out).await?
     } else {
-        to_file(&bucket, key, &options, &args.dest, out).await?
+        to_file(
+            &bucket,
+            key,
+            &options,
+            &into_directory(&args.dest, key),
+            out,
+        )
+        .await?
     };
     out.info(format!(
         "got {} ({bytes} bytes{}) in {elapsed:.2?} ({})",
@@ -98,6 +108,17 @@ pub(crate) async fn download(
     result.map(|()| (done, elapsed))
 }
 
+/// The file to write: `dest` itself, or `dest/<last segment of key>` when `dest` is a
+/// directory (or ends with `/`).
+fn into_directory(dest: &Path, key: &str) -> PathBuf {
+    let named_dir = dest.as_os_str().to_string_lossy().ends_with('/');
+    if !(named_dir || dest.is_dir()) {
+        return dest.to_path_buf();
+    }
+    let name = key.rsplit('/').find(|s| !s.is_empty()).unwrap_or(key);
+    dest.join(name)
+}
+
 /// `<dest>.osscrypt-partial`.
 fn partial_path(dest: &Path) -> PathBuf {
     let mut name = dest.as_os_str().to_owned();
@@ -113,10 +134,13 @@ async fn to_file(
     out: &Output,
 ) -> CliResult<(u64, core::time::Duration)> {
     let partial = partial_path(dest);
-    let mut file = tokio::fs::File::create(&partial)
+    let mut file = oss_crypto_bucket::create_private_file(&partial)
         .await
         .map_err(|e| io_error(partial.display(), &e))?;
-    let result = download(bucket, key, options, &mut file, out).await;
+    let result = tokio::select! {
+        result = download(bucket, key, options, &mut file, out) => result,
+        stop = crate::signals::interrupted() => Err(stop),
+    };
     drop(file);
     match result {
         Ok(done) => {

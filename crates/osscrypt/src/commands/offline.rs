@@ -135,7 +135,11 @@ pub(crate) async fn decrypt(args: &OfflineArgs, out: &Output) -> CliResult {
             &progress,
         )
     } else {
-        let mut file = create(&partial_path(&args.output))?;
+        let partial = partial_path(&args.output);
+        let file = oss_crypto_bucket::create_private_file(&partial)
+            .await
+            .map_err(|e| io_error(partial.display(), &e))?;
+        let mut file = BufWriter::new(file.into_std().await);
         pump(&mut input, &mut file, &mut cipher, Hash::Output, &progress)
     };
     progress.finish();

@@ -2,6 +2,9 @@
 //! re-uploaded unchanged (never decrypted) and the new envelope is verified by unwrapping it,
 //! so the new key must be able to decrypt (`--new-rsa-private` or `--new-kms-key-id`).
 
+use oss_crypto_bucket::CryptoBucket;
+use oss_keywrap::Keyring;
+
 use crate::cli::{KeyArgs, RotateArgs};
 use crate::connect::Connection;
 use crate::exit::{CliError, CliResult};
@@ -10,7 +13,29 @@ use crate::{keys, remote};
 
 /// Runs `rotate`.
 pub(crate) async fn run(args: &RotateArgs, conn: &Connection, out: &Output) -> CliResult {
+    if args.prefix {
+        return super::rotate_prefix::run(args, conn, out).await;
+    }
     let key = remote::object_key(&args.object)?;
+    let (bucket, new_ring) = bucket_and_new_keyring(args, conn)?;
+    let rotated = bucket.rotate_master_key(key, &new_ring).await?;
+    out.info(format!(
+        "rotated {}: now wrapped with {}{} (ciphertext unchanged)",
+        args.object,
+        rotated.envelope.wrap_alg(),
+        match rotated.envelope.matdesc() {
+            Ok(m) if !m.is_empty() => format!(", matdesc {m}"),
+            _ => String::new(),
+        }
+    ));
+    Ok(())
+}
+
+/// The crypto bucket with the current keys, and the keyring of the new master key alone.
+pub(super) fn bucket_and_new_keyring(
+    args: &RotateArgs,
+    conn: &Connection,
+) -> CliResult<(CryptoBucket, Keyring)> {
     if args.new_rsa_private.is_none() && args.new_kms_key_id.is_none() {
         return Err(CliError::usage(
             "rotate needs the new master key: --new-rsa-private (with optional --new-rsa-public) or --new-kms-key-id",
@@ -31,15 +56,5 @@ pub(crate) async fn run(args: &RotateArgs, conn: &Connection, out: &Output) -> C
         ring,
         remote::options(None, false),
     )?;
-    let rotated = bucket.rotate_master_key(key, &new_ring).await?;
-    out.info(format!(
-        "rotated {}: now wrapped with {}{} (ciphertext unchanged)",
-        args.object,
-        rotated.envelope.wrap_alg(),
-        match rotated.envelope.matdesc() {
-            Ok(m) if !m.is_empty() => format!(", matdesc {m}"),
-            _ => String::new(),
-        }
-    ));
-    Ok(())
+    Ok((bucket, new_ring))
 }

@@ -4,7 +4,7 @@
 #![allow(unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 /// Runs `osscrypt` with `args`, isolated from the user's configuration and data.
 pub fn run(home: &Path, args: &[&str]) -> Output {
@@ -187,4 +187,19 @@ pub fn run_env(home: &Path, args: &[&str], env: &[(&str, String)], stdin: Option
         child.stdin.take().unwrap().write_all(bytes).unwrap();
     }
     child.wait_with_output().expect("wait for osscrypt")
+}
+
+/// Starts `osscrypt` in the background, as `run_env` would run it.
+pub fn spawn(home: &Path, args: &[&str], env: &[(&str, String)]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_osscrypt"))
+        .args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
 }

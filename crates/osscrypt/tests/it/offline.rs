@@ -60,6 +60,16 @@ fn encrypt_decrypt_round_trip_with_sidecar() {
     );
     expect_code(&out, 0);
     assert_eq!(std::fs::read(d.join("back.bin")).unwrap(), plain);
+    #[cfg(unix)]
+    {
+        // the plaintext went through a 0600 partial file, renamed into place
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(d.join("back.bin"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
 
     // stdin to file, then file to stdout
     let out = run_with_stdin(

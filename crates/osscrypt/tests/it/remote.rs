@@ -63,7 +63,7 @@ fn put_get_head_inspect_ls_cp_rm() {
     expect_code(&out, 0);
     assert_eq!(out.stdout, plain);
 
-    let out = s.run(&["ls", &format!("oss://{BUCKET}"), "--json"]);
+    let out = s.run(&["ls", "-r", &format!("oss://{BUCKET}"), "--json"]);
     expect_code(&out, 0);
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let keys: Vec<&str> = list
@@ -284,7 +284,32 @@ fn kms_and_several_master_keys_by_matdesc() {
 }
 
 #[test]
-fn embedded_devserver_when_no_endpoint_is_configured() {
+fn no_endpoint_is_a_usage_error_naming_every_source() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [
+        &["ls", "oss://b"][..],
+        &["rm", "oss://b/k"],
+        &["-q", "head", "oss://b/k"],
+    ] {
+        let out = run_env(home.path(), args, &[], None);
+        expect_code(&out, 2);
+        let text = stderr(&out);
+        for source in [
+            "--endpoint",
+            "OSS_ENDPOINT",
+            "config.toml",
+            "[default]",
+            "--local",
+            "OSS_ENDPOINT=local",
+        ] {
+            assert!(text.contains(source), "{source:?} missing in: {text}");
+        }
+    }
+    assert!(!home.path().join(".local/share/osscrypt").exists());
+}
+
+#[test]
+fn local_mode_uses_the_embedded_devserver_and_says_so_even_when_quiet() {
     let home = tempfile::tempdir().unwrap();
     let (private, public) = keygen(home.path(), "k");
     let file = home.path().join("p");
@@ -292,6 +317,8 @@ fn embedded_devserver_when_no_endpoint_is_configured() {
     let data_dir = home.path().join("data");
     let env = [("OSSCRYPT_DATA_DIR", data_dir.to_str().unwrap().to_owned())];
     let put = [
+        "--local",
+        "-q",
         "put",
         file.to_str().unwrap(),
         "oss://local-bucket/p",
@@ -300,13 +327,10 @@ fn embedded_devserver_when_no_endpoint_is_configured() {
     ];
     let out = run_env(home.path(), &put, &env, None);
     expect_code(&out, 0);
-    let lines: Vec<String> = stderr(&out)
-        .lines()
-        .filter(|l| l.contains("embedded devserver"))
-        .map(String::from)
-        .collect();
-    assert_eq!(lines.len(), 1, "{}", stderr(&out));
-    assert!(lines[0].contains(data_dir.to_str().unwrap()));
+    let text = stderr(&out);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.contains("local mode") && text.contains("embedded devserver"));
+    assert!(text.contains(data_dir.to_str().unwrap()), "{text}");
     // a second process sees the object: the data directory persists
     let get = [
         "get",
@@ -315,13 +339,29 @@ fn embedded_devserver_when_no_endpoint_is_configured() {
         "--rsa-private",
         &private,
     ];
-    let out = run_env(home.path(), &get, &env, None);
+    let mut local_env = env.to_vec();
+    local_env.push(("OSS_ENDPOINT", "local".to_owned()));
+    let out = run_env(home.path(), &get, &local_env, None);
     expect_code(&out, 0);
     assert_eq!(out.stdout, b"persisted");
     // without OSSCRYPT_DATA_DIR the default lives under $HOME/.local/share
-    let out = run_env(home.path(), &["ls", "oss://other-bucket"], &[], None);
+    let out = run_env(
+        home.path(),
+        &["--local", "ls", "oss://other-bucket"],
+        &[],
+        None,
+    );
     expect_code(&out, 0);
     assert!(home.path().join(".local/share/osscrypt/devserver").is_dir());
+    // --local and --endpoint contradict each other
+    let both = [
+        "--local",
+        "--endpoint",
+        "http://127.0.0.1:1",
+        "ls",
+        "oss://b",
+    ];
+    expect_code(&run_env(home.path(), &both, &[], None), 2);
 }
 
 #[test]
@@ -373,4 +413,93 @@ fn rotate_rewraps_under_the_new_key() {
         &new,
     ]);
     expect_code(&out, 4);
+}
+
+#[test]
+fn a_directory_target_means_into_it_and_a_failed_get_leaves_nothing() {
+    let s = Server::start();
+    let (private, public) = keygen(s.dir.path(), "k");
+    let plain = data(300_001, 11);
+    std::fs::write(s.path("plain"), &plain).unwrap();
+    let put = [
+        "put",
+        &s.path("plain"),
+        &uri("reports/r.bin"),
+        "--rsa-public",
+        &public,
+    ];
+    expect_code(&s.run(&put), 0);
+    let dl = s.dir.path().join("dl");
+    std::fs::create_dir(&dl).unwrap();
+    for (target, resumable) in [
+        (format!("{}/", dl.display()), false),
+        (dl.display().to_string(), true),
+    ] {
+        let mut get = vec!["get", "oss://test-bucket/reports/r.bin"];
+        get.extend([target.as_str(), "--rsa-private", &private]);
+        if resumable {
+            get.push("--resumable");
+        }
+        expect_code(&s.run(&get), 0);
+        let names: Vec<_> = std::fs::read_dir(&dl)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names, ["r.bin"], "resumable: {resumable}");
+        assert_eq!(std::fs::read(dl.join("r.bin")).unwrap(), plain);
+        std::fs::remove_file(dl.join("r.bin")).unwrap();
+    }
+    // a wrong key fails: nothing is left in the directory, neither the file nor a partial
+    let (stranger, _) = keygen(s.dir.path(), "stranger");
+    let get = [
+        "get",
+        "oss://test-bucket/reports/r.bin",
+        &s.path("dl"),
+        "--rsa-private",
+        &stranger,
+    ];
+    expect_code(&s.run(&get), 4);
+    assert_eq!(std::fs::read_dir(&dl).unwrap().count(), 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_partial_file_is_private() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let s = Server::start();
+    let (private, public) = keygen(s.dir.path(), "k");
+    std::fs::write(s.path("plain"), data(5000, 3)).unwrap();
+    expect_code(
+        &s.run(&["put", &s.path("plain"), &uri("p"), "--rsa-public", &public]),
+        0,
+    );
+    // a stale partial file with a loose mode is reused with mode 0600 and renamed over `out`
+    let partial = s.path("out.osscrypt-partial");
+    std::fs::write(&partial, b"stale").unwrap();
+    std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o644)).unwrap();
+    expect_code(
+        &s.run(&["get", &uri("p"), &s.path("out"), "--rsa-private", &private]),
+        0,
+    );
+    let mode = std::fs::metadata(s.path("out"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    assert!(!std::path::Path::new(&partial).exists());
+    // the resumable download's temp file (renamed into place) is private too
+    let get = [
+        "get",
+        &uri("p"),
+        &s.path("res"),
+        "--rsa-private",
+        &private,
+        "--resumable",
+    ];
+    expect_code(&s.run(&get), 0);
+    let mode = std::fs::metadata(s.path("res"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
 }

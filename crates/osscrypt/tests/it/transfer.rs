@@ -11,10 +11,10 @@ use crate::common;
 
 use core::time::Duration;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::Instant;
 
-use common::{Server, data, expect_code, keygen, run_env, stderr};
+use common::{Server, data, expect_code, keygen, run_env, spawn, stderr};
 use oss_devserver::{FaultAction, FaultRule, Trigger};
 
 /// A fault that fails for good (not retried): the 3rd matching request gets 400.
@@ -181,21 +181,6 @@ fn parallel_resumable_round_trip_and_refusals() {
     );
 }
 
-/// Starts `osscrypt` in the background, as `run_env` would run it.
-fn spawn(home: &Path, args: &[&str], env: &[(&str, String)]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_osscrypt"))
-        .args(args)
-        .env_clear()
-        .env("HOME", home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
-}
-
 /// Waits until a checkpoint in `dir` lists at least `parts` finished parts.
 fn wait_for_checkpoint(dir: &Path, parts: usize, child: &mut Child) {
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -222,7 +207,7 @@ fn wait_for_checkpoint(dir: &Path, parts: usize, child: &mut Child) {
     panic!("no checkpoint with {parts} parts");
 }
 
-/// The first-five-minutes case: no endpoint, so each command starts the embedded dev server
+/// The first-five-minutes case: local mode, so each command starts the embedded dev server
 /// on the persistent data directory. A killed upload resumes with the same command, because
 /// the server keeps the upload in progress across restarts.
 #[test]
@@ -232,7 +217,10 @@ fn a_killed_upload_to_the_embedded_devserver_resumes_with_the_same_command() {
     let path = |name: &str| home.path().join(name).to_str().unwrap().to_owned();
     let plain = data(64 * 1024 * 1024, 8);
     std::fs::write(path("big"), &plain).unwrap();
-    let env = [("OSSCRYPT_DATA_DIR", path("data"))];
+    let env = [
+        ("OSSCRYPT_DATA_DIR", path("data")),
+        ("OSS_ENDPOINT", "local".to_owned()),
+    ];
     let (src, checkpoints) = (path("big"), path("cp"));
     let put = [
         "put",
@@ -273,4 +261,57 @@ fn a_killed_upload_to_the_embedded_devserver_resumes_with_the_same_command() {
         std::fs::read(path("back")).unwrap() == plain,
         "downloaded bytes differ"
     );
+}
+
+/// Ctrl-C in the middle of a plain `get` to a file: the CLI removes its partial plaintext
+/// and exits 130; SIGTERM gives 143.
+#[test]
+fn a_get_stopped_by_sigint_or_sigterm_leaves_no_file() {
+    let s = Server::start();
+    let (private, public) = keygen(s.dir.path(), "k");
+    std::fs::write(s.path("big"), data(4 << 20, 21)).unwrap();
+    expect_code(
+        &s.run(&[
+            "put",
+            &s.path("big"),
+            "oss://test-bucket/big",
+            "--rsa-public",
+            &public,
+        ]),
+        0,
+    );
+    let drip = FaultAction::Drip {
+        chunk: 64 * 1024,
+        pause: Duration::from_millis(50),
+    };
+    s.faults()
+        .add_rule(FaultRule::new("GetObject", Trigger::Always, drip));
+    for (signal, code) in [("-INT", 130), ("-TERM", 143)] {
+        let out_dir = s.dir.path().join(format!("out{code}"));
+        std::fs::create_dir(&out_dir).unwrap();
+        let dest = out_dir.join("big").to_str().unwrap().to_owned();
+        let get = [
+            "get",
+            "oss://test-bucket/big",
+            &dest,
+            "--rsa-private",
+            &private,
+        ];
+        let mut child = spawn(s.dir.path(), &get, &s.env());
+        let partial = format!("{dest}.osscrypt-partial");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while std::fs::metadata(&partial).map_or(0, |m| m.len()) == 0 {
+            assert!(Instant::now() < deadline, "no partial file appeared");
+            assert!(child.try_wait().unwrap().is_none(), "finished too early");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let pid = child.id().to_string();
+        let killed = std::process::Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        assert_eq!(child.wait().unwrap().code(), Some(code));
+        assert_eq!(std::fs::read_dir(&out_dir).unwrap().count(), 0, "{signal}");
+    }
 }

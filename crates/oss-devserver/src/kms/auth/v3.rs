@@ -81,7 +81,7 @@ pub(super) fn authenticate(
     }
     let token = req.header("x-acs-security-token");
     finish(
-        credential,
+        &credential,
         token,
         nonce,
         env,

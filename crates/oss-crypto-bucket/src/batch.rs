@@ -1,0 +1,17 @@
+//! Batch work over a listing: everything under a prefix, streamed page by page (memory stays
+//! bounded by one page however many keys there are), optionally split into shards so that N
+//! independent processes cover a prefix with no coordinator.
+//!
+//! [`objects`] is the listing every batch operation starts from; [`rotate_prefix`] rewraps
+//! every encrypted object under a new master key with [`CryptoBucket::rotate_master_key`],
+//! skipping what is already under it, so an interrupted run is resumed by running it again.
+//!
+//! [`CryptoBucket::rotate_master_key`]: crate::CryptoBucket::rotate_master_key
+
+mod listing;
+mod rotate;
+mod shard;
+
+pub use listing::{BatchOptions, objects};
+pub use rotate::{RotateOutcome, RotateRecord, rotate_prefix};
+pub use shard::{Shard, ShardError};

@@ -1,0 +1,62 @@
+//! The AWS-LC backend of the RSA private-key operations (feature `aws-lc`, the default).
+//!
+//! AWS-LC's private operation is constant-time and blinded, and its PKCS#1 v1.5 and OAEP
+//! padding checks are constant-time; the only outcome left visible is success or failure,
+//! which [`Error::Unwrap`] makes one opaque error, as the pure-Rust path does. AWS-LC refuses
+//! moduli below 2048 bits: those keys stay on the pure-Rust path.
+
+use aws_lc_rs::rsa::{
+    OAEP_SHA1_MGF1SHA1, OaepPrivateDecryptingKey, Pkcs1PrivateDecryptingKey, PrivateDecryptingKey,
+};
+use rsa::pkcs8::EncodePrivateKey;
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+
+/// One private key loaded into AWS-LC for both paddings.
+pub(crate) struct AwsLcKey {
+    pkcs1: Pkcs1PrivateDecryptingKey,
+    oaep: OaepPrivateDecryptingKey,
+}
+
+impl AwsLcKey {
+    /// The key in AWS-LC, or `None` when AWS-LC refuses it (moduli below 2048 bits, more than
+    /// two primes).
+    pub(crate) fn new(key: &rsa::PrivateKey) -> Option<Self> {
+        // A zeroizing PKCS#8 document: the only form AWS-LC's safe interface loads.
+        let der = key.to_pkcs8_der().ok()?;
+        let load = || PrivateDecryptingKey::from_pkcs8(der.as_bytes()).ok();
+        Some(Self {
+            pkcs1: Pkcs1PrivateDecryptingKey::new(load()?).ok()?,
+            oaep: OaepPrivateDecryptingKey::new(load()?).ok()?,
+        })
+    }
+
+    /// PKCS#1 v1.5 decryption of a message that must be exactly `N` bytes.
+    pub(crate) fn pkcs1v15_decrypt_exact<const N: usize>(
+        &self,
+        ciphertext: &[u8],
+    ) -> Result<Zeroizing<[u8; N]>> {
+        let mut buffer = Zeroizing::new(vec![0u8; self.pkcs1.min_output_size()]);
+        let message = self
+            .pkcs1
+            .decrypt(ciphertext, &mut buffer)
+            .map_err(|_| Error::Unwrap)?;
+        let mut out = Zeroizing::new([0u8; N]);
+        if message.len() != N {
+            return Err(Error::Unwrap);
+        }
+        out.copy_from_slice(message);
+        Ok(out)
+    }
+
+    /// RSA-OAEP decryption (SHA-1, MGF1-SHA-1, empty label).
+    pub(crate) fn oaep_sha1_decrypt(&self, ciphertext: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        let mut buffer = Zeroizing::new(vec![0u8; self.oaep.min_output_size()]);
+        let message = self
+            .oaep
+            .decrypt(&OAEP_SHA1_MGF1SHA1, ciphertext, &mut buffer, None)
+            .map_err(|_| Error::Unwrap)?;
+        Ok(Zeroizing::new(message.to_vec()))
+    }
+}
