@@ -96,6 +96,7 @@ mod output;
 mod remote;
 mod sidecar;
 mod signals;
+mod target;
 mod units;
 
 use std::process::ExitCode;

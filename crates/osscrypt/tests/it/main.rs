@@ -9,4 +9,5 @@ mod hostile;
 mod offline;
 mod remote;
 mod serve;
+mod targets;
 mod transfer;
