@@ -9,3 +9,4 @@ mod offline;
 mod remote;
 mod serve;
 mod transfer;
+mod upload;
