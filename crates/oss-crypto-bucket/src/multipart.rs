@@ -65,8 +65,13 @@ impl CryptoBucket {
             crate::options::fit_part_size(self.inner.options.part_size, data_size)
         });
         let generated = self.inner.keyring.generate().await?;
-        self.initiate_with_material(key, MultipartPlan::new(data_size, part_size)?, generated, options)
-            .await
+        self.initiate_with_material(
+            key,
+            MultipartPlan::new(data_size, part_size)?,
+            generated,
+            options,
+        )
+        .await
     }
 
     /// Starts a multipart upload laid out by `plan` whose data key was already generated

@@ -296,10 +296,9 @@ impl CryptoBucket {
                     let span = (layout.offset(), layout.len());
                     let send = &send;
                     async move {
-                        let part = crate::resumable::with_part_retries(|| {
-                            send(layout.number(), span)
-                        })
-                        .await?;
+                        let part =
+                            crate::resumable::with_part_retries(|| send(layout.number(), span))
+                                .await?;
                         progress.add(span.1);
                         Ok::<_, Error>(part)
                     }
@@ -365,10 +364,7 @@ impl Spool {
             .unwrap_or_default()
             .subsec_nanos();
         let seq = SEQ.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
-        let name = format!(
-            ".oss-crypto-spool-{}-{nanos:08x}-{seq}",
-            std::process::id()
-        );
+        let name = format!(".oss-crypto-spool-{}-{nanos:08x}-{seq}", std::process::id());
         let spool = Self {
             path: dir.join(name),
         };

@@ -211,7 +211,11 @@ mod tests {
         std::thread::sleep(Duration::from_millis(50));
         transfer.update((900 << 20) + 1024, 1 << 30);
         // 900 MiB came from the checkpoint: this run moved 1 KiB in about 50 ms.
-        assert!(transfer.bar.per_sec() < 1024.0 * 1024.0, "{}", transfer.bar.per_sec());
+        assert!(
+            transfer.bar.per_sec() < 1024.0 * 1024.0,
+            "{}",
+            transfer.bar.per_sec()
+        );
     }
 
     #[test]

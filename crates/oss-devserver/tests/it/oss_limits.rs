@@ -120,7 +120,5 @@ async fn bodies_over_the_single_put_limit_are_entity_too_large() {
         }
     };
     part("1", 300_000).await.expect(200, None);
-    part("2", 300_001)
-        .await
-        .expect(400, Some("EntityTooLarge"));
+    part("2", 300_001).await.expect(400, Some("EntityTooLarge"));
 }

@@ -27,10 +27,9 @@ pub(crate) async fn run(
     let options = options(args, &progress);
     let upload = async {
         if args.source == Path::new("-") {
-            let stdin = tokio_util::io::ReaderStream::with_capacity(tokio::io::stdin(), STDIN_CHUNK);
-            bucket
-                .upload_stream(key, stdin.boxed(), &options)
-                .await
+            let stdin =
+                tokio_util::io::ReaderStream::with_capacity(tokio::io::stdin(), STDIN_CHUNK);
+            bucket.upload_stream(key, stdin.boxed(), &options).await
         } else {
             check_file(&args.source)?;
             bucket.upload_file(key, &args.source, &options).await

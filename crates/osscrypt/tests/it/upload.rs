@@ -68,7 +68,13 @@ fn a_file_over_the_threshold_goes_as_parallel_multipart_below_the_put_limit() {
 
     // Up to the threshold: one PutObject, no multipart layout.
     std::fs::write(s.path("small"), &plain[..300_000]).unwrap();
-    let out = s.run(&["put", &s.path("small"), &uri("small"), "--rsa-public", &public]);
+    let out = s.run(&[
+        "put",
+        &s.path("small"),
+        &uri("small"),
+        "--rsa-public",
+        &public,
+    ]);
     expect_code(&out, 0);
     assert!(stderr(&out).contains("one request"), "{}", stderr(&out));
     assert!(inspect(&s, "small")["multipart_data_size"].is_null());
@@ -121,7 +127,13 @@ fn stdin_is_streamed_through_a_ciphertext_spool_when_longer_than_the_memory_budg
 
     // Longer than the threshold and the server's single-PUT limit: spooled multipart.
     let long = data(1_234_567, 3);
-    let err = put_stdin(&s, &public, "long", &long, &["--multipart-threshold", "300KiB"]);
+    let err = put_stdin(
+        &s,
+        &public,
+        "long",
+        &long,
+        &["--multipart-threshold", "300KiB"],
+    );
     assert!(err.contains("13 parts, spooled"), "{err}");
     let env = inspect(&s, "long");
     assert_eq!(env["multipart_data_size"], long.len());
@@ -141,8 +153,19 @@ fn a_failed_streamed_upload_removes_its_spool() {
     let out = run_env(
         s.dir.path(),
         &[
-            "put", "-", &uri("x"), "--rsa-public", &public, "--spool-dir", &spool,
-            "--part-size", PART, "--parallel", "1", "--multipart-threshold", "1MiB",
+            "put",
+            "-",
+            &uri("x"),
+            "--rsa-public",
+            &public,
+            "--spool-dir",
+            &spool,
+            "--part-size",
+            PART,
+            "--parallel",
+            "1",
+            "--multipart-threshold",
+            "1MiB",
         ],
         &s.env(),
         Some(&data(600_000, 4)),
