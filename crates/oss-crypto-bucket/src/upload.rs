@@ -2,26 +2,8 @@
 //! multipart upload above it ([`CryptoBucket::upload_file`]), and streams of unknown length
 //! in bounded memory ([`CryptoBucket::upload_stream`]).
 //!
-//! # Streams of unknown length
-//!
-//! An encrypted multipart upload announces the plaintext size in its envelope
-//! (`data-size`) when it starts, and OSS keeps the envelope of InitiateMultipartUpload, so a
-//! stream whose end is not known yet cannot be sent as parts while it is read. A single
-//! PutObject could be streamed, but OSS refuses bodies over 5 GiB (`EntityTooLarge`), which a
-//! `tar c | osscrypt put -` backup easily exceeds, and that would only show after 5 GiB were
-//! read and lost. So a stream is handled in two steps:
-//!
-//! 1. Up to `min(threshold, concurrency × part size)` bytes are read into memory. A stream
-//!    that ends there is sent as one PutObject from memory.
-//! 2. A longer stream is encrypted, as it is read, into a **ciphertext spool file** under a
-//!    fresh data key: created with mode 0600 in [`UploadOptions::spool_dir`] (default: the
-//!    system temp directory), holding only AES-CTR ciphertext (never plaintext), and removed
-//!    when the upload ends, however it ends. Once the stream ended its size is known: the
-//!    spool is sent as stored bytes in one PutObject (up to the threshold) or as parallel
-//!    parts of an upload initiated with that data key's envelope.
-//!
-//! Memory stays at `min(threshold, concurrency × part size)` plus a few 256 KiB buffers
-//! whatever the stream's size; the spool needs free disk space for the whole stream.
+//! Why and how long streams go through a ciphertext spool file is described on
+//! [`CryptoBucket::upload_stream`].
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -177,8 +159,28 @@ impl CryptoBucket {
         Ok(summary)
     }
 
-    /// Encrypts and uploads a stream of unknown length (stdin) in bounded memory: see the
-    /// [module documentation](self) for how, and what the spool file holds.
+    /// Encrypts and uploads a stream of unknown length (stdin) in bounded memory.
+    ///
+    /// # How
+    ///
+    /// An encrypted multipart upload announces the plaintext size in its envelope
+    /// (`data-size`) when it starts, and OSS keeps the envelope of InitiateMultipartUpload, so a
+    /// stream whose end is not known yet cannot be sent as parts while it is read. A single
+    /// PutObject could be streamed, but OSS refuses bodies over 5 GiB (`EntityTooLarge`), which a
+    /// `tar c | osscrypt put -` backup easily exceeds, and that would only show after 5 GiB were
+    /// read and lost. So a stream is handled in two steps:
+    ///
+    /// 1. Up to `min(threshold, concurrency × part size)` bytes are read into memory. A stream
+    ///    that ends there is sent as one PutObject from memory.
+    /// 2. A longer stream is encrypted, as it is read, into a **ciphertext spool file** under a
+    ///    fresh data key: created with mode 0600 in [`UploadOptions::spool_dir`] (default: the
+    ///    system temp directory), holding only AES-CTR ciphertext (never plaintext), and removed
+    ///    when the upload ends, however it ends. Once the stream ended its size is known: the
+    ///    spool is sent as stored bytes in one PutObject (up to the threshold) or as parallel
+    ///    parts of an upload initiated with that data key's envelope.
+    ///
+    /// Memory stays at `min(threshold, concurrency × part size)` plus a few 256 KiB buffers
+    /// whatever the stream's size; the spool needs free disk space for the whole stream.
     ///
     /// # Errors
     ///

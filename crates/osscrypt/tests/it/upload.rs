@@ -2,6 +2,8 @@
 //! multipart upload above it, and `put -` streaming stdin through a ciphertext spool, against
 //! a devserver whose single-PUT limit is lowered so that `EntityTooLarge` is reachable.
 
+#![allow(clippy::unwrap_used)] // test helpers: a panic is a test failure
+
 use crate::common;
 
 use common::{BUCKET, Server, data, expect_code, keygen, run_env, stderr};
