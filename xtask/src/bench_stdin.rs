@@ -104,7 +104,14 @@ fn measure(osscrypt: &Path, env: &Env, bytes: u64) -> anyhow::Result<Run> {
     let started = Instant::now();
     let mut put = env
         .command(osscrypt)
-        .args(["-q", "put", "-", &target, "--rsa-public", "osscrypt-public.pem"])
+        .args([
+            "-q",
+            "put",
+            "-",
+            &target,
+            "--rsa-public",
+            "osscrypt-public.pem",
+        ])
         .arg("--spool-dir")
         .arg(&env.spool)
         .stdin(stdin)
@@ -162,7 +169,10 @@ impl Env {
         let vars = vec![
             ("OSS_ENDPOINT", server.var("OSS_ENDPOINT")?.to_owned()),
             ("OSS_REGION", server.var("OSS_REGION")?.to_owned()),
-            ("OSS_ACCESS_KEY_ID", server.var("OSS_ACCESS_KEY_ID")?.to_owned()),
+            (
+                "OSS_ACCESS_KEY_ID",
+                server.var("OSS_ACCESS_KEY_ID")?.to_owned(),
+            ),
             (
                 "OSS_ACCESS_KEY_SECRET",
                 server.var("OSS_ACCESS_KEY_SECRET")?.to_owned(),

@@ -6,6 +6,8 @@ mod bulk;
 mod common;
 mod demo;
 mod hostile;
+mod logs;
+mod network;
 mod offline;
 mod remote;
 mod serve;
