@@ -157,6 +157,28 @@ const BENCHES: &[Bench] = &[
         oss2: false,
         baselines: &[],
     },
+    Bench {
+        name: "scale",
+        about: "1 MiB ranged read and head of a 4 GiB vs a 1 MiB object, peak RSS of 1 and 8 GiB \
+                resumable transfers (server in its own process, objects on disk)",
+        kind: Kind::Example {
+            package: "oss-crypto-bucket",
+            example: "scale_bench",
+            args: &[],
+            quick_args: &[
+                "--big-mib",
+                "256",
+                "--rss-mib",
+                "64,512",
+                "--reads",
+                "16",
+                "--heads",
+                "200",
+            ],
+        },
+        oss2: false,
+        baselines: &[],
+    },
 ];
 
 /// Runs the selected (default: all) registered benchmarks.
