@@ -2,7 +2,9 @@
 //!
 //! To add a benchmark, add an entry to [`BENCHES`]: a criterion bench of the `benches/` crate,
 //! a criterion bench of a workspace crate, or a bench binary of a workspace crate. A bench that
-//! compares against oss2 gets the interop venv's Python (see [`with_oss2_python`]).
+//! compares against oss2 gets the interop venv's Python (see [`with_oss2_python`]); a bench
+//! that states its figures against `openssl speed` gets OpenSSL's figure, measured just before
+//! it in the same run, as arguments (see [`Baseline`]).
 
 use std::process::Command;
 
@@ -10,7 +12,7 @@ use anyhow::{Context, bail};
 
 use crate::cmd::{self, Timings};
 use crate::flags::BenchOptions;
-use crate::interop;
+use crate::{interop, openssl};
 
 /// The variable through which a bench finds a Python that has oss2.
 const OSS2_PYTHON_ENV: &str = "OSS_CRYPTO_PYTHON";
@@ -45,6 +47,35 @@ enum Kind {
     },
 }
 
+/// An `openssl speed` figure a bench compares against, passed as arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Baseline {
+    /// `--openssl-aes-ctr-bps <bytes/s>`: single-core AES-256-CTR, 16 KiB blocks.
+    AesCtr,
+    /// `--openssl-rsa2048-op-secs <s>` and `--openssl-rsa3072-op-secs <s>`: one private-key
+    /// operation.
+    RsaPrivateOp,
+}
+
+impl Baseline {
+    /// Measures the figure (shorter with `--quick`) and returns it as arguments.
+    fn arguments(self, quick: bool) -> anyhow::Result<Vec<String>> {
+        let seconds = if quick { 1 } else { 3 };
+        Ok(match self {
+            Self::AesCtr => vec![
+                "--openssl-aes-ctr-bps".to_owned(),
+                format!("{:.0}", openssl::aes_ctr_rate(seconds)?),
+            ],
+            Self::RsaPrivateOp => openssl::rsa_private_op_secs(&[2048, 3072], seconds)?
+                .into_iter()
+                .flat_map(|(bits, secs)| {
+                    [format!("--openssl-rsa{bits}-op-secs"), format!("{secs}")]
+                })
+                .collect(),
+        })
+    }
+}
+
 /// A registered benchmark.
 #[derive(Debug, Clone, Copy)]
 struct Bench {
@@ -53,6 +84,8 @@ struct Bench {
     kind: Kind,
     /// Runs oss2 for a comparison, so it needs [`OSS2_PYTHON_ENV`].
     oss2: bool,
+    /// OpenSSL figures the bench prints its own against (only for `Binary`/`Example` kinds).
+    baselines: &'static [Baseline],
 }
 
 const BENCHES: &[Bench] = &[
@@ -64,6 +97,7 @@ const BENCHES: &[Bench] = &[
             bench: "cipher",
         },
         oss2: false,
+        baselines: &[],
     },
     Bench {
         name: "client-throughput",
@@ -73,6 +107,7 @@ const BENCHES: &[Bench] = &[
             bench: "throughput",
         },
         oss2: false,
+        baselines: &[],
     },
     Bench {
         name: "devserver-throughput",
@@ -82,6 +117,7 @@ const BENCHES: &[Bench] = &[
             bench: "throughput",
         },
         oss2: false,
+        baselines: &[],
     },
     Bench {
         name: "bucket-bench",
@@ -94,6 +130,32 @@ const BENCHES: &[Bench] = &[
             quick_args: &["--size-mib", "64"],
         },
         oss2: true,
+        baselines: &[Baseline::AesCtr],
+    },
+    Bench {
+        name: "rsa-unwrap",
+        about: "RSA-2048/3072 unwrap (two private-key operations) per backend vs openssl speed",
+        kind: Kind::Example {
+            package: "oss-keywrap",
+            example: "rsa_unwrap_bench",
+            args: &[],
+            quick_args: &["--seconds", "1"],
+        },
+        oss2: false,
+        baselines: &[Baseline::RsaPrivateOp],
+    },
+    Bench {
+        name: "small-objects",
+        about: "10 000 x 4 KiB encrypted put/get at concurrency 16 (RSA-2048/3072 per backend, KMS), \
+                server in its own process",
+        kind: Kind::Example {
+            package: "oss-crypto-bucket",
+            example: "small_objects_bench",
+            args: &[],
+            quick_args: &["--objects", "500"],
+        },
+        oss2: false,
+        baselines: &[],
     },
 ];
 
@@ -105,6 +167,9 @@ pub(crate) fn run(options: &BenchOptions) -> anyhow::Result<()> {
     for bench in selected {
         eprintln!("bench {}: {}", bench.name, bench.about);
         let mut command = command(bench.kind, options.quick);
+        for baseline in bench.baselines {
+            command.args(baseline.arguments(options.quick)?);
+        }
         if bench.oss2 {
             with_oss2_python(&mut command);
         }

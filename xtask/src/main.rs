@@ -13,6 +13,7 @@ mod fuzz;
 mod interop;
 mod metadata;
 mod no_std;
+mod openssl;
 #[cfg(test)]
 mod tidy;
 mod vectors;

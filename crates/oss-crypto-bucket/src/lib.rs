@@ -122,7 +122,7 @@
 //!   byte flipped and nothing can notice it: CTR has no tag. Ranged reads carry no CRC of
 //!   their own, so a corrupted range is not detected either. Turn on
 //!   [`CryptoOptions::with_compute_md5`] when whole reads must catch this. The
-//!   hostile-server tests (`tests/hostile.rs`) assert both cases as undetectable.
+//!   hostile-server tests (`tests/it/hostile.rs`) assert both cases as undetectable.
 //! * **One envelope per read.** A read planned from a HEAD (resumable download, its single-GET
 //!   case, rotation and copy sources) or from a checkpoint pins that response's envelope
 //!   headers and ETag: every GET is sent with `If-Match` and its own envelope headers and ETag

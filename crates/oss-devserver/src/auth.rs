@@ -12,6 +12,7 @@ use core::time::Duration;
 use std::time::SystemTime;
 
 use http::StatusCode;
+use oss_signing::constant_time_eq;
 
 use crate::credentials::{CredentialStore, DevCredential, LookupFailure};
 use crate::errors::{OssError, OssResult};
@@ -134,9 +135,15 @@ impl Verifier {
             })
     }
 
-    /// The security token must be present exactly when the key is an STS key, and match.
+    /// The security token must be present exactly when the key is an STS key, and match
+    /// (compared in constant time, like signatures and the KMS stand-in's token check).
     fn check_token(credential: &DevCredential, sent: Option<&str>) -> OssResult<()> {
-        if credential.security_token() == sent {
+        let matches = match (credential.security_token(), sent) {
+            (None, None) => true,
+            (Some(expected), Some(sent)) => constant_time_eq(expected.as_bytes(), sent.as_bytes()),
+            _ => false,
+        };
+        if matches {
             return Ok(());
         }
         Err(OssError::new(

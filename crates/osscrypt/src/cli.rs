@@ -16,10 +16,11 @@ ETag contradicts the HEAD it was planned from, a server answer the request does 
 unencrypted object with --require-encrypted), 130/143 stopped by SIGINT/SIGTERM.
 
 Configuration is read from flags, then the environment (OSS_ACCESS_KEY_ID,
-OSS_ACCESS_KEY_SECRET, OSS_SESSION_TOKEN, OSS_ENDPOINT, OSS_REGION, OSS_KMS_ENDPOINT), then the
-profile file ($XDG_CONFIG_HOME/osscrypt/config.toml). An endpoint is required (exit 2 without
-one), except for `serve` and `demo`; `--local` or OSS_ENDPOINT=local runs the commands against
-an embedded devserver whose data lives in $XDG_DATA_HOME/osscrypt/devserver.";
+OSS_ACCESS_KEY_SECRET, OSS_SESSION_TOKEN, OSS_ENDPOINT, OSS_REGION, OSS_KMS_ENDPOINT,
+OSS_PATH_STYLE), then the profile file ($XDG_CONFIG_HOME/osscrypt/config.toml). An endpoint is
+required (exit 2 without one), except for `serve` and `demo`; `--local` or OSS_ENDPOINT=local
+runs the commands against an embedded devserver whose data lives in
+$XDG_DATA_HOME/osscrypt/devserver.";
 
 /// Client-side encryption for Alibaba Cloud OSS objects, compatible with the official SDKs.
 #[derive(Debug, Parser)]
@@ -65,6 +66,11 @@ pub(crate) struct GlobalArgs {
     /// Profile file [env: OSSCRYPT_CONFIG] (default `$XDG_CONFIG_HOME/osscrypt/config.toml`).
     #[arg(long, global = true)]
     pub(crate) config: Option<PathBuf>,
+    /// Address buckets path-style (`http://host:port/bucket/key`), for OSS-compatible servers
+    /// such as the oss-emulator; IP-literal and `localhost` endpoints use it anyway
+    /// [env: OSS_PATH_STYLE; profile key: path_style].
+    #[arg(long, global = true)]
+    pub(crate) path_style: bool,
     /// Data directory of the embedded devserver [env: OSSCRYPT_DATA_DIR].
     #[arg(long, global = true)]
     pub(crate) data_dir: Option<PathBuf>,

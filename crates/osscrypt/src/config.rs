@@ -10,6 +10,7 @@
 //! access_key_secret = "..."
 //! # session_token = "..."
 //! # kms_endpoint = "https://kms.cn-hangzhou.aliyuncs.com"
+//! # path_style = true   # host/bucket/key instead of bucket.host (OSS-compatible servers)
 //! ```
 //!
 //! Each value is taken from the first source that has it, independently of the others.
@@ -47,6 +48,8 @@ pub(crate) mod env {
     pub(crate) const CONFIG: &str = "OSSCRYPT_CONFIG";
     /// Embedded devserver data directory.
     pub(crate) const DATA_DIR: &str = "OSSCRYPT_DATA_DIR";
+    /// Path-style addressing (`1`/`true`/`yes` or `0`/`false`/`no`).
+    pub(crate) const PATH_STYLE: &str = "OSS_PATH_STYLE";
 }
 
 /// Access key id, secret and optional STS token.
@@ -90,6 +93,8 @@ pub(crate) struct Settings {
     pub(crate) kms_endpoint: Option<String>,
     /// Embedded devserver data directory.
     pub(crate) data_dir: PathBuf,
+    /// Address buckets as `host/bucket` instead of `bucket.host`.
+    pub(crate) path_style: bool,
 }
 
 /// One profile of the profile file.
@@ -102,6 +107,7 @@ struct Profile {
     access_key_secret: Option<String>,
     session_token: Option<String>,
     kms_endpoint: Option<String>,
+    path_style: Option<bool>,
 }
 
 impl Settings {
@@ -136,12 +142,18 @@ impl Settings {
             &profile.session_token,
         );
         let credentials = credentials(id, secret, token)?;
+        let path_style = match var(env::PATH_STYLE) {
+            _ if args.path_style => true,
+            Some(text) => parse_bool(env::PATH_STYLE, &text)?,
+            None => profile.path_style.unwrap_or(false),
+        };
         let endpoint = pick(&args.endpoint, env::ENDPOINT, &profile.endpoint);
         let local = args.local || endpoint.as_deref() == Some(LOCAL);
         Ok(Self {
             endpoint: endpoint.filter(|_| !local),
             local,
             profile_source,
+            path_style,
             region: pick(&args.region, env::REGION, &profile.region),
             credentials,
             kms_endpoint: pick(&args.kms_endpoint, env::KMS_ENDPOINT, &profile.kms_endpoint),
@@ -158,6 +170,17 @@ impl Settings {
 
 /// The endpoint value that selects the embedded devserver.
 pub(crate) const LOCAL: &str = "local";
+
+/// `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off` (any case).
+fn parse_bool(name: &str, text: &str) -> CliResult<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(CliError::usage(format!(
+            "{name}={text:?}: expected true or false"
+        ))),
+    }
+}
 
 /// Combines the resolved id, secret and token; an id without a secret (or the reverse) is a
 /// usage error.
@@ -305,6 +328,29 @@ mod tests {
         let s = resolve(&["--config", file, "--profile", "other"], &[]).unwrap();
         assert_eq!(s.endpoint.as_deref(), Some("http://other"));
         assert!(s.credentials.is_none());
+    }
+
+    #[test]
+    fn path_style_from_flag_environment_or_profile() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        std::fs::write(&file, "[default]\npath_style = true\n[off]\n").unwrap();
+        let file = file.to_str().unwrap();
+        let style =
+            |flags: &[&str], vars: &[(&str, &str)]| resolve(flags, vars).unwrap().path_style;
+        assert!(style(&["--config", file], &[]));
+        assert!(!style(&["--config", file, "--profile", "off"], &[]));
+        assert!(!style(&["--config", file], &[(env::PATH_STYLE, "0")]));
+        assert!(style(
+            &["--config", file, "--profile", "off"],
+            &[(env::PATH_STYLE, "yes")]
+        ));
+        assert!(style(
+            &["--config", file, "--profile", "off", "--path-style"],
+            &[]
+        ));
+        let bad = resolve(&["--config", file], &[(env::PATH_STYLE, "maybe")]);
+        assert_eq!(bad.unwrap_err().kind(), crate::exit::Kind::Usage);
     }
 
     #[test]

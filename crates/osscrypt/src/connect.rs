@@ -21,6 +21,8 @@ pub(crate) struct Connection {
     pub(crate) credentials: Credentials,
     /// KMS connection settings.
     pub(crate) kms: KmsSettings,
+    /// Path-style addressing was asked for.
+    pub(crate) path_style: bool,
     server: Option<DevServer>,
 }
 
@@ -76,6 +78,7 @@ impl Connection {
             region,
             credentials,
             kms: KmsSettings::from_settings(settings),
+            path_style: settings.path_style,
             server: None,
         })
     }
@@ -114,6 +117,7 @@ impl Connection {
             region: server.region().to_owned(),
             credentials,
             kms,
+            path_style: false,
             server: Some(server),
         }
     }

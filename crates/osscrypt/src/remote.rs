@@ -1,6 +1,6 @@
 //! OSS clients and crypto buckets for a [`Connection`].
 
-use oss_client::{Client, Credentials};
+use oss_client::{Addressing, Client, Credentials};
 use oss_crypto_bucket::{CryptoBucket, CryptoOptions};
 use oss_keywrap::Keyring;
 
@@ -27,6 +27,11 @@ pub(crate) fn client(conn: &Connection, bucket: &str) -> CliResult<Client> {
         .with_region(conn.region.clone())
         .with_bucket(bucket)
         .with_credentials(credentials)
+        .with_addressing(if conn.path_style {
+            Addressing::PathStyle
+        } else {
+            Addressing::Auto
+        })
         .with_user_agent_suffix(concat!("osscrypt/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(CliError::from)

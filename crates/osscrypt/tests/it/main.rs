@@ -1,6 +1,7 @@
 //! Integration tests of the osscrypt binary.
 //! One test binary for the crate (one link instead of one per file); one module per area.
 
+mod addressing;
 mod bulk;
 mod bulk_audit;
 mod common;

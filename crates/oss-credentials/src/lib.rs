@@ -1,6 +1,10 @@
-//! Where request credentials come from: a provider trait with static, environment and
-//! refreshing implementations (oss-api.md §12), and the default Alibaba Cloud chain
-//! ([`CredentialsChain`]: environment, RRSA/OIDC, CLI profiles, ECS RAM role, over STS).
+//! Where request credentials come from, for the OSS client and the KMS client alike: a
+//! provider trait with static, environment and refreshing implementations (oss-api.md §12),
+//! and the default Alibaba Cloud chain ([`CredentialsChain`]: environment, RRSA/OIDC, CLI
+//! profiles, ECS RAM role, over STS).
+//!
+//! Secrets (AccessKey secrets, STS tokens, OIDC tokens) are zeroized when dropped and never
+//! shown by `Debug`, `Display` or error messages.
 
 use core::fmt;
 use core::time::Duration;
@@ -13,7 +17,20 @@ use tokio::sync::Mutex;
 
 pub use oss_signing::Credentials;
 
-use crate::error::{Error, Result};
+/// Why no credentials could be obtained (the message names the source, never a secret).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct CredentialsError(String);
+
+impl CredentialsError {
+    /// An error with this message.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}
+
+/// The result type of credential providers.
+pub type Result<T> = core::result::Result<T, CredentialsError>;
 
 mod chain;
 mod environment;
@@ -39,7 +56,7 @@ pub trait CredentialsProvider: fmt::Debug + Send + Sync + 'static {
     ///
     /// # Errors
     ///
-    /// [`Error::Credentials`] when none can be obtained.
+    /// [`CredentialsError`] when none can be obtained.
     async fn credentials(&self) -> Result<Arc<Credentials>>;
 }
 
@@ -72,10 +89,10 @@ impl EnvironmentCredentials {
     ///
     /// # Errors
     ///
-    /// [`Error::Credentials`] when neither family has both an id and a secret.
+    /// [`CredentialsError`] when neither family has both an id and a secret.
     pub fn read() -> Result<Credentials> {
         chain::from_env(&Environment::process()).ok_or_else(|| {
-            Error::Credentials(format!(
+            CredentialsError::new(format!(
                 "{ENV_ACCESS_KEY_ID}/{ENV_ACCESS_KEY_SECRET} (or {}/{}) are not set",
                 vars::ACCESS_KEY_ID,
                 vars::ACCESS_KEY_SECRET
