@@ -93,15 +93,27 @@ pub fn audit_prefix<'a>(
         .boxed()
 }
 
-async fn audit_one(bucket: &CryptoBucket, object: ObjectSummary, deep: bool) -> Result<AuditRecord> {
+async fn audit_one(
+    bucket: &CryptoBucket,
+    object: ObjectSummary,
+    deep: bool,
+) -> Result<AuditRecord> {
     let (kind, missing_md5) = match classify(bucket, &object.key).await {
         Ok(found) => found,
-        Err(e) => (AuditKind::Failed { error: e.to_string() }, false),
+        Err(e) => (
+            AuditKind::Failed {
+                error: e.to_string(),
+            },
+            false,
+        ),
     };
     let readable = matches!(kind, AuditKind::V2 | AuditKind::Plaintext)
         || (kind == AuditKind::V1Legacy && bucket.options().legacy_v1);
     let deep_error = if deep && readable {
-        verify_download(bucket, &object.key).await.err().map(|e| e.to_string())
+        verify_download(bucket, &object.key)
+            .await
+            .err()
+            .map(|e| e.to_string())
     } else {
         None
     };
@@ -121,7 +133,12 @@ async fn classify(bucket: &CryptoBucket, key: &str) -> Result<(AuditKind, bool)>
         Ok(envelope) => envelope,
         Err(Error::LegacyV1Disabled) => return Ok((AuditKind::V1Legacy, false)),
         Err(e @ Error::Envelope(_)) => {
-            return Ok((AuditKind::Malformed { error: e.to_string() }, false));
+            return Ok((
+                AuditKind::Malformed {
+                    error: e.to_string(),
+                },
+                false,
+            ));
         }
         Err(e) => return Err(e),
     };
@@ -273,7 +290,10 @@ mod tests {
         let report = AuditReport::new("data/", 1);
         assert_eq!(report.group_of("data/a/b/c"), "data/a/");
         assert_eq!(report.group_of("data/top"), "data/");
-        assert_eq!(AuditReport::new("data/", 2).group_of("data/a/b/c"), "data/a/b/");
+        assert_eq!(
+            AuditReport::new("data/", 2).group_of("data/a/b/c"),
+            "data/a/b/"
+        );
         assert_eq!(AuditReport::new("", 0).group_of("x/y"), "");
         // a prefix that is not a directory boundary
         assert_eq!(AuditReport::new("da", 1).group_of("data/x"), "data/");

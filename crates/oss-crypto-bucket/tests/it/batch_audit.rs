@@ -74,7 +74,10 @@ async fn seed(h: &Harness) -> CryptoBucket {
             ("x-oss-meta-client-side-encryption-key", "bm90IGEga2V5"),
             ("x-oss-meta-client-side-encryption-start", "AAAA"),
             ("x-oss-meta-client-side-encryption-cek-alg", "ROT13"),
-            ("x-oss-meta-client-side-encryption-wrap-alg", "RSA/NONE/PKCS1Padding"),
+            (
+                "x-oss-meta-client-side-encryption-wrap-alg",
+                "RSA/NONE/PKCS1Padding",
+            ),
         ],
     )
     .await;
@@ -141,7 +144,10 @@ async fn audit_reports_every_kind_per_prefix() {
             false
         )
     );
-    assert!(matches!(kind("p/c/malformed").0, AuditKind::Malformed { .. }));
+    assert!(matches!(
+        kind("p/c/malformed").0,
+        AuditKind::Malformed { .. }
+    ));
     // Without --deep the tampered body is not seen.
     assert_eq!(kind("p/c/tampered"), (AuditKind::V2, false));
 
@@ -150,7 +156,10 @@ async fn audit_reports_every_kind_per_prefix() {
     let a = &report.groups["p/a/"];
     assert_eq!((a.objects, a.v2, a.missing_md5, a.findings()), (3, 3, 1, 1));
     let b = &report.groups["p/b/"];
-    assert_eq!((b.objects, b.plaintext, b.v1_legacy, b.findings()), (2, 1, 1, 2));
+    assert_eq!(
+        (b.objects, b.plaintext, b.v1_legacy, b.findings()),
+        (2, 1, 1, 2)
+    );
     let c = &report.groups["p/c/"];
     let stranger = BTreeMap::from([(r#"{"owner":"someone-else"}"#.to_owned(), 1)]);
     assert_eq!((c.objects, c.v2, c.malformed), (3, 1, 1));
@@ -160,7 +169,10 @@ async fn audit_reports_every_kind_per_prefix() {
     assert_eq!(report.total.deep_failed, 0);
     // The JSON report names every counter.
     let json = serde_json::to_value(&report).unwrap();
-    assert_eq!(json["groups"]["p/c/"]["unwrappable"]["{\"owner\":\"someone-else\"}"], 1);
+    assert_eq!(
+        json["groups"]["p/c/"]["unwrappable"]["{\"owner\":\"someone-else\"}"],
+        1
+    );
 
     // --deep downloads what can be read and finds the tampered body (MD5), nothing else.
     let (records, report) = audit(&bucket, true).await;
@@ -170,7 +182,11 @@ async fn audit_reports_every_kind_per_prefix() {
         .collect();
     assert_eq!(failed.len(), 1, "{failed:?}");
     assert_eq!(failed[0].0, "p/c/tampered");
-    assert!(failed[0].1.to_lowercase().contains("md5"), "{}", failed[0].1);
+    assert!(
+        failed[0].1.to_lowercase().contains("md5"),
+        "{}",
+        failed[0].1
+    );
     assert_eq!(report.total.deep_failed, 1);
     assert_eq!(report.total.findings(), 6);
 }
@@ -181,7 +197,11 @@ async fn a_clean_prefix_has_no_findings() {
     let bucket = h.bucket(CryptoOptions::default().with_compute_md5(true));
     for n in 0..5u8 {
         bucket
-            .put_object(&format!("clean/{n}"), data(100, n).into(), &PutOptions::default())
+            .put_object(
+                &format!("clean/{n}"),
+                data(100, n).into(),
+                &PutOptions::default(),
+            )
             .await
             .unwrap();
     }

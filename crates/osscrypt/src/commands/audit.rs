@@ -14,18 +14,17 @@ use crate::{keys, remote};
 /// Runs `audit`.
 pub(crate) async fn run(args: &AuditArgs, conn: &Connection, out: &Output) -> CliResult {
     let ring = keys::keyring(&args.keys, Some(&conn.kms))?;
-    let bucket =
-        remote::crypto_bucket(conn, &args.prefix.bucket, ring, remote::options(None, false))?;
+    let bucket = remote::crypto_bucket(
+        conn,
+        &args.prefix.bucket,
+        ring,
+        remote::options(None, false),
+    )?;
     let mut journal = args.journal.as_deref().map(Journal::open).transpose()?;
     let options = args.batch.options();
     let counter = Counter::new(out, &format!("auditing {}", args.prefix));
     let mut report = AuditReport::new(&args.prefix.key, args.depth);
-    let mut records = std::pin::pin!(audit_prefix(
-        &bucket,
-        &args.prefix.key,
-        &options,
-        args.deep
-    ));
+    let mut records = std::pin::pin!(audit_prefix(&bucket, &args.prefix.key, &options, args.deep));
     while let Some(record) = records.try_next().await? {
         report.add(&record);
         if let Some(journal) = &mut journal {
@@ -77,7 +76,11 @@ fn table(report: &AuditReport, bucket: &str) -> String {
     }
     lines.push(row(cells(&report.total, "total".to_owned())));
     for (matdesc, count) in &report.total.unwrappable {
-        let desc = if matdesc.is_empty() { "(none)" } else { matdesc };
+        let desc = if matdesc.is_empty() {
+            "(none)"
+        } else {
+            matdesc
+        };
         lines.push(format!("unwrappable: {count} objects with matdesc {desc}"));
     }
     lines.join("\n")

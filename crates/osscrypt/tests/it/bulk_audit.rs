@@ -62,7 +62,10 @@ fn audit_counts_every_kind_and_says_so_in_the_exit_code() {
             ("x-oss-meta-client-side-encryption-key", "bm90IGEga2V5"),
             ("x-oss-meta-client-side-encryption-start", "AAAA"),
             ("x-oss-meta-client-side-encryption-cek-alg", "ROT13"),
-            ("x-oss-meta-client-side-encryption-wrap-alg", "RSA/NONE/PKCS1Padding"),
+            (
+                "x-oss-meta-client-side-encryption-wrap-alg",
+                "RSA/NONE/PKCS1Padding",
+            ),
         ],
     );
     put(&s, "elsewhere", &public, true);
@@ -87,9 +90,18 @@ fn audit_counts_every_kind_and_says_so_in_the_exit_code() {
     let table = s.run(&["audit", "-q", &uri("data/"), "--rsa-private", &private]);
     expect_code(&table, 5);
     let text = String::from_utf8(table.stdout).unwrap();
-    assert!(text.lines().any(|l| l.ends_with(&uri("data/ok/"))), "{text}");
-    assert!(text.lines().any(|l| l.trim_start().starts_with("7 ") && l.ends_with("total")));
-    assert!(text.contains("unwrappable: 1 objects with matdesc (none)"), "{text}");
+    assert!(
+        text.lines().any(|l| l.ends_with(&uri("data/ok/"))),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with("7 ") && l.ends_with("total"))
+    );
+    assert!(
+        text.contains("unwrappable: 1 objects with matdesc (none)"),
+        "{text}"
+    );
 
     // Shards add up to the whole, without overlap.
     let mut total = 0;
@@ -101,7 +113,13 @@ fn audit_counts_every_kind_and_says_so_in_the_exit_code() {
     assert_eq!(total, 7);
 
     // What is left after the findings are removed is clean: exit 0.
-    for key in ["ok/no-md5", "legacy/plain", "legacy/v1", "foreign/x", "foreign/malformed"] {
+    for key in [
+        "ok/no-md5",
+        "legacy/plain",
+        "legacy/v1",
+        "foreign/x",
+        "foreign/malformed",
+    ] {
         expect_code(&s.run(&["rm", "-q", &uri(&format!("data/{key}"))]), 0);
     }
     let clean = audit_json(&s, &private, &["--deep"], 0);
