@@ -126,7 +126,7 @@ const BENCHES: &[Bench] = &[
         kind: Kind::Example {
             package: "oss-crypto-bucket",
             example: "bucket_bench",
-            args: &[],
+            args: &["--profile"],
             quick_args: &["--size-mib", "64"],
         },
         oss2: true,
@@ -153,6 +153,28 @@ const BENCHES: &[Bench] = &[
             example: "small_objects_bench",
             args: &[],
             quick_args: &["--objects", "500"],
+        },
+        oss2: false,
+        baselines: &[],
+    },
+    Bench {
+        name: "scale",
+        about: "1 MiB ranged read and head of a 4 GiB vs a 1 MiB object, peak RSS of 1 and 8 GiB \
+                resumable transfers (server in its own process, objects on disk)",
+        kind: Kind::Example {
+            package: "oss-crypto-bucket",
+            example: "scale_bench",
+            args: &[],
+            quick_args: &[
+                "--big-mib",
+                "256",
+                "--rss-mib",
+                "64,512",
+                "--reads",
+                "16",
+                "--heads",
+                "200",
+            ],
         },
         oss2: false,
         baselines: &[],
@@ -319,7 +341,10 @@ mod tests {
             "{line}"
         );
         let line = cmd::display(&command(bench.kind, false));
-        assert!(line.ends_with("--example bucket_bench --"), "{line}");
+        assert!(
+            line.ends_with("--example bucket_bench -- --profile"),
+            "{line}"
+        );
     }
 
     #[test]

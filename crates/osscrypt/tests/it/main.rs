@@ -11,3 +11,4 @@ mod offline;
 mod remote;
 mod serve;
 mod transfer;
+mod upload;
