@@ -163,6 +163,9 @@ pub(crate) enum Command {
     /// Re-wrap an object's data key under a new master key (the data is not re-encrypted);
     /// `--prefix`: every object under a prefix.
     Rotate(RotateArgs),
+    /// Report what is and is not encrypted under a prefix (V2, V1, plaintext, unwrappable,
+    /// malformed, no MD5; `--deep` verifies downloads).
+    Audit(crate::batch::args::AuditArgs),
     /// Write a new RSA key pair (PEM).
     Keygen(KeygenArgs),
     /// Encrypt a local file offline; the envelope goes to `<out>.meta.json`.

@@ -1,5 +1,6 @@
 //! Dispatch from the parsed command line to the command implementations.
 
+mod audit;
 mod cp;
 mod demo;
 mod get;
@@ -70,6 +71,7 @@ fn buckets(command: &Command) -> Vec<&str> {
         Command::Rm(a) => a.objects.iter().map(|o| o.bucket.as_str()).collect(),
         Command::Ls(a) => vec![a.prefix.bucket.as_str()],
         Command::Rotate(a) => vec![a.object.bucket.as_str()],
+        Command::Audit(a) => vec![a.prefix.bucket.as_str()],
         _ => Vec::new(),
     }
 }
@@ -85,6 +87,7 @@ async fn remote(command: &Command, conn: &Connection, out: &Output) -> CliResult
         Command::Rm(args) => rm::run(args, conn, out).await,
         Command::Ls(args) => ls::run(args, conn).await,
         Command::Rotate(args) => rotate::run(args, conn, out).await,
+        Command::Audit(args) => audit::run(args, conn, out).await,
         _ => Err(CliError::other("not a remote command")),
     }
 }

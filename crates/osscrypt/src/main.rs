@@ -3,7 +3,8 @@
 //!
 //! Commands: `put`, `get` (whole or `--range`, to a file or stdout), `head`, `inspect`, `cp`,
 //! `rm` (`-r` for prefixes), `ls` (one level, `-r` for everything below), `rotate` (rewrap
-//! under a new master key; `--prefix` for every object under a prefix, `--shard`), `keygen`,
+//! under a new master key; `--prefix` for every object under a prefix, `--shard`), `audit`
+//! (what is and is not encrypted under a prefix), `keygen`,
 //! offline `encrypt` / `decrypt` with a `<file>.meta.json` envelope sidecar, `serve` (the devserver) and `demo`.
 //! See `osscrypt --help`; exit codes are documented in [`exit`].
 //!

@@ -3,6 +3,7 @@
 
 mod addressing;
 mod bulk;
+mod bulk_audit;
 mod common;
 mod demo;
 mod hostile;
