@@ -12,5 +12,6 @@ mod network;
 mod offline;
 mod remote;
 mod serve;
+mod signals;
 mod transfer;
 mod upload;
