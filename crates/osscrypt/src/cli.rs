@@ -1,11 +1,13 @@
 //! The command line: clap types only, no behaviour.
 
 use core::net::SocketAddr;
+use core::time::Duration;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::batch::BatchArgs;
+use crate::net::{Timeouts, parse_duration};
 pub(crate) use crate::units::ObjectUri;
 use crate::units::{parse_size, parse_uri};
 
@@ -13,7 +15,9 @@ const EXIT_CODES: &str = "\
 Exit codes: 0 ok, 1 other error, 2 usage error, 3 not found, 4 key or authentication error,
 5 integrity error (CRC-64/MD5/length mismatch, malformed envelope, a response whose envelope or
 ETag contradicts the HEAD it was planned from, a server answer the request does not allow, an
-unencrypted object with --require-encrypted), 130/143 stopped by SIGINT/SIGTERM.
+unencrypted object with --require-encrypted), 130/143 stopped by SIGINT/SIGTERM, 141 stdout
+closed early (`osscrypt get ... | head -c 10`: nothing is printed, as for a process killed by
+SIGPIPE).
 
 Configuration is read from flags, then the environment (OSS_ACCESS_KEY_ID,
 OSS_ACCESS_KEY_SECRET, OSS_SESSION_TOKEN, OSS_ENDPOINT, OSS_REGION, OSS_KMS_ENDPOINT,
@@ -77,6 +81,27 @@ pub(crate) struct GlobalArgs {
     /// No progress bars and no informational lines (errors are still printed).
     #[arg(long, short, global = true)]
     pub(crate) quiet: bool,
+    /// More diagnostics on stderr: `-v` info, `-vv` debug (requests, retries), `-vvv` trace.
+    /// `RUST_LOG` (tracing filter syntax) overrides it. Secrets are never logged.
+    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+    /// Time to establish a connection (TCP and TLS), e.g. `10s` or `500ms`.
+    #[arg(long, global = true, default_value = "10s", value_parser = parse_duration)]
+    pub(crate) connect_timeout: Duration,
+    /// Time a response may stay silent (before its headers or between bytes) before the
+    /// request fails (and is retried, up to 3 attempts), e.g. `20s`.
+    #[arg(long, global = true, default_value = "20s", value_parser = parse_duration)]
+    pub(crate) read_timeout: Duration,
+}
+
+impl GlobalArgs {
+    /// The request timeouts.
+    pub(crate) const fn timeouts(&self) -> Timeouts {
+        Timeouts {
+            connect: self.connect_timeout,
+            read: self.read_timeout,
+        }
+    }
 }
 
 /// Master keys: what encrypts new objects and what may decrypt existing ones.

@@ -20,7 +20,7 @@ mod upload;
 use crate::cli::{Cli, Command};
 use crate::config::Settings;
 use crate::connect::Connection;
-use crate::exit::{CliError, CliResult};
+use crate::exit::{CliError, CliResult, Peer};
 use crate::output::Output;
 
 /// Runs the parsed command line.
@@ -43,8 +43,21 @@ pub(crate) async fn run(cli: Cli) -> CliResult {
         Command::Demo(args) => return demo::run(args, &out).await,
         _ => {}
     }
-    let conn = Connection::open(&settings, &buckets(&cli.command), &out).await?;
-    let result = remote(&cli.command, &conn, &out).await;
+    let mut conn = Connection::open(&settings, &buckets(&cli.command), &out).await?;
+    conn.set_timeouts(cli.global.timeouts());
+    tracing::debug!(
+        endpoint = %conn.endpoint,
+        region = %conn.region,
+        access_key_id = %conn.credentials.access_key_id,
+        session_token = conn.credentials.session_token.is_some(),
+        connect_timeout = ?conn.timeouts.connect,
+        read_timeout = ?conn.timeouts.read,
+        "connection"
+    );
+    let result = remote(&cli.command, &conn, &out)
+        .await
+        .map_err(|e| e.at_host(Peer::Oss, conn.host()))
+        .map_err(|e| e.at_host(Peer::Kms, &conn.kms.host()));
     conn.close().await;
     result
 }

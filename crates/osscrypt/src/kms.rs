@@ -18,6 +18,9 @@ pub(crate) struct KmsSettings {
     pub(crate) region: Option<String>,
     /// The access key.
     pub(crate) credentials: Option<crate::config::Credentials>,
+    /// Connect timeout, and the read timeout as the whole-request timeout (KMS answers are
+    /// small).
+    pub(crate) timeouts: crate::net::Timeouts,
 }
 
 impl KmsSettings {
@@ -27,6 +30,18 @@ impl KmsSettings {
             endpoint: settings.kms_endpoint.clone(),
             region: settings.region.clone(),
             credentials: settings.credentials.clone(),
+            timeouts: crate::net::Timeouts::default(),
+        }
+    }
+}
+
+impl KmsSettings {
+    /// The KMS host requests go to, for messages.
+    pub(crate) fn host(&self) -> String {
+        match (&self.endpoint, &self.region) {
+            (Some(endpoint), _) => crate::net::host_of(endpoint).to_owned(),
+            (None, Some(region)) => format!("kms.{region}.aliyuncs.com"),
+            (None, None) => "KMS".to_owned(),
         }
     }
 }
@@ -59,7 +74,9 @@ pub(crate) fn master_key(
     if let Some(token) = &creds.session_token {
         credentials = credentials.with_security_token(token.as_str());
     }
-    let mut builder = KmsClient::builder(credentials);
+    let mut builder = KmsClient::builder(credentials)
+        .with_connect_timeout(settings.timeouts.connect)
+        .with_timeout(settings.timeouts.read);
     if let Some(region) = &settings.region {
         builder = builder.with_region(region.clone());
     }

@@ -80,6 +80,10 @@
 //! * **`put -`** holds at most `--parallel` x `--part-size` bytes of stdin in memory; longer
 //!   input is encrypted into a spool file of ciphertext only (mode 0600, `--spool-dir`,
 //!   removed when the command ends, also on errors and SIGINT/SIGTERM) and uploaded from it.
+//! * **Logs** (`-v`, `-vv`, `RUST_LOG`, on stderr) carry operation names, keys, sizes,
+//!   statuses and request ids, never AccessKey secrets, STS tokens, data keys or private keys
+//!   (`tests/it/logs.rs` checks a `-vv` run). Network errors name the host, the operation and
+//!   the cause; `--connect-timeout` (10 s) and `--read-timeout` (20 s) bound every request.
 //! * Checkpoints of `--resumable` transfers (system temp directory unless `--checkpoint-dir`)
 //!   and `.meta.json` sidecars hold only wrapped key material.
 //!
@@ -97,6 +101,8 @@ mod connect;
 mod exit;
 mod keys;
 mod kms;
+mod logging;
+mod net;
 mod output;
 mod remote;
 mod sidecar;
@@ -120,6 +126,7 @@ fn main() -> ExitCode {
             };
         }
     };
+    logging::init(cli.global.verbose, cli.global.quiet);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -132,6 +139,8 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(commands::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        // A reader that stopped early (`| head`) is not an error worth a message.
+        Err(e) if e.kind() == exit::Kind::BrokenPipe => e.exit_code(),
         Err(e) => {
             eprintln!("osscrypt: {e}");
             e.exit_code()

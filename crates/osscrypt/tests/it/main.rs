@@ -8,6 +8,8 @@ mod bulk_migrate;
 mod common;
 mod demo;
 mod hostile;
+mod logs;
+mod network;
 mod offline;
 mod remote;
 mod serve;
