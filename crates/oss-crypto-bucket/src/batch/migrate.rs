@@ -11,7 +11,6 @@
 //! the short window between the last check and the PUT is overwritten and cannot be detected.
 
 use base64::Engine as _;
-use bytes::Bytes;
 use futures::{Stream, StreamExt as _, TryStreamExt as _};
 use http::HeaderMap;
 use md5::{Digest as _, Md5};
@@ -154,7 +153,7 @@ async fn outcome(bucket: &CryptoBucket, key: &str, dry_run: bool) -> Result<Migr
         if pin.check(&now.headers).is_err() {
             return Ok(MigrateOutcome::ChangedBeforeWrite);
         }
-        PutSource::Bytes(Bytes::from(body))
+        PutSource::Bytes(body)
     } else {
         let (meta, body) = client.get_object(key, &read).await?.into_parts();
         pin.check(&meta.headers)?;

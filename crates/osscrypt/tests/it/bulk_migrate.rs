@@ -34,7 +34,12 @@ fn migrate_dry_run_then_in_place_then_nothing_left() {
     let s = Server::start();
     let (private, public) = keygen(s.dir.path(), "k");
     let plains: Vec<(String, Vec<u8>)> = (0..5u64)
-        .map(|n| (format!("old/{n}"), data(1000 + n as usize, n)))
+        .map(|n| {
+            (
+                format!("old/{n}"),
+                data(1000 + usize::try_from(n).unwrap(), n),
+            )
+        })
         .collect();
     for (key, plain) in &plains {
         s.put_raw(
