@@ -89,6 +89,7 @@ mod cli;
 mod commands;
 mod config;
 mod connect;
+mod credentials;
 mod exit;
 mod keys;
 mod kms;

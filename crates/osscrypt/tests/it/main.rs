@@ -4,6 +4,7 @@
 mod addressing;
 mod bulk;
 mod common;
+mod credentials;
 mod demo;
 mod hostile;
 mod offline;
