@@ -1,11 +1,13 @@
 //! The command line: clap types only, no behaviour.
 
 use core::net::SocketAddr;
+use core::time::Duration;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::batch::BatchArgs;
+use crate::net::{Timeouts, parse_duration};
 pub(crate) use crate::units::ObjectUri;
 use crate::units::{parse_size, parse_uri};
 
@@ -13,7 +15,9 @@ const EXIT_CODES: &str = "\
 Exit codes: 0 ok, 1 other error, 2 usage error, 3 not found, 4 key or authentication error,
 5 integrity error (CRC-64/MD5/length mismatch, malformed envelope, a response whose envelope or
 ETag contradicts the HEAD it was planned from, a server answer the request does not allow, an
-unencrypted object with --require-encrypted), 130/143 stopped by SIGINT/SIGTERM.
+unencrypted object with --require-encrypted), 130/143 stopped by SIGINT/SIGTERM, 141 stdout
+closed early (`osscrypt get ... | head -c 10`: nothing is printed, as for a process killed by
+SIGPIPE).
 
 Configuration is read from flags, then the environment (OSS_ENDPOINT, OSS_REGION,
 OSS_KMS_ENDPOINT, ...), then the profile file ($XDG_CONFIG_HOME/osscrypt/config.toml). An
@@ -88,6 +92,27 @@ pub(crate) struct GlobalArgs {
     /// No progress bars and no informational lines (errors are still printed).
     #[arg(long, short, global = true)]
     pub(crate) quiet: bool,
+    /// More diagnostics on stderr: `-v` info, `-vv` debug (requests, retries), `-vvv` trace.
+    /// `RUST_LOG` (tracing filter syntax) overrides it. Secrets are never logged.
+    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+    /// Time to establish a connection (TCP and TLS), e.g. `10s` or `500ms`.
+    #[arg(long, global = true, default_value = "10s", value_parser = parse_duration)]
+    pub(crate) connect_timeout: Duration,
+    /// Time a response may stay silent (before its headers or between bytes) before the
+    /// request fails (and is retried, up to 3 attempts), e.g. `20s`.
+    #[arg(long, global = true, default_value = "20s", value_parser = parse_duration)]
+    pub(crate) read_timeout: Duration,
+}
+
+impl GlobalArgs {
+    /// The request timeouts.
+    pub(crate) const fn timeouts(&self) -> Timeouts {
+        Timeouts {
+            connect: self.connect_timeout,
+            read: self.read_timeout,
+        }
+    }
 }
 
 /// Master keys: what encrypts new objects and what may decrypt existing ones.
@@ -117,10 +142,11 @@ pub(crate) struct TransferArgs {
     /// Resume an interrupted transfer from its checkpoint (and keep one while running).
     #[arg(long)]
     pub(crate) resumable: bool,
-    /// Parts in flight at once (resumable transfers).
+    /// Parts in flight at once (multipart and resumable transfers).
     #[arg(long, default_value_t = 4)]
     pub(crate) parallel: usize,
-    /// Part size, e.g. `8MiB` (multiple of 16, at least 100KiB).
+    /// Part size, e.g. `8MiB` (multiple of 16, at least 100KiB; default 8MiB, enlarged to
+    /// stay within 10000 parts).
     #[arg(long, value_parser = parse_size)]
     pub(crate) part_size: Option<u64>,
     /// Directory for checkpoint files (default: the system temp directory).
@@ -148,6 +174,9 @@ pub(crate) enum Command {
     /// Re-wrap an object's data key under a new master key (the data is not re-encrypted);
     /// `--prefix`: every object under a prefix.
     Rotate(RotateArgs),
+    /// Report what is and is not encrypted under a prefix (V2, V1, plaintext, unwrappable,
+    /// malformed, no MD5; `--deep` verifies downloads).
+    Audit(crate::batch::args::AuditArgs),
     /// Write a new RSA key pair (PEM).
     Keygen(KeygenArgs),
     /// Encrypt a local file offline; the envelope goes to `<out>.meta.json`.
@@ -162,6 +191,7 @@ pub(crate) enum Command {
 
 /// `put`.
 #[derive(Debug, Args)]
+#[command(after_help = PUT_HELP)]
 pub(crate) struct PutArgs {
     /// Local file, or `-` for stdin.
     pub(crate) source: PathBuf,
@@ -177,6 +207,14 @@ pub(crate) struct PutArgs {
     /// Store the MD5 of the plaintext (`unencrypted-content-md5`).
     #[arg(long)]
     pub(crate) md5: bool,
+    /// Uploads larger than this go as a parallel multipart upload (`--parallel` parts of
+    /// `--part-size` in flight), smaller ones as one PutObject (OSS refuses those over 5GiB).
+    #[arg(long, default_value = "64MiB", value_parser = parse_size)]
+    pub(crate) multipart_threshold: u64,
+    /// Directory of the ciphertext spool of `put -` when stdin is longer than
+    /// `--parallel` x `--part-size` (default: the system temp directory).
+    #[arg(long)]
+    pub(crate) spool_dir: Option<PathBuf>,
     /// Master keys.
     #[command(flatten)]
     pub(crate) keys: KeyArgs,
@@ -184,6 +222,15 @@ pub(crate) struct PutArgs {
     #[command(flatten)]
     pub(crate) transfer: TransferArgs,
 }
+
+const PUT_HELP: &str = "\
+A file up to --multipart-threshold (64MiB) is sent as one PutObject, a larger one as a parallel
+multipart upload. `put -` reads stdin in memory bounded by --parallel x --part-size (32MiB by
+default): stdin that ends within that is one PutObject; longer stdin is encrypted as it is read
+into a spool file that holds ciphertext only (mode 0600, in --spool-dir, removed when the
+command ends, also on errors and SIGINT/SIGTERM), then uploaded from there. The spool needs
+free disk space for the whole input: an encrypted multipart upload must state the data size
+when it starts, and a single PutObject is limited to 5GiB.";
 
 /// `get`.
 #[derive(Debug, Args)]

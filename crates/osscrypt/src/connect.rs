@@ -11,6 +11,7 @@ use oss_devserver::{DevServer, DevServerConfig};
 use crate::config::Settings;
 use crate::exit::{CliError, CliResult};
 use crate::kms::KmsSettings;
+use crate::net::Timeouts;
 use crate::output::Output;
 
 /// An endpoint with credentials, possibly backed by an embedded devserver.
@@ -25,6 +26,8 @@ pub(crate) struct Connection {
     pub(crate) kms: KmsSettings,
     /// Path-style addressing was asked for.
     pub(crate) path_style: bool,
+    /// Connect and read-idle timeouts of OSS requests.
+    pub(crate) timeouts: Timeouts,
     server: Option<DevServer>,
 }
 
@@ -77,6 +80,7 @@ impl Connection {
             kms: KmsSettings::from_settings(settings, Arc::clone(&credentials)),
             credentials,
             path_style: settings.path_style,
+            timeouts: Timeouts::default(),
             server: None,
         })
     }
@@ -108,6 +112,7 @@ impl Connection {
             endpoint: Some(server.kms_url()),
             region: Some(server.region().to_owned()),
             credentials: Some(Arc::clone(&credentials)),
+            timeouts: Timeouts::default(),
         };
         Self {
             endpoint: server.oss_url(),
@@ -115,8 +120,20 @@ impl Connection {
             credentials,
             kms,
             path_style: false,
+            timeouts: Timeouts::default(),
             server: Some(server),
         }
+    }
+
+    /// Uses `timeouts` for OSS and KMS requests.
+    pub(crate) fn set_timeouts(&mut self, timeouts: Timeouts) {
+        self.timeouts = timeouts;
+        self.kms.timeouts = timeouts;
+    }
+
+    /// The host (and port) requests go to, for messages.
+    pub(crate) fn host(&self) -> &str {
+        crate::net::host_of(&self.endpoint)
     }
 
     /// Stops the embedded devserver, if any, after in-flight requests finished.

@@ -18,6 +18,9 @@ pub(crate) struct KmsSettings {
     pub(crate) region: Option<String>,
     /// Who signs (the connection's provider: one chain and one refresh for OSS and KMS).
     pub(crate) credentials: Option<Arc<dyn CredentialsProvider>>,
+    /// Connect timeout, and the read timeout as the whole-request timeout (KMS answers are
+    /// small).
+    pub(crate) timeouts: crate::net::Timeouts,
 }
 
 impl KmsSettings {
@@ -30,6 +33,18 @@ impl KmsSettings {
             endpoint: settings.kms_endpoint.clone(),
             region: settings.region.clone(),
             credentials: Some(credentials),
+            timeouts: crate::net::Timeouts::default(),
+        }
+    }
+}
+
+impl KmsSettings {
+    /// The KMS host requests go to, for messages.
+    pub(crate) fn host(&self) -> String {
+        match (&self.endpoint, &self.region) {
+            (Some(endpoint), _) => crate::net::host_of(endpoint).to_owned(),
+            (None, Some(region)) => format!("kms.{region}.aliyuncs.com"),
+            (None, None) => "KMS".to_owned(),
         }
     }
 }
@@ -53,7 +68,9 @@ pub(crate) fn master_key(
         .credentials
         .clone()
         .ok_or_else(|| CliError::new(Kind::Auth, "KMS master keys need credentials"))?;
-    let mut builder = KmsClient::builder_with_provider(credentials);
+    let mut builder = KmsClient::builder_with_provider(credentials)
+        .with_connect_timeout(settings.timeouts.connect)
+        .with_timeout(settings.timeouts.read);
     if let Some(region) = &settings.region {
         builder = builder.with_region(region.clone());
     }

@@ -25,6 +25,8 @@ pub(crate) fn client(conn: &Connection, bucket: &str) -> CliResult<Client> {
             Addressing::Auto
         })
         .with_user_agent_suffix(concat!("osscrypt/", env!("CARGO_PKG_VERSION")))
+        .with_connect_timeout(conn.timeouts.connect)
+        .with_read_timeout(conn.timeouts.read)
         .build()
         .map_err(CliError::from)
 }

@@ -3,11 +3,15 @@
 
 mod addressing;
 mod bulk;
+mod bulk_audit;
 mod common;
 mod credentials;
 mod demo;
 mod hostile;
+mod logs;
+mod network;
 mod offline;
 mod remote;
 mod serve;
 mod transfer;
+mod upload;
