@@ -48,8 +48,8 @@ pub(crate) async fn run(cli: Cli) -> CliResult {
     tracing::debug!(
         endpoint = %conn.endpoint,
         region = %conn.region,
-        access_key_id = %conn.credentials.access_key_id,
-        session_token = conn.credentials.session_token.is_some(),
+        // The provider's Debug: the source in use and at most the AccessKey id.
+        credentials = ?conn.credentials,
         connect_timeout = ?conn.timeouts.connect,
         read_timeout = ?conn.timeouts.read,
         "connection"

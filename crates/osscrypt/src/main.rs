@@ -52,7 +52,9 @@
 //!   files are never replaced without `--force`.
 //! * **Access keys** are taken from the flags, then `OSS_ACCESS_KEY_ID` /
 //!   `OSS_ACCESS_KEY_SECRET` / `OSS_SESSION_TOKEN`, then the profile file
-//!   (`$XDG_CONFIG_HOME/osscrypt/config.toml`). A secret passed as `--access-key-secret` is
+//!   (`$XDG_CONFIG_HOME/osscrypt/config.toml`); without them, the Alibaba Cloud credential
+//!   chain (`ALIBABA_CLOUD_*`, RRSA, `~/.aliyun/config.json`, the ECS RAM role; see the
+//!   `credentials` module and the README). A secret passed as `--access-key-secret` is
 //!   visible in the process list: prefer the environment. osscrypt does not check the profile
 //!   file's permissions; keep it private. Secrets are held in zeroizing buffers and redacted in
 //!   `Debug`. An endpoint without a scheme is https (see `oss-client`).
@@ -98,6 +100,7 @@ mod cli;
 mod commands;
 mod config;
 mod connect;
+mod credentials;
 mod exit;
 mod keys;
 mod kms;

@@ -104,7 +104,8 @@ impl Server {
         }
     }
 
-    fn server(&self) -> &oss_devserver::DevServer {
+    /// The devserver.
+    pub fn server(&self) -> &oss_devserver::DevServer {
         self.server.as_ref().unwrap()
     }
 

@@ -6,6 +6,7 @@ mod bulk;
 mod bulk_audit;
 mod bulk_migrate;
 mod common;
+mod credentials;
 mod demo;
 mod hostile;
 mod logs;
