@@ -19,12 +19,20 @@ unencrypted object with --require-encrypted), 130/143 stopped by SIGINT/SIGTERM,
 closed early (`osscrypt get ... | head -c 10`: nothing is printed, as for a process killed by
 SIGPIPE).
 
-Configuration is read from flags, then the environment (OSS_ACCESS_KEY_ID,
-OSS_ACCESS_KEY_SECRET, OSS_SESSION_TOKEN, OSS_ENDPOINT, OSS_REGION, OSS_KMS_ENDPOINT,
-OSS_PATH_STYLE), then the profile file ($XDG_CONFIG_HOME/osscrypt/config.toml). An endpoint is
-required (exit 2 without one), except for `serve` and `demo`; `--local` or OSS_ENDPOINT=local
-runs the commands against an embedded devserver whose data lives in
-$XDG_DATA_HOME/osscrypt/devserver.";
+Configuration is read from flags, then the environment (OSS_ENDPOINT, OSS_REGION,
+OSS_KMS_ENDPOINT, ...), then the profile file ($XDG_CONFIG_HOME/osscrypt/config.toml). An
+endpoint is required (exit 2 without one), except for `serve` and `demo`; `--local` or
+OSS_ENDPOINT=local runs the commands against an embedded devserver whose data lives in
+$XDG_DATA_HOME/osscrypt/devserver.
+
+Credentials, first that applies: --access-key-id/--access-key-secret/--session-token;
+OSS_ACCESS_KEY_ID/OSS_ACCESS_KEY_SECRET/OSS_SESSION_TOKEN; the keys of the profile file;
+ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET/ALIBABA_CLOUD_SECURITY_TOKEN; RRSA
+(ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN, ALIBABA_CLOUD_OIDC_TOKEN_FILE); a
+profile of ~/.aliyun/config.json (AK, StsToken, RamRoleArn, EcsRamRole, OIDC; see --profile,
+ALIBABA_CLOUD_PROFILE, ALIBABA_CLOUD_CONFIG_FILE); the ECS instance RAM role. Temporary
+credentials are renewed before they expire. STS and the metadata service can be moved with
+ALIBABA_CLOUD_STS_ENDPOINT and ALIBABA_CLOUD_ECS_METADATA_SERVICE_ENDPOINT.";
 
 /// Client-side encryption for Alibaba Cloud OSS objects, compatible with the official SDKs.
 #[derive(Debug, Parser)]
@@ -52,7 +60,8 @@ pub(crate) struct GlobalArgs {
     /// Region id for V4 signing, e.g. `cn-hangzhou` [env: OSS_REGION].
     #[arg(long, global = true)]
     pub(crate) region: Option<String>,
-    /// Access key id [env: OSS_ACCESS_KEY_ID].
+    /// Access key id [env: OSS_ACCESS_KEY_ID]; without one, the Alibaba Cloud credential
+    /// chain (see below).
     #[arg(long, global = true)]
     pub(crate) access_key_id: Option<String>,
     /// Access key secret; prefer the environment [env: OSS_ACCESS_KEY_SECRET].
@@ -64,7 +73,9 @@ pub(crate) struct GlobalArgs {
     /// KMS endpoint (defaults to the region's public KMS endpoint) [env: OSS_KMS_ENDPOINT].
     #[arg(long, global = true)]
     pub(crate) kms_endpoint: Option<String>,
-    /// Profile to read from the profile file [env: OSSCRYPT_PROFILE] (default `default`).
+    /// Profile: table `[NAME]` of the profile file, or, when that file has none, profile NAME
+    /// of ~/.aliyun/config.json for the credentials [env: OSSCRYPT_PROFILE] (default
+    /// `default`).
     #[arg(long, global = true)]
     pub(crate) profile: Option<String>,
     /// Profile file [env: OSSCRYPT_CONFIG] (default `$XDG_CONFIG_HOME/osscrypt/config.toml`).
@@ -166,6 +177,8 @@ pub(crate) enum Command {
     /// Report what is and is not encrypted under a prefix (V2, V1, plaintext, unwrappable,
     /// malformed, no MD5; `--deep` verifies downloads).
     Audit(crate::batch::args::AuditArgs),
+    /// Encrypt plaintext objects under a prefix in place, keeping their metadata.
+    Migrate(crate::batch::args::MigrateArgs),
     /// Write a new RSA key pair (PEM).
     Keygen(KeygenArgs),
     /// Encrypt a local file offline; the envelope goes to `<out>.meta.json`.

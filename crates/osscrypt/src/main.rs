@@ -4,7 +4,8 @@
 //! Commands: `put`, `get` (whole or `--range`, to a file or stdout), `head`, `inspect`, `cp`,
 //! `rm` (`-r` for prefixes), `ls` (one level, `-r` for everything below), `rotate` (rewrap
 //! under a new master key; `--prefix` for every object under a prefix, `--shard`), `audit`
-//! (what is and is not encrypted under a prefix), `keygen`,
+//! (what is and is not encrypted under a prefix), `migrate` (encrypt a plaintext prefix in
+//! place), `keygen`,
 //! offline `encrypt` / `decrypt` with a `<file>.meta.json` envelope sidecar, `serve` (the devserver) and `demo`.
 //! See `osscrypt --help`; exit codes are documented in [`exit`].
 //!
@@ -51,7 +52,9 @@
 //!   files are never replaced without `--force`.
 //! * **Access keys** are taken from the flags, then `OSS_ACCESS_KEY_ID` /
 //!   `OSS_ACCESS_KEY_SECRET` / `OSS_SESSION_TOKEN`, then the profile file
-//!   (`$XDG_CONFIG_HOME/osscrypt/config.toml`). A secret passed as `--access-key-secret` is
+//!   (`$XDG_CONFIG_HOME/osscrypt/config.toml`); without them, the Alibaba Cloud credential
+//!   chain (`ALIBABA_CLOUD_*`, RRSA, `~/.aliyun/config.json`, the ECS RAM role; see the
+//!   `credentials` module and the README). A secret passed as `--access-key-secret` is
 //!   visible in the process list: prefer the environment. osscrypt does not check the profile
 //!   file's permissions; keep it private. Secrets are held in zeroizing buffers and redacted in
 //!   `Debug`. An endpoint without a scheme is https (see `oss-client`).
@@ -100,6 +103,7 @@ mod cli;
 mod commands;
 mod config;
 mod connect;
+mod credentials;
 mod exit;
 mod keys;
 mod kms;

@@ -104,7 +104,8 @@ impl Server {
         }
     }
 
-    fn server(&self) -> &oss_devserver::DevServer {
+    /// The devserver.
+    pub fn server(&self) -> &oss_devserver::DevServer {
         self.server.as_ref().unwrap()
     }
 
@@ -164,6 +165,14 @@ impl Server {
             .block_on(self.client().get_object_bytes(key, &options))
             .unwrap();
         body.to_vec()
+    }
+
+    /// The stored object's HEAD (headers as OSS has them).
+    pub fn head(&self, key: &str) -> oss_client::ObjectMeta {
+        let headers = oss_client::http::HeaderMap::new();
+        self.runtime
+            .block_on(self.client().head_object(key, &headers))
+            .unwrap()
     }
 
     /// Stores `body` as is (no encryption) with the given extra headers.

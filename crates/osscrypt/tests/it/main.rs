@@ -4,7 +4,9 @@
 mod addressing;
 mod bulk;
 mod bulk_audit;
+mod bulk_migrate;
 mod common;
+mod credentials;
 mod demo;
 mod hostile;
 mod logs;
