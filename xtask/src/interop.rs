@@ -8,7 +8,7 @@
 //! driver fails.
 
 mod devserver;
-mod go;
+pub(crate) mod go;
 
 use std::fs;
 use std::path::{Path, PathBuf};
