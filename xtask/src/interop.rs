@@ -7,7 +7,7 @@
 //! details in its environment. Each prints one PASS/FAIL line per step; the task fails if any
 //! driver fails.
 
-mod devserver;
+pub(crate) mod devserver;
 pub(crate) mod go;
 
 use std::fs;
