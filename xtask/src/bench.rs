@@ -182,6 +182,7 @@ const BENCHES: &[Bench] = &[
                 1 MiB baseline, server in its own process",
         kind: Kind::Task(crate::bench_stdin::run),
         oss2: false,
+        go_v2: false,
         baselines: &[],
     },
     Bench {
