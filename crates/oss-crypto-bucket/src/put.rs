@@ -63,6 +63,38 @@ impl core::fmt::Debug for PutSource {
     }
 }
 
+/// What the length and MD5 checks read of a [`PutSource`], without its one-shot stream: a
+/// stream is `Send` but not `Sync`, and a future holding a reference to it across an await
+/// would not be `Send` (an upload from a stream could then not be spawned).
+pub(crate) enum Probe {
+    Bytes(Bytes),
+    Stream {
+        len: u64,
+    },
+    File(PathBuf),
+    FileRange {
+        path: PathBuf,
+        offset: u64,
+        len: u64,
+    },
+}
+
+impl PutSource {
+    /// The source's [`Probe`] (bytes are shared, not copied).
+    pub(crate) fn probe(&self) -> Probe {
+        match self {
+            Self::Bytes(b) => Probe::Bytes(b.clone()),
+            Self::Stream { len, .. } => Probe::Stream { len: *len },
+            Self::File(path) => Probe::File(path.clone()),
+            Self::FileRange { path, offset, len } => Probe::FileRange {
+                path: path.clone(),
+                offset: *offset,
+                len: *len,
+            },
+        }
+    }
+}
+
 impl From<Bytes> for PutSource {
     fn from(bytes: Bytes) -> Self {
         Self::Bytes(bytes)
@@ -140,8 +172,9 @@ impl CryptoBucket {
         options: &PutOptions,
     ) -> Result<PutObjectOutput> {
         let (material, envelope) = self.inner.keyring.generate().await?;
-        let len = source_len(&source).await?;
-        let md5 = self.plaintext_md5(&source, options).await?;
+        let probe = source.probe();
+        let len = source_len(&probe).await?;
+        let md5 = self.plaintext_md5(&probe, options).await?;
         let mut envelope = envelope.with_unencrypted_content_length(len);
         if let Some(md5) = md5 {
             envelope = envelope.with_unencrypted_content_md5(md5);
@@ -171,20 +204,20 @@ impl CryptoBucket {
     /// sending; streams are checked while sending) or a computed one when asked for.
     async fn plaintext_md5(
         &self,
-        source: &PutSource,
+        source: &Probe,
         options: &PutOptions,
     ) -> Result<Option<[u8; 16]>> {
         let given = options.content_md5.as_deref().map(parse_md5).transpose()?;
         let wanted = given.is_some() || self.inner.options.compute_md5;
         let computed = match source {
-            PutSource::Bytes(b) if wanted => Some(Md5::digest(b).into()),
-            PutSource::File(path) if wanted => Some(file_md5(path.clone()).await?),
-            PutSource::FileRange { .. } if wanted => {
+            Probe::Bytes(b) if wanted => Some(Md5::digest(b).into()),
+            Probe::File(path) if wanted => Some(file_md5(path.clone()).await?),
+            Probe::FileRange { .. } if wanted => {
                 return Err(Error::InvalidInput(
                     "a file range is a part, not an object; use File".into(),
                 ));
             }
-            PutSource::Stream { .. } if given.is_none() && wanted => {
+            Probe::Stream { .. } if given.is_none() && wanted => {
                 return Err(Error::InvalidInput(
                     "cannot compute the MD5 of a one-shot stream before sending it; pass content_md5".into(),
                 ));
@@ -199,12 +232,12 @@ impl CryptoBucket {
 }
 
 /// Exact plaintext length of a source.
-pub(crate) async fn source_len(source: &PutSource) -> Result<u64> {
+pub(crate) async fn source_len(source: &Probe) -> Result<u64> {
     Ok(match source {
-        PutSource::Bytes(b) => b.len() as u64,
-        PutSource::Stream { len, .. } => *len,
-        PutSource::File(path) => tokio::fs::metadata(path).await?.len(),
-        PutSource::FileRange { path, offset, len } => {
+        Probe::Bytes(b) => b.len() as u64,
+        Probe::Stream { len } => *len,
+        Probe::File(path) => tokio::fs::metadata(path).await?.len(),
+        Probe::FileRange { path, offset, len } => {
             let size = tokio::fs::metadata(path).await?.len();
             if offset.checked_add(*len).is_none_or(|end| end > size) {
                 return Err(Error::InvalidInput(format!(
