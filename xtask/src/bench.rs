@@ -12,10 +12,14 @@ use anyhow::{Context, bail};
 
 use crate::cmd::{self, Timings};
 use crate::flags::BenchOptions;
-use crate::{interop, openssl};
+use crate::{interop, metadata, openssl};
 
 /// The variable through which a bench finds a Python that has oss2.
 const OSS2_PYTHON_ENV: &str = "OSS_CRYPTO_PYTHON";
+/// The variable through which a bench finds the Go SDK v2 bench driver.
+const GO_BENCH_ENV: &str = "OSS_CRYPTO_GO_BENCH";
+/// The Go bench driver's package, below the interop Go module (not a top-level interop driver).
+const GO_BENCH_DRIVER: &str = "bench/gov2";
 
 /// How a registered benchmark is run.
 #[allow(dead_code, reason = "kinds for the benches other crates register")]
@@ -38,6 +42,9 @@ enum Kind {
         args: &'static [&'static str],
         quick_args: &'static [&'static str],
     },
+    /// A function of its own xtask module that builds and runs processes itself; it gets
+    /// `--quick`.
+    Task(fn(bool) -> anyhow::Result<()>),
     /// `cargo run --release -p <package> --example <example> -- <args>`.
     Example {
         package: &'static str,
@@ -50,7 +57,8 @@ enum Kind {
 /// An `openssl speed` figure a bench compares against, passed as arguments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Baseline {
-    /// `--openssl-aes-ctr-bps <bytes/s>`: single-core AES-256-CTR, 16 KiB blocks.
+    /// `--openssl-aes-ctr-bps <bytes/s>`: single-core AES-256-CTR, 16 KiB blocks, per CPU
+    /// second (the floor of a client's CPU time).
     AesCtr,
     /// `--openssl-rsa2048-op-secs <s>` and `--openssl-rsa3072-op-secs <s>`: one private-key
     /// operation.
@@ -64,7 +72,10 @@ impl Baseline {
         Ok(match self {
             Self::AesCtr => vec![
                 "--openssl-aes-ctr-bps".to_owned(),
-                format!("{:.0}", openssl::aes_ctr_rate(seconds)?),
+                format!(
+                    "{:.0}",
+                    openssl::aes_ctr_rate(seconds, openssl::Clock::Cpu)?
+                ),
             ],
             Self::RsaPrivateOp => openssl::rsa_private_op_secs(&[2048, 3072], seconds)?
                 .into_iter()
@@ -84,6 +95,8 @@ struct Bench {
     kind: Kind,
     /// Runs oss2 for a comparison, so it needs [`OSS2_PYTHON_ENV`].
     oss2: bool,
+    /// Runs the Go SDK v2 bench driver for a comparison, so it needs [`GO_BENCH_ENV`].
+    go_v2: bool,
     /// OpenSSL figures the bench prints its own against (only for `Binary`/`Example` kinds).
     baselines: &'static [Baseline],
 }
@@ -97,6 +110,7 @@ const BENCHES: &[Bench] = &[
             bench: "cipher",
         },
         oss2: false,
+        go_v2: false,
         baselines: &[],
     },
     Bench {
@@ -107,6 +121,7 @@ const BENCHES: &[Bench] = &[
             bench: "throughput",
         },
         oss2: false,
+        go_v2: false,
         baselines: &[],
     },
     Bench {
@@ -117,6 +132,7 @@ const BENCHES: &[Bench] = &[
             bench: "throughput",
         },
         oss2: false,
+        go_v2: false,
         baselines: &[],
     },
     Bench {
@@ -126,10 +142,11 @@ const BENCHES: &[Bench] = &[
         kind: Kind::Example {
             package: "oss-crypto-bucket",
             example: "bucket_bench",
-            args: &[],
+            args: &["--profile"],
             quick_args: &["--size-mib", "64"],
         },
         oss2: true,
+        go_v2: true,
         baselines: &[Baseline::AesCtr],
     },
     Bench {
@@ -142,6 +159,7 @@ const BENCHES: &[Bench] = &[
             quick_args: &["--seconds", "1"],
         },
         oss2: false,
+        go_v2: false,
         baselines: &[Baseline::RsaPrivateOp],
     },
     Bench {
@@ -155,6 +173,39 @@ const BENCHES: &[Bench] = &[
             quick_args: &["--objects", "500"],
         },
         oss2: false,
+        go_v2: false,
+        baselines: &[],
+    },
+    Bench {
+        name: "stdin-rss",
+        about: "peak RSS of `head -c 2G /dev/urandom | osscrypt put -` (budget 96 MiB) against a \
+                1 MiB baseline, server in its own process",
+        kind: Kind::Task(crate::bench_stdin::run),
+        oss2: false,
+        go_v2: false,
+        baselines: &[],
+    },
+    Bench {
+        name: "scale",
+        about: "1 MiB ranged read and head of a 4 GiB vs a 1 MiB object, peak RSS of 1 and 8 GiB \
+                resumable transfers (server in its own process, objects on disk)",
+        kind: Kind::Example {
+            package: "oss-crypto-bucket",
+            example: "scale_bench",
+            args: &[],
+            quick_args: &[
+                "--big-mib",
+                "256",
+                "--rss-mib",
+                "64,512",
+                "--reads",
+                "16",
+                "--heads",
+                "200",
+            ],
+        },
+        oss2: false,
+        go_v2: false,
         baselines: &[],
     },
 ];
@@ -166,12 +217,19 @@ pub(crate) fn run(options: &BenchOptions) -> anyhow::Result<()> {
     let mut timings = Timings::default();
     for bench in selected {
         eprintln!("bench {}: {}", bench.name, bench.about);
+        if let Kind::Task(task) = bench.kind {
+            task(options.quick)?;
+            continue;
+        }
         let mut command = command(bench.kind, options.quick);
         for baseline in bench.baselines {
             command.args(baseline.arguments(options.quick)?);
         }
         if bench.oss2 {
             with_oss2_python(&mut command);
+        }
+        if bench.go_v2 {
+            with_go_bench(&mut command);
         }
         timings.step(&format!("bench {}", bench.name), &mut command)?;
     }
@@ -193,6 +251,25 @@ fn with_oss2_python(command: &mut Command) {
         Err(err) => {
             eprintln!("bench: no Python with oss2 ({err:#}); the oss2 comparison is skipped")
         }
+    }
+}
+
+/// Builds the Go SDK v2 bench driver with the interop Go module's pinned SDK and points
+/// `command` at it, unless the caller chose one; without Go the bench skips the comparison.
+fn with_go_bench(command: &mut Command) {
+    if std::env::var_os(GO_BENCH_ENV).is_some() {
+        return;
+    }
+    let built = metadata::load().and_then(|m| {
+        let out = m.target_directory.join("bench-go");
+        std::fs::create_dir_all(out.join("bench"))?;
+        interop::go::build(&cmd::project_root(), GO_BENCH_DRIVER, &out)
+    });
+    match built {
+        Ok(binary) => {
+            command.env(GO_BENCH_ENV, binary);
+        }
+        Err(err) => eprintln!("bench: no Go bench driver ({err:#}); the Go comparison is skipped"),
     }
 }
 
@@ -218,6 +295,7 @@ fn select(names: &[String]) -> anyhow::Result<Vec<Bench>> {
 fn command(kind: Kind, quick: bool) -> Command {
     let mut cmd = cmd::cargo();
     match kind {
+        Kind::Task(_) => {}
         Kind::External { manifest, bench } => {
             cmd.args(["bench", "--manifest-path", manifest, "--bench", bench]);
         }
@@ -264,6 +342,7 @@ fn check_registry() -> anyhow::Result<()> {
     let root = cmd::project_root();
     for bench in BENCHES {
         let path = match bench.kind {
+            Kind::Task(_) => continue,
             Kind::External { manifest, bench } => {
                 let dir = root.join(manifest);
                 let dir = dir.parent().context("manifest without a folder")?;
@@ -319,7 +398,10 @@ mod tests {
             "{line}"
         );
         let line = cmd::display(&command(bench.kind, false));
-        assert!(line.ends_with("--example bucket_bench --"), "{line}");
+        assert!(
+            line.ends_with("--example bucket_bench -- --profile"),
+            "{line}"
+        );
     }
 
     #[test]

@@ -10,10 +10,10 @@ use core::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::credentials::CredentialsProvider;
 use crate::retry::RetryConfig;
 use crate::sign::Signer;
 use endpoint::Endpoint;
+use oss_credentials::CredentialsProvider;
 
 /// An OSS client bound to one bucket. Cheap to clone (shared connection pool).
 #[derive(Clone)]

@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use super::endpoint::{Addressing, Endpoint};
 use super::{Client, Inner};
-use crate::credentials::{
-    ChainConfig, Credentials, CredentialsChain, CredentialsProvider, StaticCredentials,
-};
 use crate::error::{Error, Result};
 use crate::retry::RetryConfig;
 use crate::sign::{SignatureVersion, Signer};
+use oss_credentials::{
+    ChainConfig, Credentials, CredentialsChain, CredentialsProvider, StaticCredentials,
+};
 
 /// Configures a [`Client`].
 #[derive(Clone)]

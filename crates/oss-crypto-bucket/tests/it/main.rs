@@ -2,6 +2,8 @@
 //! One test binary for the crate (one link instead of one per file); one module per area.
 
 mod batch;
+mod batch_audit;
+mod batch_migrate;
 mod common;
 mod copy_rotate;
 mod crash;

@@ -137,15 +137,13 @@ async fn to_stream(
     path: &Path,
     out: &Output,
 ) -> CliResult<(u64, core::time::Duration)> {
-    tokio::select! {
-        result = async {
-            let mut sink = oss_crypto_bucket::open_stream(path)
-                .await
-                .map_err(|e| io_error(path.display(), &e))?;
-            download(bucket, key, options, &mut sink, out).await
-        } => result,
-        stop = crate::signals::interrupted() => Err(stop),
-    }
+    crate::signals::or_interrupted(async {
+        let mut sink = oss_crypto_bucket::open_stream(path)
+            .await
+            .map_err(|e| io_error(path.display(), &e))?;
+        download(bucket, key, options, &mut sink, out).await
+    })
+    .await
 }
 
 async fn to_file(
@@ -159,10 +157,8 @@ async fn to_file(
     let mut file = oss_crypto_bucket::create_private_file(&partial)
         .await
         .map_err(|e| io_error(partial.display(), &e))?;
-    let result = tokio::select! {
-        result = download(bucket, key, options, &mut file, out) => result,
-        stop = crate::signals::interrupted() => Err(stop),
-    };
+    let result =
+        crate::signals::or_interrupted(download(bucket, key, options, &mut file, out)).await;
     drop(file);
     match result {
         Ok(done) => {

@@ -120,6 +120,12 @@ pub(crate) async fn decrypt(args: &OfflineArgs, out: &Output) -> CliResult {
     let progress = out.transfer("decrypt", len);
     let mut cipher = ContentCipher::new(&material);
     let target = Target::of(&args.output)?;
+    // Armed before the partial file exists and kept until it is renamed: a signal never
+    // leaves plaintext behind, also while a read of stdin blocks.
+    let _guard = crate::signals::RemoveOnSignal::new(match &target {
+        Target::File(path) => Some(partial_path(path)),
+        Target::Stdout | Target::Stream(_) => None,
+    });
     let mut sink: Box<dyn Write> = match &target {
         Target::Stdout => Box::new(std::io::stdout().lock()),
         Target::Stream(path) => Box::new(BufWriter::new(
@@ -136,11 +142,14 @@ pub(crate) async fn decrypt(args: &OfflineArgs, out: &Output) -> CliResult {
             Box::new(BufWriter::new(file.into_std().await))
         }
     };
-    let result = pump(&mut input, &mut sink, &mut cipher, Hash::Output, &progress);
+    // Other tasks (the signal guard) move off this worker while it blocks.
+    let result = tokio::task::block_in_place(|| {
+        pump(&mut input, &mut sink, &mut cipher, Hash::Output, &progress)
+    });
     drop(sink);
     progress.finish();
     let checked = result
-        .map_err(|e| CliError::other(format!("decrypt: {e}")))
+        .map_err(|e| io_error("decrypt", &e))
         .and_then(|(total, md5)| verify(&envelope, total, &md5));
     let Target::File(path) = &target else {
         return checked;

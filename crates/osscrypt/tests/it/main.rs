@@ -3,11 +3,19 @@
 
 mod addressing;
 mod bulk;
+mod bulk_audit;
+mod bulk_buckets;
+mod bulk_migrate;
 mod common;
+mod credentials;
 mod demo;
 mod hostile;
+mod logs;
+mod network;
 mod offline;
 mod remote;
 mod serve;
+mod signals;
 mod targets;
 mod transfer;
+mod upload;

@@ -167,7 +167,7 @@ fn parallel_resumable_round_trip_and_refusals() {
     ]);
     expect_code(&streamed, 0);
     assert_eq!(streamed.stdout, plain);
-    assert!(common::stderr(&streamed).contains("stdout is not a regular file"));
+    assert!(stderr(&streamed).contains("stdout is not a regular file"));
     expect_code(
         &s.run(&[
             "put",

@@ -180,12 +180,7 @@ func main() {
 		return env.CheckOurReads(d.bucket, "gov2/uploader", data, []peer.Range{peer.Spanning()}, rsa, false)
 	})
 	r.Step("our_resumable_upload_read_by_go_v2_downloader", func() error {
-		path, err := env.TempFile(data)
-		if err != nil {
-			return err
-		}
-		if err := env.Rust("resumable-upload", d.bucket, "rust/resumable", path, append([]string{"--part-size",
-			fmt.Sprint(peer.PartSize), "--concurrency", "3", "--checkpoint-dir", env.Work}, rsa...)...); err != nil {
+		if err := env.RustResumable(d.bucket, "rust/resumable", data, rsa); err != nil {
 			return err
 		}
 		got, err := d.downloader("rust/resumable")

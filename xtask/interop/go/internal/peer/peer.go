@@ -262,11 +262,30 @@ func (e *Env) CliGet(bucket, key, spec string, kms bool) ([]byte, error) {
 	return os.ReadFile(path)
 }
 
-// CheckOurReads reads bucket/key whole and by every range through our library and the CLI,
-// comparing with data.
-func (e *Env) CheckOurReads(bucket, key string, data []byte, ranges []Range, keys Keys, kms bool) error {
-	cases := append([]Range{{Start: 0, End: len(data)}}, ranges...)
-	for _, r := range cases {
+// RustResumable writes data through our resumable upload (matrix part size, 3 in flight).
+func (e *Env) RustResumable(bucket, key string, data []byte, keys Keys) error {
+	path, err := e.TempFile(data)
+	if err != nil {
+		return err
+	}
+	return e.Rust("resumable-upload", bucket, key, path, append([]string{"--part-size",
+		fmt.Sprint(PartSize), "--concurrency", "3", "--checkpoint-dir", e.Work}, keys...)...)
+}
+
+// KmsHost is the KMS endpoint without its scheme (`127.0.0.1:port`).
+func (e *Env) KmsHost() string {
+	host, _ := strings.CutPrefix(e.KmsEndpoint, "http://")
+	return strings.TrimSuffix(host, "/")
+}
+
+// withWhole is the whole-object read followed by ranges.
+func withWhole(data []byte, ranges []Range) []Range {
+	return append([]Range{{Start: 0, End: len(data)}}, ranges...)
+}
+
+// CheckLibraryReads reads bucket/key whole and by every range through our library only.
+func (e *Env) CheckLibraryReads(bucket, key string, data []byte, ranges []Range, keys Keys) error {
+	for _, r := range withWhole(data, ranges) {
 		got, err := e.RustGet(bucket, key, r.Spec, keys)
 		if err != nil {
 			return err
@@ -274,7 +293,18 @@ func (e *Env) CheckOurReads(bucket, key string, data []byte, ranges []Range, key
 		if err := Eq(got, r.Select(data), "library read "+label(r)); err != nil {
 			return err
 		}
-		got, err = e.CliGet(bucket, key, r.Spec, kms)
+	}
+	return nil
+}
+
+// CheckOurReads reads bucket/key whole and by every range through our library and the CLI,
+// comparing with data.
+func (e *Env) CheckOurReads(bucket, key string, data []byte, ranges []Range, keys Keys, kms bool) error {
+	if err := e.CheckLibraryReads(bucket, key, data, ranges, keys); err != nil {
+		return err
+	}
+	for _, r := range withWhole(data, ranges) {
+		got, err := e.CliGet(bucket, key, r.Spec, kms)
 		if err != nil {
 			return err
 		}
