@@ -179,6 +179,12 @@ pub(crate) enum Command {
     Audit(crate::batch::args::AuditArgs),
     /// Encrypt plaintext objects under a prefix in place, keeping their metadata.
     Migrate(crate::batch::args::MigrateArgs),
+    /// Create a bucket.
+    Mb(crate::batch::args::MbArgs),
+    /// Delete an empty bucket (`--force`: empty it first).
+    Rb(crate::batch::args::RbArgs),
+    /// Unfinished multipart uploads: `ls` and `abort` (they are billed until then).
+    Uploads(crate::batch::args::UploadsArgs),
     /// Write a new RSA key pair (PEM).
     Keygen(KeygenArgs),
     /// Encrypt a local file offline; the envelope goes to `<out>.meta.json`.

@@ -4,6 +4,7 @@
 mod addressing;
 mod bulk;
 mod bulk_audit;
+mod bulk_buckets;
 mod bulk_migrate;
 mod common;
 mod credentials;
@@ -15,5 +16,6 @@ mod offline;
 mod offline_keys;
 mod remote;
 mod serve;
+mod signals;
 mod transfer;
 mod upload;
