@@ -162,8 +162,10 @@ async fn upload_one(
     file: &LocalFile,
     metadata: Vec<(String, String)>,
 ) -> Result<()> {
-    let mut put = PutOptions::default();
-    put.metadata = metadata;
+    let put = PutOptions {
+        metadata,
+        ..PutOptions::default()
+    };
     if file.size > bucket.options().part_size {
         let options = ResumableOptions::default().with_put_options(put);
         bucket
