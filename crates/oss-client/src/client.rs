@@ -10,8 +10,8 @@ use core::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::RetryConfig;
 use crate::credentials::CredentialsProvider;
-use crate::retry::RetryConfig;
 use crate::sign::Signer;
 use endpoint::Endpoint;
 

@@ -113,14 +113,12 @@
 //! This crate has no optional features. TLS is always rustls (through reqwest).
 #![forbid(unsafe_code)]
 
-mod backoff;
 mod client;
 mod crc;
 mod credentials;
 mod error;
 mod ops;
 mod payload;
-mod retry;
 mod sign;
 mod xml;
 
@@ -131,7 +129,6 @@ pub mod __fuzz {
 mod fuzz;
 
 // The public interface:
-pub use backoff::BackoffConfig;
 pub use client::Client;
 pub use client::builder::ClientBuilder;
 pub use client::endpoint::Addressing;
@@ -150,8 +147,8 @@ pub use ops::list::ListObjectsOptions;
 pub use ops::multipart::{CompletedPart, ListPartsOptions, multipart_etag};
 pub use ops::object::{CopyRequest, MetadataDirective, PutResult};
 pub use ops::presign::{MAX_PRESIGN_EXPIRY, PresignedUrl};
+pub use oss_transport::{BackoffConfig, HttpSettings, RetryConfig};
 pub use payload::{ByteStream, PutPayload, StreamFactory};
-pub use retry::RetryConfig;
 pub use sign::SignatureVersion;
 pub use xml::{
     ClientEncryption, CommonPrefix, CompleteMultipartResult, CopyObjectResult,
