@@ -2,7 +2,9 @@
 //!
 //! To add a benchmark, add an entry to [`BENCHES`]: a criterion bench of the `benches/` crate,
 //! a criterion bench of a workspace crate, or a bench binary of a workspace crate. A bench that
-//! compares against oss2 gets the interop venv's Python (see [`with_oss2_python`]).
+//! compares against oss2 gets the interop venv's Python (see [`with_oss2_python`]); a bench
+//! that states its figures against `openssl speed` gets OpenSSL's figure, measured just before
+//! it in the same run, as arguments (see [`Baseline`]).
 
 use std::process::Command;
 
@@ -10,7 +12,7 @@ use anyhow::{Context, bail};
 
 use crate::cmd::{self, Timings};
 use crate::flags::BenchOptions;
-use crate::interop;
+use crate::{interop, openssl};
 
 /// The variable through which a bench finds a Python that has oss2.
 const OSS2_PYTHON_ENV: &str = "OSS_CRYPTO_PYTHON";
@@ -36,6 +38,9 @@ enum Kind {
         args: &'static [&'static str],
         quick_args: &'static [&'static str],
     },
+    /// A function of its own xtask module that builds and runs processes itself; it gets
+    /// `--quick`.
+    Task(fn(bool) -> anyhow::Result<()>),
     /// `cargo run --release -p <package> --example <example> -- <args>`.
     Example {
         package: &'static str,
@@ -43,6 +48,35 @@ enum Kind {
         args: &'static [&'static str],
         quick_args: &'static [&'static str],
     },
+}
+
+/// An `openssl speed` figure a bench compares against, passed as arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Baseline {
+    /// `--openssl-aes-ctr-bps <bytes/s>`: single-core AES-256-CTR, 16 KiB blocks.
+    AesCtr,
+    /// `--openssl-rsa2048-op-secs <s>` and `--openssl-rsa3072-op-secs <s>`: one private-key
+    /// operation.
+    RsaPrivateOp,
+}
+
+impl Baseline {
+    /// Measures the figure (shorter with `--quick`) and returns it as arguments.
+    fn arguments(self, quick: bool) -> anyhow::Result<Vec<String>> {
+        let seconds = if quick { 1 } else { 3 };
+        Ok(match self {
+            Self::AesCtr => vec![
+                "--openssl-aes-ctr-bps".to_owned(),
+                format!("{:.0}", openssl::aes_ctr_rate(seconds)?),
+            ],
+            Self::RsaPrivateOp => openssl::rsa_private_op_secs(&[2048, 3072], seconds)?
+                .into_iter()
+                .flat_map(|(bits, secs)| {
+                    [format!("--openssl-rsa{bits}-op-secs"), format!("{secs}")]
+                })
+                .collect(),
+        })
+    }
 }
 
 /// A registered benchmark.
@@ -53,6 +87,8 @@ struct Bench {
     kind: Kind,
     /// Runs oss2 for a comparison, so it needs [`OSS2_PYTHON_ENV`].
     oss2: bool,
+    /// OpenSSL figures the bench prints its own against (only for `Binary`/`Example` kinds).
+    baselines: &'static [Baseline],
 }
 
 const BENCHES: &[Bench] = &[
@@ -64,6 +100,7 @@ const BENCHES: &[Bench] = &[
             bench: "cipher",
         },
         oss2: false,
+        baselines: &[],
     },
     Bench {
         name: "client-throughput",
@@ -73,6 +110,7 @@ const BENCHES: &[Bench] = &[
             bench: "throughput",
         },
         oss2: false,
+        baselines: &[],
     },
     Bench {
         name: "devserver-throughput",
@@ -82,6 +120,7 @@ const BENCHES: &[Bench] = &[
             bench: "throughput",
         },
         oss2: false,
+        baselines: &[],
     },
     Bench {
         name: "bucket-bench",
@@ -90,10 +129,66 @@ const BENCHES: &[Bench] = &[
         kind: Kind::Example {
             package: "oss-crypto-bucket",
             example: "bucket_bench",
-            args: &[],
+            args: &["--profile"],
             quick_args: &["--size-mib", "64"],
         },
         oss2: true,
+        baselines: &[Baseline::AesCtr],
+    },
+    Bench {
+        name: "rsa-unwrap",
+        about: "RSA-2048/3072 unwrap (two private-key operations) per backend vs openssl speed",
+        kind: Kind::Example {
+            package: "oss-keywrap",
+            example: "rsa_unwrap_bench",
+            args: &[],
+            quick_args: &["--seconds", "1"],
+        },
+        oss2: false,
+        baselines: &[Baseline::RsaPrivateOp],
+    },
+    Bench {
+        name: "small-objects",
+        about: "10 000 x 4 KiB encrypted put/get at concurrency 16 (RSA-2048/3072 per backend, KMS), \
+                server in its own process",
+        kind: Kind::Example {
+            package: "oss-crypto-bucket",
+            example: "small_objects_bench",
+            args: &[],
+            quick_args: &["--objects", "500"],
+        },
+        oss2: false,
+        baselines: &[],
+    },
+    Bench {
+        name: "stdin-rss",
+        about: "peak RSS of `head -c 2G /dev/urandom | osscrypt put -` (budget 96 MiB) against a \
+                1 MiB baseline, server in its own process",
+        kind: Kind::Task(crate::bench_stdin::run),
+        oss2: false,
+        baselines: &[],
+    },
+    Bench {
+        name: "scale",
+        about: "1 MiB ranged read and head of a 4 GiB vs a 1 MiB object, peak RSS of 1 and 8 GiB \
+                resumable transfers (server in its own process, objects on disk)",
+        kind: Kind::Example {
+            package: "oss-crypto-bucket",
+            example: "scale_bench",
+            args: &[],
+            quick_args: &[
+                "--big-mib",
+                "256",
+                "--rss-mib",
+                "64,512",
+                "--reads",
+                "16",
+                "--heads",
+                "200",
+            ],
+        },
+        oss2: false,
+        baselines: &[],
     },
 ];
 
@@ -104,7 +199,14 @@ pub(crate) fn run(options: &BenchOptions) -> anyhow::Result<()> {
     let mut timings = Timings::default();
     for bench in selected {
         eprintln!("bench {}: {}", bench.name, bench.about);
+        if let Kind::Task(task) = bench.kind {
+            task(options.quick)?;
+            continue;
+        }
         let mut command = command(bench.kind, options.quick);
+        for baseline in bench.baselines {
+            command.args(baseline.arguments(options.quick)?);
+        }
         if bench.oss2 {
             with_oss2_python(&mut command);
         }
@@ -153,6 +255,7 @@ fn select(names: &[String]) -> anyhow::Result<Vec<Bench>> {
 fn command(kind: Kind, quick: bool) -> Command {
     let mut cmd = cmd::cargo();
     match kind {
+        Kind::Task(_) => {}
         Kind::External { manifest, bench } => {
             cmd.args(["bench", "--manifest-path", manifest, "--bench", bench]);
         }
@@ -199,6 +302,7 @@ fn check_registry() -> anyhow::Result<()> {
     let root = cmd::project_root();
     for bench in BENCHES {
         let path = match bench.kind {
+            Kind::Task(_) => continue,
             Kind::External { manifest, bench } => {
                 let dir = root.join(manifest);
                 let dir = dir.parent().context("manifest without a folder")?;
@@ -254,7 +358,10 @@ mod tests {
             "{line}"
         );
         let line = cmd::display(&command(bench.kind, false));
-        assert!(line.ends_with("--example bucket_bench --"), "{line}");
+        assert!(
+            line.ends_with("--example bucket_bench -- --profile"),
+            "{line}"
+        );
     }
 
     #[test]

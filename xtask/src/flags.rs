@@ -13,7 +13,7 @@ tasks:
                               regenerate seed corpora and run cargo-fuzz targets (default 10 s each)
   bench [--quick] [name...]   run the registered benchmarks (criterion and bench binaries)
   bench-cipher                our AES-256-CTR throughput against `openssl speed`
-  interop [script...]         run xtask/interop/*.py against the dev server with the Python SDKs
+  interop [driver...]         run the Python and Go SDK drivers of xtask/interop against the dev server
   help                        this text
 ";
 

@@ -1,12 +1,14 @@
-//! `cargo xtask interop`: the official Python SDKs against our dev server.
+//! `cargo xtask interop`: the official SDKs (Python, Go) against our dev server.
 //!
 //! Creates `.venv` at the repository root if missing, installs the pinned SDKs from
-//! `xtask/interop/requirements.txt`, builds and starts `oss-devserver`, then runs every
-//! `xtask/interop/devserver_*.py` script with the connection details in its environment (the
-//! other modules there are shared code or benchmark drivers). Each script prints one PASS/FAIL
-//! line per step; the task fails if any script fails.
+//! `xtask/interop/requirements.txt`, builds the Go drivers of `xtask/interop/go/`, builds and
+//! starts `oss-devserver`, then runs every `xtask/interop/devserver_*.py` script (the other
+//! modules there are shared code or benchmark drivers) and every Go driver with the connection
+//! details in its environment. Each prints one PASS/FAIL line per step; the task fails if any
+//! driver fails.
 
-mod devserver;
+pub(crate) mod devserver;
+mod go;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -36,34 +38,68 @@ const EXAMPLES: [(&str, &str, &str); 2] = [
     ("oss-keywrap", "keywrap_interop", "OSS_KEYWRAP_INTEROP_BIN"),
 ];
 
+/// One interop driver: a Python script or a Go driver.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Driver {
+    Python(PathBuf),
+    Go(String),
+}
+
+impl Driver {
+    fn name(&self) -> String {
+        match self {
+            Self::Python(script) => stem(script),
+            Self::Go(name) => name.clone(),
+        }
+    }
+}
+
 /// Runs the task.
 pub(crate) fn run(options: &InteropOptions) -> anyhow::Result<()> {
     let root = cmd::project_root();
-    let scripts = select(&scripts(&root.join(SCRIPTS_DIR))?, &options.scripts)?;
+    let drivers = select(&all_drivers(&root)?, &options.scripts)?;
     let python = ensure_venv(&root)?;
     let vectors = vectors::dir()?;
-    cmd::run(cmd::cargo().args(["build", "-p", "oss-devserver"]))?;
+    cmd::run(cmd::cargo().args(["build", "-p", "oss-devserver", "-p", "osscrypt"]))?;
     for (package, example, _) in EXAMPLES {
         cmd::run(cmd::cargo().args(["build", "-p", package, "--example", example]))?;
     }
     let target = metadata::load()?.target_directory;
+    let go_bin = target.join("interop-go");
+    let mut commands = Vec::new();
+    for driver in &drivers {
+        let command = match driver {
+            Driver::Python(script) => {
+                let mut command = Command::new(&python);
+                command.arg(script);
+                command
+            }
+            Driver::Go(name) => Command::new(go::build(&root, name, &go_bin)?),
+        };
+        commands.push((driver.name(), command));
+    }
     let binary = target.join("debug").join("oss-devserver");
     let server = DevServerProcess::start(&binary, &target.join("interop-devserver.log"))?;
     eprintln!("interop: dev server at {}", server.var("OSS_ENDPOINT")?);
     let mut results = Vec::new();
-    for script in &scripts {
-        let name = stem(script);
+    for (name, mut command) in commands {
         eprintln!("\n==> {name}");
-        let mut command = Command::new(&python);
-        command.arg(script).current_dir(&root);
+        let work = tempfile::Builder::new()
+            .prefix(&format!("interop-{name}-"))
+            .tempdir()
+            .context("cannot create a work directory")?;
+        command
+            .current_dir(&root)
+            .env("INTEROP_WORK_DIR", work.path());
         set_env(&mut command, &server, &vectors)?;
         for (_, example, var) in EXAMPLES {
             command.env(var, target.join("debug").join("examples").join(example));
         }
+        command.env("OSSCRYPT_BIN", target.join("debug").join("osscrypt"));
         let start = Instant::now();
         let status = command
             .status()
-            .with_context(|| format!("cannot run {}", script.display()))?;
+            .with_context(|| format!("cannot run {name}"))?;
         results.push((name, status.success(), start.elapsed()));
     }
     eprintln!("\ninterop results:");
@@ -155,20 +191,35 @@ fn stem(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// The scripts named in `names` (all when empty); an unknown name is an error.
-fn select(scripts: &[PathBuf], names: &[String]) -> anyhow::Result<Vec<PathBuf>> {
+/// Every driver: the Python scripts, then the Go drivers.
+fn all_drivers(root: &Path) -> anyhow::Result<Vec<Driver>> {
+    let mut drivers: Vec<Driver> = scripts(&root.join(SCRIPTS_DIR))?
+        .into_iter()
+        .map(Driver::Python)
+        .collect();
+    drivers.extend(go::drivers(root)?.into_iter().map(Driver::Go));
+    Ok(drivers)
+}
+
+/// The drivers named in `names` (all when empty); an unknown name is an error.
+fn select(drivers: &[Driver], names: &[String]) -> anyhow::Result<Vec<Driver>> {
     if names.is_empty() {
-        return Ok(scripts.to_vec());
+        return Ok(drivers.to_vec());
     }
     names
         .iter()
         .map(|name| {
             let wanted = name.trim_end_matches(".py");
-            scripts
+            drivers
                 .iter()
-                .find(|s| stem(s) == wanted)
+                .find(|d| d.name() == wanted)
                 .cloned()
-                .with_context(|| format!("no interop script `{name}` in {SCRIPTS_DIR}"))
+                .with_context(|| {
+                    format!(
+                        "no interop driver `{name}` in {SCRIPTS_DIR} or {}",
+                        go::GO_DIR
+                    )
+                })
         })
         .collect()
 }
@@ -178,9 +229,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_the_interop_scripts() {
-        let all = scripts(&cmd::project_root().join(SCRIPTS_DIR)).unwrap();
-        let names: Vec<String> = all.iter().map(|p| stem(p)).collect();
+    fn finds_the_interop_drivers() {
+        let all = all_drivers(&cmd::project_root()).unwrap();
+        let names: Vec<String> = all.iter().map(Driver::name).collect();
+        for go in ["gov1", "gov2"] {
+            assert!(all.contains(&Driver::Go(go.into())), "{names:?}");
+        }
+        let scripts: Vec<&String> = names.iter().filter(|n| !n.starts_with("go")).collect();
         for expected in [
             "devserver_oss2_plain",
             "devserver_oss2_crypto",
@@ -196,9 +251,10 @@ mod tests {
         }
         // The shared module and the bench driver live there too but are not interop scripts.
         assert!(
-            names.iter().all(|n| n.starts_with(SCRIPT_PREFIX)),
+            scripts.iter().all(|n| n.starts_with(SCRIPT_PREFIX)),
             "{names:?}"
         );
+        assert!(!names.iter().any(|n| n == "internal"), "{names:?}");
         assert_eq!(
             select(&all, &["devserver_oss2_plain.py".into()])
                 .unwrap()

@@ -6,6 +6,7 @@
 
 mod bench;
 mod bench_cipher;
+mod bench_stdin;
 mod ci;
 mod cmd;
 mod flags;
@@ -13,6 +14,7 @@ mod fuzz;
 mod interop;
 mod metadata;
 mod no_std;
+mod openssl;
 #[cfg(test)]
 mod tidy;
 mod vectors;

@@ -11,9 +11,9 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::RetryConfig;
-use crate::credentials::CredentialsProvider;
 use crate::sign::Signer;
 use endpoint::Endpoint;
+use oss_credentials::CredentialsProvider;
 
 /// An OSS client bound to one bucket. Cheap to clone (shared connection pool).
 #[derive(Clone)]

@@ -102,6 +102,12 @@ pub enum Error {
     Io(#[from] std::io::Error),
 }
 
+impl From<oss_credentials::CredentialsError> for Error {
+    fn from(error: oss_credentials::CredentialsError) -> Self {
+        Self::Credentials(error.to_string())
+    }
+}
+
 impl Error {
     /// Whether the retry loop may send the request again (oss-api.md §11): HTTP 5xx, 408, 429,
     /// `RequestTimeTooSkewed`, connection errors and CRC mismatches.

@@ -115,7 +115,6 @@
 
 mod client;
 mod crc;
-mod credentials;
 mod error;
 mod ops;
 mod payload;
@@ -134,12 +133,6 @@ pub use client::builder::ClientBuilder;
 pub use client::endpoint::Addressing;
 pub use client::response::{ContentRange, ObjectMeta};
 pub use crc::{Crc64, crc64, crc64_combine};
-pub use credentials::{
-    ChainConfig, Credentials, CredentialsChain, CredentialsProvider, DEFAULT_METADATA_ENDPOINT,
-    DEFAULT_STS_ENDPOINT, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SESSION_TOKEN, Environment,
-    EnvironmentCredentials, ExpiringCredentials, RefreshFn, RefreshingCredentials,
-    StaticCredentials, vars,
-};
 pub use error::{Error, Result, ServiceError};
 pub use ops::get::{ByteRange, GetOptions, GetResponse};
 pub use ops::header;
@@ -147,6 +140,12 @@ pub use ops::list::ListObjectsOptions;
 pub use ops::multipart::{CompletedPart, ListPartsOptions, multipart_etag};
 pub use ops::object::{CopyRequest, MetadataDirective, PutResult};
 pub use ops::presign::{MAX_PRESIGN_EXPIRY, PresignedUrl};
+pub use oss_credentials::{
+    ChainConfig, Credentials, CredentialsChain, CredentialsError, CredentialsProvider,
+    DEFAULT_METADATA_ENDPOINT, DEFAULT_STS_ENDPOINT, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET,
+    ENV_SESSION_TOKEN, Environment, EnvironmentCredentials, ExpiringCredentials, RefreshFn,
+    RefreshingCredentials, StaticCredentials, vars,
+};
 pub use oss_transport::{BackoffConfig, HttpSettings, RetryConfig};
 pub use payload::{ByteStream, PutPayload, StreamFactory};
 pub use sign::SignatureVersion;

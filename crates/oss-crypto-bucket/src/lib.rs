@@ -16,12 +16,18 @@
 //!   [`MultipartContext`] (wrapped material only); [`CryptoBucket::upload_part`] encrypts at the
 //!   part's counter and enforces exact lengths; complete, abort, list parts, and
 //!   [`CryptoBucket::resume_multipart_upload`] from ListParts' `ClientEncryption*` values.
+//! * **Uploads of any size**: [`CryptoBucket::upload_file`] switches from one PutObject to a
+//!   parallel multipart upload above [`UploadOptions::multipart_threshold`] (64 MiB by
+//!   default); [`CryptoBucket::upload_stream`] uploads a stream of unknown length (stdin) in
+//!   memory bounded by concurrency × part size, through a ciphertext-only spool file (mode
+//!   0600, removed afterwards) when it is longer than that (see the `upload` module).
 //! * **Resumable transfers**: [`CryptoBucket::resumable_upload`] and
 //!   [`CryptoBucket::resumable_download`], parallel and checkpointed.
 //! * **Copy and rotation**: [`CryptoBucket::copy_object`] keeps the envelope;
 //!   [`CryptoBucket::rotate_master_key`] rewraps without re-encrypting.
 //! * **Batch work** over a prefix ([`batch`]): a listing streamed page by page, a stable split
-//!   into shards, and [`batch::rotate_prefix`], a resumable parallel rotation.
+//!   into shards, [`batch::rotate_prefix`], a resumable parallel rotation, and
+//!   [`batch::audit_prefix`], a report of what is and is not encrypted.
 //!
 //! Use this crate if your application stores objects in OSS that must be encrypted before they
 //! leave the process, and must stay readable by (and able to read objects of) the official
@@ -121,7 +127,7 @@
 //!   byte flipped and nothing can notice it: CTR has no tag. Ranged reads carry no CRC of
 //!   their own, so a corrupted range is not detected either. Turn on
 //!   [`CryptoOptions::with_compute_md5`] when whole reads must catch this. The
-//!   hostile-server tests (`tests/hostile.rs`) assert both cases as undetectable.
+//!   hostile-server tests (`tests/it/hostile.rs`) assert both cases as undetectable.
 //! * **One envelope per read.** A read planned from a HEAD (resumable download, its single-GET
 //!   case, rotation and copy sources) or from a checkpoint pins that response's envelope
 //!   headers and ETag: every GET is sent with `If-Match` and its own envelope headers and ETag
@@ -181,6 +187,7 @@ mod put;
 mod resumable;
 mod rotate;
 mod stream;
+mod upload;
 
 pub use bucket::{CryptoBucket, ObjectEnvelope};
 pub use context::{MultipartContext, WrappedEnvelope};
@@ -195,6 +202,7 @@ pub use put::{PlainStream, PutObjectOutput, PutOptions, PutSource};
 pub use resumable::{DownloadOutput, ResumableOptions, UploadOutput};
 pub use rotate::RotateOutput;
 pub use stream::ByteStream;
+pub use upload::{DEFAULT_MULTIPART_THRESHOLD, UploadOptions, UploadSummary};
 
 pub use oss_client;
 pub use oss_envelope;

@@ -80,6 +80,10 @@ pub enum Error {
         /// Whether repeating the request may succeed.
         retryable: bool,
     },
+    /// The credentials provider of the KMS client could not supply credentials (no source in
+    /// the chain, STS or the metadata service failing).
+    #[error("kms credentials unavailable: {0}")]
+    Credentials(#[from] oss_credentials::CredentialsError),
     /// The operating system random number generator failed.
     #[error("operating system randomness unavailable")]
     Randomness,

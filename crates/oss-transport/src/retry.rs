@@ -81,7 +81,8 @@ impl RetryConfig {
         loop {
             match attempt(number).await {
                 Err(error) if self.allows_another(number) && retryable(&error) => {
-                    tracing::debug!(operation, attempt = number, %error, "request failed, retrying");
+                    // Visible at the default `-v` level: a retry is worth knowing about.
+                    tracing::warn!(operation, attempt = number + 1, %error, "request failed, retrying");
                     self.wait(number).await;
                     number += 1;
                 }

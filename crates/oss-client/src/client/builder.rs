@@ -8,11 +8,11 @@ use std::sync::Arc;
 use super::endpoint::{Addressing, Endpoint};
 use super::{Client, Inner};
 use crate::RetryConfig;
-use crate::credentials::{
-    ChainConfig, Credentials, CredentialsChain, CredentialsProvider, StaticCredentials,
-};
 use crate::error::{Error, Result};
 use crate::sign::{SignatureVersion, Signer};
+use oss_credentials::{
+    ChainConfig, Credentials, CredentialsChain, CredentialsProvider, StaticCredentials,
+};
 use oss_transport::HttpSettings;
 
 /// Configures a [`Client`].

@@ -8,7 +8,8 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum Addressing {
-    /// Virtual-hosted (`bucket.host`), except path style for IP-literal endpoints.
+    /// Virtual-hosted (`bucket.host`), except path style for IP-literal and `localhost`
+    /// endpoints (where `bucket.host` names nothing a resolver knows).
     #[default]
     Auto,
     /// Always `bucket.host`.
@@ -53,7 +54,7 @@ impl Endpoint {
         let path_style = match addressing {
             Addressing::PathStyle => true,
             Addressing::VirtualHosted => false,
-            Addressing::Auto => is_ip(host),
+            Addressing::Auto => is_ip(host) || host.eq_ignore_ascii_case("localhost"),
         };
         let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
         let authority = if path_style {
@@ -166,6 +167,10 @@ mod tests {
         );
         let p = Endpoint::parse("http://localhost:1", "bucket", Addressing::PathStyle).unwrap();
         assert_eq!(p.url(Some("../x"), &[]), "http://localhost:1/bucket/..%2Fx");
+        let local = Endpoint::parse("http://localhost:9", "bucket", Addressing::Auto).unwrap();
+        assert_eq!(local.url(None, &[]), "http://localhost:9/bucket/");
+        let forced = Endpoint::parse("http://oss.test:9", "bucket", Addressing::PathStyle).unwrap();
+        assert_eq!(forced.url(Some("k"), &[]), "http://oss.test:9/bucket/k");
         let v6 = Endpoint::parse("http://[::1]:8080", "bucket", Addressing::Auto).unwrap();
         assert_eq!(v6.url(None, &[]), "http://[::1]:8080/bucket/");
     }

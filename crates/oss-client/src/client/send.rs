@@ -140,6 +140,18 @@ impl Client {
                     .unwrap_or_else(|| Error::transport(op, e)));
             }
         };
+        tracing::debug!(
+            operation = op,
+            method = %req.method,
+            key = req.key.unwrap_or(""),
+            status = response.status().as_u16(),
+            request_id = response
+                .headers()
+                .get("x-oss-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or(""),
+            "oss response"
+        );
         if !response.status().is_success() {
             return Err(self.error_from(op, response).await);
         }

@@ -4,8 +4,9 @@
 //! or a recomputed CRC, garbage XML, 5xx and resets, the object swapped between HEAD and a
 //! part), on HEAD only, GET only or one part only. Every case must end in correct bytes or
 //! the expected typed error; never a panic, wrong plaintext, a leftover file or a lost
-//! checkpoint. One case is undetectable by design (CTR is unauthenticated): a flipped byte
-//! under a recomputed CRC without a recorded MD5; that case asserts exactly one wrong byte.
+//! checkpoint. Each envelope header is stripped, altered and duplicated in turn. One case is
+//! undetectable by design (CTR is unauthenticated): a flipped byte under a recomputed CRC
+//! without a recorded MD5; that case asserts exactly one wrong byte.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)] // test helpers outside #[test] fns
 
 use crate::common;
@@ -14,7 +15,9 @@ use std::path::{Path, PathBuf};
 
 use common::{Harness, data, fresh_key};
 use oss_crypto_bucket::oss_client::{GetOptions as RawGet, PutPayload};
-use oss_crypto_bucket::oss_envelope::header::{DATA_SIZE, KEY, START};
+use oss_crypto_bucket::oss_envelope::header::{
+    CEK_ALG, DATA_SIZE, KEY, MATDESC, PART_SIZE, START, UNENCRYPTED_CONTENT_LENGTH, WRAP_ALG,
+};
 use oss_crypto_bucket::oss_keywrap::Keyring;
 use oss_crypto_bucket::{
     ByteRange, CopyOptions, CryptoBucket, CryptoOptions, EnvelopeMismatch, Error, GetOptions,
@@ -71,7 +74,7 @@ enum Expect {
 }
 
 struct Case {
-    name: &'static str,
+    name: String,
     op: Op,
     rules: Vec<FaultRule>,
     expect: Expect,
@@ -110,6 +113,10 @@ const OTHER_KEY: &str = "{other-key}";
 const PRESENCE: &[&str] = &["presence"];
 const WRAPPED_KEY: &[&str] = &["wrapped-key"];
 const ETAG: &[&str] = &["etag"];
+/// A response whose envelope headers differ from the plan's.
+const MISMATCH: &[&str] = &["envelope-header"];
+/// A HEAD that lies: the envelope it shows does not parse, or the parts contradict it.
+const PLAN_MISMATCH: &[&str] = &["envelope", "envelope-header"];
 
 fn cases() -> Vec<Case> {
     use Expect::{Bytes, Fails, FlaggedPlain, Undetectable};
@@ -117,8 +124,8 @@ fn cases() -> Vec<Case> {
         CopyReplace, Download, DownloadMd5, DownloadPlain, Get, GetMd5, GetRequired, Range, Resume,
         ResumeAfterRotate, Rotate, Upload, UploadResume,
     };
-    let c = |name, op, rules, expect| Case {
-        name,
+    let c = |name: &str, op, rules, expect| Case {
+        name: name.to_owned(),
         op,
         rules,
         expect,
@@ -126,7 +133,7 @@ fn cases() -> Vec<Case> {
     let s503 = || FaultAction::status(503);
     let s500 = || FaultAction::status(500);
     let garbage = || FaultAction::ReplaceBody("<?xml version=\"1.0\"?><Oops><".into());
-    vec![
+    let mut cases = vec![
         // HEAD only: the plan's side lies.
         c(
             "head strips x-oss-meta-*",
@@ -526,7 +533,85 @@ fn cases() -> Vec<Case> {
             vec![rule("InitiateMultipartUpload", Trigger::Always, s500())],
             Fails(&["client"]),
         ),
-    ]
+    ];
+    cases.extend(each_envelope_header());
+    cases
+}
+
+/// Every other envelope header of the object (the wrapped key and data size have their own
+/// cases above), stripped, altered or duplicated with another value on one part's GET, and
+/// stripped or altered on the HEAD the download is planned from. The object has no matdesc
+/// (its key pair has none), so that header is only added, never stripped.
+fn each_envelope_header() -> Vec<Case> {
+    let headers = [
+        START,
+        CEK_ALG,
+        WRAP_ALG,
+        MATDESC,
+        UNENCRYPTED_CONTENT_LENGTH,
+        PART_SIZE,
+    ];
+    let case = |name: String, rules, expect| Case {
+        name,
+        op: Op::Download,
+        rules,
+        expect,
+    };
+    // An altered value that still parses where the header is numeric or base64, so it is the
+    // pin that has to catch it, not the codec.
+    let altered = |name: &'static str| match name {
+        UNENCRYPTED_CONTENT_LENGTH | PART_SIZE => "350001",
+        START => "AAAAAAAAAAAAAAAAAAAAAA==",
+        _ => "altered",
+    };
+    // What a lying HEAD ends in: a plan that does not parse or that the parts contradict;
+    // the IV is wrapped by the master key too, so an altered one fails to unwrap; a plaintext
+    // length the stored size contradicts is caught before the first part.
+    let head_altered: fn(&str) -> &'static [&'static str] = |name| match name {
+        START => &["keywrap"],
+        UNENCRYPTED_CONTENT_LENGTH => &["length"],
+        _ => PLAN_MISMATCH,
+    };
+    let mut cases = Vec::new();
+    for name in headers {
+        let h = name.trim_start_matches("x-oss-meta-client-side-encryption-");
+        let dup = FaultAction::DuplicateHeader {
+            name: name.into(),
+            value: Some(altered(name).into()),
+        };
+        if name != MATDESC {
+            cases.extend([
+                case(
+                    format!("part 2 strips {h}"),
+                    get_nth(2, strip(name)),
+                    Expect::Fails(MISMATCH),
+                ),
+                case(
+                    format!("head strips {h}"),
+                    head(strip(name)),
+                    Expect::Fails(PLAN_MISMATCH),
+                ),
+            ]);
+        }
+        cases.extend([
+            case(
+                format!("part 2 alters {h}"),
+                get_nth(2, set(name, altered(name))),
+                Expect::Fails(MISMATCH),
+            ),
+            case(
+                format!("part 2 duplicates {h} with another value"),
+                get_nth(2, dup),
+                Expect::Fails(MISMATCH),
+            ),
+            case(
+                format!("head alters {h}"),
+                head(set(name, altered(name))),
+                Expect::Fails(head_altered(name)),
+            ),
+        ]);
+    }
+    cases
 }
 
 /// The class of an error, as the cases name it.
@@ -914,7 +999,7 @@ async fn hostile_server_corpus() {
         };
         if let Some(what) = verdict {
             eprintln!("WRONG  {}: {what}", case.name);
-            wrong.push(case.name);
+            wrong.push(case.name.as_str());
         } else {
             eprintln!("ok     {}", case.name);
         }

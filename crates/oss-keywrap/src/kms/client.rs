@@ -3,8 +3,10 @@
 
 use core::fmt;
 use core::time::Duration;
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use oss_credentials::{CredentialsProvider, StaticCredentials};
 use oss_signing::{Credentials, percent_encode, rpc, time};
 use oss_transport::{HttpSettings, RetryConfig};
 use rand::RngExt as _;
@@ -50,7 +52,7 @@ pub enum KmsEndpoint {
 /// Builder of a [`KmsClient`].
 #[derive(Debug)]
 pub struct KmsClientBuilder {
-    credentials: Credentials,
+    credentials: Arc<dyn CredentialsProvider>,
     region: Option<String>,
     endpoint: KmsEndpoint,
     http: HttpSettings,
@@ -156,16 +158,25 @@ pub struct KmsClient {
     http: reqwest::Client,
     base_url: String,
     region: Option<String>,
-    credentials: Credentials,
+    credentials: Arc<dyn CredentialsProvider>,
     retry: RetryConfig,
 }
 
 impl KmsClient {
-    /// A builder with AccessKey (or STS, see [`Credentials::with_security_token`]) credentials.
+    /// A builder with fixed AccessKey (or STS, see [`Credentials::with_security_token`])
+    /// credentials.
     #[must_use]
     pub fn builder(credentials: Credentials) -> KmsClientBuilder {
+        Self::builder_with_provider(Arc::new(StaticCredentials::new(credentials)))
+    }
+
+    /// A builder whose requests take their credentials from `provider`, asked before every
+    /// attempt (for example a [`CredentialsChain`](oss_credentials::CredentialsChain), whose
+    /// temporary credentials are refreshed before they expire).
+    #[must_use]
+    pub fn builder_with_provider(provider: Arc<dyn CredentialsProvider>) -> KmsClientBuilder {
         KmsClientBuilder {
-            credentials,
+            credentials: provider,
             region: None,
             endpoint: KmsEndpoint::Public,
             http: default_http_settings(),
@@ -179,11 +190,13 @@ impl KmsClient {
         &self.base_url
     }
 
-    /// Builds and signs a request: `params` are the action's own parameters; the common
-    /// parameters (kms-api §4.1, as the Python core SDK sends them) are added here.
+    /// Builds and signs a request with `credentials`: `params` are the action's own
+    /// parameters; the common parameters (kms-api §4.1, as the Python core SDK sends them) are
+    /// added here.
     #[must_use]
     pub fn sign_request(
         &self,
+        credentials: &Credentials,
         action: &str,
         params: &[(&str, &str)],
         nonce: &str,
@@ -195,7 +208,7 @@ impl KmsClient {
             ("Action", action),
             ("Version", API_VERSION),
             ("Format", "JSON"),
-            ("AccessKeyId", self.credentials.access_key_id()),
+            ("AccessKeyId", credentials.access_key_id()),
             ("SignatureMethod", "HMAC-SHA1"),
             ("SignatureVersion", "1.0"),
             ("SignatureNonce", nonce),
@@ -205,10 +218,10 @@ impl KmsClient {
         if let Some(region) = &self.region {
             all.push(("RegionId", region));
         }
-        if let Some(token) = self.credentials.security_token() {
+        if let Some(token) = credentials.security_token() {
             all.push(("SecurityToken", token.expose_secret()));
         }
-        let signed = rpc::v1::sign("POST", &all, self.credentials.access_key_secret());
+        let signed = rpc::v1::sign("POST", &all, credentials.access_key_secret());
         let url = Zeroizing::new(format!(
             "{}/?{}&Signature={}",
             self.base_url,
@@ -227,7 +240,8 @@ impl KmsClient {
     ///
     /// # Errors
     ///
-    /// [`Error::Kms`] for an error answer, [`Error::Transport`] when no usable answer arrived.
+    /// [`Error::Kms`] for an error answer, [`Error::Transport`] when no usable answer arrived,
+    /// [`Error::Credentials`] when the provider has no credentials.
     pub async fn generate_data_key(
         &self,
         key_id: &str,
@@ -269,11 +283,14 @@ impl KmsClient {
         response::decrypted(&self.call("Decrypt", &params).await?)
     }
 
-    /// Sends a request, re-signing and retrying retryable failures with backoff.
+    /// Sends a request, re-signing (with the provider's current credentials) and retrying
+    /// retryable failures with backoff.
     async fn call(&self, action: &str, params: &[(&str, &str)]) -> Result<Zeroizing<Vec<u8>>> {
         self.retry
             .run(action, Error::is_retryable, |_| async {
-                let request = self.sign_request(action, params, &hex_nonce(), unix_now());
+                let credentials = self.credentials.credentials().await?;
+                let request =
+                    self.sign_request(&credentials, action, params, &hex_nonce(), unix_now());
                 self.attempt(action, &request.url).await
             })
             .await

@@ -202,6 +202,18 @@ impl RsaPrivateKey {
         }
     }
 
+    /// The same key with every private operation done by the pure-Rust `rsa` crate, even
+    /// where AWS-LC would take it: for benchmarks and cross-checks of the two backends.
+    /// Results are identical; the `rsa` crate is several times slower.
+    #[must_use]
+    pub fn with_pure_rust_backend(self) -> Self {
+        Self {
+            #[cfg(feature = "aws-lc")]
+            aws_lc: None,
+            ..self
+        }
+    }
+
     pub(crate) fn inner(&self) -> &rsa::PrivateKey {
         &self.key
     }

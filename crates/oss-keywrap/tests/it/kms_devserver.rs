@@ -341,7 +341,13 @@ fn debug_output_contains_no_credential() {
     let key = KmsMasterKey::new(Arc::new(client.clone()), KEY)
         .with_passphrase("PassValue")
         .unwrap();
-    let request = client.sign_request("Encrypt", &[("Plaintext", "PlainValue")], "n", 0);
+    let request = client.sign_request(
+        &credentials,
+        "Encrypt",
+        &[("Plaintext", "PlainValue")],
+        "n",
+        0,
+    );
     for text in [
         format!("{credentials:?}"),
         format!("{client:?}"),

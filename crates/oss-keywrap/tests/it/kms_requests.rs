@@ -25,7 +25,7 @@ const COMMON: [&str; 12] = [
     "Signature",
 ];
 
-fn client_for(case: &Value) -> KmsClient {
+fn credentials_for(case: &Value) -> Credentials {
     let params = &case["params"];
     let mut credentials = Credentials::new(
         params["AccessKeyId"].as_str().unwrap(),
@@ -34,7 +34,12 @@ fn client_for(case: &Value) -> KmsClient {
     if let Some(token) = params["SecurityToken"].as_str() {
         credentials = credentials.with_security_token(token);
     }
-    KmsClient::builder(credentials)
+    credentials
+}
+
+fn client_for(case: &Value) -> KmsClient {
+    let params = &case["params"];
+    KmsClient::builder(credentials_for(case))
         .with_region(params["RegionId"].as_str().unwrap())
         .with_endpoint(KmsEndpoint::Custom("http://127.0.0.1:1".into()))
         .build()
@@ -61,6 +66,7 @@ fn request_builder_reproduces_the_rpc_v1_vectors() {
         let timestamp = params["Timestamp"].as_str().unwrap();
         let unix = oss_signing::time::parse_iso8601_extended(timestamp).unwrap();
         let signed = client_for(case).sign_request(
+            &credentials_for(case),
             params["Action"].as_str().unwrap(),
             &own,
             params["SignatureNonce"].as_str().unwrap(),

@@ -2,6 +2,7 @@
 //! One test binary for the crate (one link instead of one per file); one module per area.
 
 mod keyring;
+mod kms_chain;
 mod kms_devserver;
 mod kms_requests;
 mod rsa_backends;

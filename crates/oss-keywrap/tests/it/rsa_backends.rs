@@ -66,12 +66,24 @@ fn keys_of_2048_bits_and_more_use_aws_lc_and_smaller_ones_rsa() {
     assert_eq!(key(RSA2048).backend(), expected);
     assert_eq!(key(RSA3072).backend(), expected);
     assert_eq!(key(OTHER_1024).backend(), "rsa");
+    assert_eq!(key(RSA2048).with_pure_rust_backend().backend(), "rsa");
+}
+
+/// Each key twice: with its default backend and forced onto the pure-Rust one, so that the
+/// checks below compare AWS-LC and `rsa` on the same ciphertexts in one build.
+fn both_backends(pem: &str) -> [RsaMasterKey; 2] {
+    [
+        RsaMasterKey::new(key(pem)),
+        RsaMasterKey::new(key(pem).with_pure_rust_backend()),
+    ]
 }
 
 #[test]
 fn chosen_encoded_messages_decide_acceptance_on_every_key_size() {
-    for pem in [OTHER_1024, RSA2048, RSA3072] {
-        let master = RsaMasterKey::new(key(pem));
+    for (pem, master) in [OTHER_1024, RSA2048, RSA3072]
+        .into_iter()
+        .flat_map(|pem| both_backends(pem).map(|master| (pem, master)))
+    {
         let k = raw(pem).size();
         let iv = encrypt_raw(pem, &encoded(k, 16));
         let good = encrypt_raw(pem, &encoded(k, 32));
@@ -108,8 +120,10 @@ fn chosen_encoded_messages_decide_acceptance_on_every_key_size() {
 #[test]
 fn both_paddings_round_trip_and_a_wrong_key_is_refused() {
     let mut rng = rand::rngs::SysRng;
-    for pem in [RSA2048, RSA3072] {
-        let master = RsaMasterKey::new(key(pem));
+    for (pem, master) in [RSA2048, RSA3072]
+        .into_iter()
+        .flat_map(|pem| both_backends(pem).map(|master| (pem, master)))
+    {
         let wrapped = master.wrap_material(&material()).unwrap();
         let unwrapped = master.unwrap_material(&wrapped).unwrap();
         assert_eq!(

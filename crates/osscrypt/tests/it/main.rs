@@ -1,11 +1,17 @@
 //! Integration tests of the osscrypt binary.
 //! One test binary for the crate (one link instead of one per file); one module per area.
 
+mod addressing;
 mod bulk;
+mod bulk_audit;
 mod common;
+mod credentials;
 mod demo;
 mod hostile;
+mod logs;
+mod network;
 mod offline;
 mod remote;
 mod serve;
 mod transfer;
+mod upload;

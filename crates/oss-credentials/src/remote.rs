@@ -11,7 +11,7 @@ use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use super::{Credentials, ExpiringCredentials};
-use crate::error::{Error, Result};
+use crate::{CredentialsError, Result};
 
 /// The STS API version.
 const STS_VERSION: &str = "2015-04-01";
@@ -38,7 +38,7 @@ struct StsAnswer {
 impl Issued {
     fn into_expiring(self, source: &str) -> Result<ExpiringCredentials> {
         let at = time::parse_iso8601_extended(&self.expiration).ok_or_else(|| {
-            Error::Credentials(format!(
+            CredentialsError::new(format!(
                 "{source}: unreadable Expiration {:?}",
                 self.expiration
             ))
@@ -59,9 +59,9 @@ pub(crate) fn http_client(endpoint: &str, connect_timeout: Duration) -> Result<r
         .with_request_timeout(Some(Duration::from_secs(30)))
         .build_client(
             endpoint,
-            concat!("oss-crypto-client/", env!("CARGO_PKG_VERSION")),
+            concat!("oss-crypto-credentials/", env!("CARGO_PKG_VERSION")),
         )
-        .map_err(|e| Error::Credentials(format!("cannot create an http client: {e}")))
+        .map_err(|e| CredentialsError::new(format!("cannot create an http client: {e}")))
 }
 
 /// A URL with a scheme (`https://` when the text has none), without a trailing slash.
@@ -138,7 +138,7 @@ pub(crate) async fn assume_role(
             token_file,
         } => {
             token = Zeroizing::new(std::fs::read_to_string(token_file).map_err(|e| {
-                Error::Credentials(format!(
+                CredentialsError::new(format!(
                     "cannot read the OIDC token file {}: {e}",
                     token_file.display()
                 ))
@@ -168,10 +168,10 @@ pub(crate) async fn assume_role(
         .body(form.as_str().to_owned())
         .send()
         .await
-        .map_err(|e| Error::Credentials(format!("{source}: {}", e.without_url())))?;
+        .map_err(|e| CredentialsError::new(format!("{source}: {}", e.without_url())))?;
     let body = read_ok(response, &source).await?;
     let answer: StsAnswer = serde_json::from_slice(&body)
-        .map_err(|e| Error::Credentials(format!("{source}: unreadable answer: {e}")))?;
+        .map_err(|e| CredentialsError::new(format!("{source}: unreadable answer: {e}")))?;
     answer.credentials.into_expiring(&source)
 }
 
@@ -183,7 +183,7 @@ pub(crate) async fn ecs_role(
 ) -> Result<ExpiringCredentials> {
     let base = base_url(endpoint);
     let source = format!("ECS metadata at {base}");
-    let fail = |e: reqwest::Error| Error::Credentials(format!("{source}: {}", e.without_url()));
+    let fail = |e: reqwest::Error| CredentialsError::new(format!("{source}: {}", e.without_url()));
     let response = http
         .put(format!("{base}/latest/api/token"))
         .header(
@@ -209,13 +209,13 @@ pub(crate) async fn ecs_role(
             .to_owned(),
     };
     if role.is_empty() {
-        return Err(Error::Credentials(format!(
+        return Err(CredentialsError::new(format!(
             "{source}: the instance has no RAM role"
         )));
     }
     let body = read_ok(get(role).await.map_err(fail)?, &source).await?;
     let issued: Issued = serde_json::from_slice(&body)
-        .map_err(|e| Error::Credentials(format!("{source}: unreadable answer: {e}")))?;
+        .map_err(|e| CredentialsError::new(format!("{source}: unreadable answer: {e}")))?;
     issued.into_expiring(&source)
 }
 
@@ -229,16 +229,16 @@ async fn read_ok(response: reqwest::Response, source: &str) -> Result<Zeroizing<
         .await
         .map_err(|e| match e {
             oss_transport::BodyError::Transport(e) => {
-                Error::Credentials(format!("{source}: {}", e.without_url()))
+                CredentialsError::new(format!("{source}: {}", e.without_url()))
             }
-            too_large => Error::Credentials(format!("{source}: {too_large}")),
+            too_large => CredentialsError::new(format!("{source}: {too_large}")),
         })?;
     if status.is_success() {
         return Ok(body);
     }
     // Error answers carry a code and message, never credentials.
     let text = String::from_utf8_lossy(&body);
-    Err(Error::Credentials(format!(
+    Err(CredentialsError::new(format!(
         "{source}: HTTP {status}: {}",
         text.chars().take(300).collect::<String>()
     )))
@@ -247,7 +247,7 @@ async fn read_ok(response: reqwest::Response, source: &str) -> Result<Zeroizing<
 async fn read_text(response: reqwest::Response, source: &str) -> Result<String> {
     let body = read_ok(response, source).await?;
     String::from_utf8(body.to_vec())
-        .map_err(|_| Error::Credentials(format!("{source}: answer is not UTF-8")))
+        .map_err(|_| CredentialsError::new(format!("{source}: answer is not UTF-8")))
 }
 
 fn unix_now() -> u64 {

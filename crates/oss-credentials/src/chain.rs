@@ -17,7 +17,7 @@ use super::remote::{self, StsRequest};
 use super::{
     Credentials, CredentialsProvider, RefreshFn, RefreshingCredentials, StaticCredentials,
 };
-use crate::error::{Error, Result};
+use crate::{CredentialsError, Result};
 
 /// Default STS endpoint.
 pub const DEFAULT_STS_ENDPOINT: &str = "https://sts.aliyuncs.com";
@@ -119,7 +119,8 @@ impl ChainConfig {
         self
     }
 
-    /// Temporary credentials are renewed this long before they expire (default 3 minutes).
+    /// Temporary credentials are renewed this long before they expire (default 3 minutes), or
+    /// at half their lifetime when that comes first.
     #[must_use]
     pub fn with_min_ttl(mut self, min_ttl: Duration) -> Self {
         self.min_ttl = min_ttl;
@@ -209,13 +210,13 @@ impl CredentialsChain {
             _ => {}
         }
         if env.flag(vars::ECS_METADATA_DISABLED) {
-            return Err(Error::Credentials(no_source_message()));
+            return Err(CredentialsError::new(no_source_message()));
         }
         let role = env.var(vars::ECS_ROLE_NAME);
         let provider = self.ecs(role)?;
         // Probe now, so that a machine without a metadata service gets the full explanation.
         provider.credentials().await.map_err(|e| {
-            Error::Credentials(format!(
+            CredentialsError::new(format!(
                 "{} (last step, ECS metadata: {e})",
                 no_source_message()
             ))

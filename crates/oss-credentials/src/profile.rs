@@ -7,7 +7,7 @@ use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use super::Credentials;
-use crate::error::{Error, Result};
+use crate::{CredentialsError, Result};
 
 #[derive(Deserialize)]
 struct ConfigFile {
@@ -65,10 +65,11 @@ fn some(text: &str) -> Option<String> {
 ///
 /// # Errors
 ///
-/// [`Error::Credentials`] when the file cannot be read or parsed, the profile is missing, or
+/// [`CredentialsError`] when the file cannot be read or parsed, the profile is missing, or
 /// its mode is unknown or lacks a field.
 pub(crate) fn load(path: &Path, name: Option<&str>) -> Result<Profile> {
-    let fail = |what: String| Error::Credentials(format!("{}: {what}", path.display()));
+    let fail =
+        |what: String| CredentialsError::configuration(format!("{}: {what}", path.display()));
     let text = Zeroizing::new(
         std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read: {e}")))?,
     );
