@@ -8,7 +8,7 @@
 //! driver fails.
 
 pub(crate) mod devserver;
-mod go;
+pub(crate) mod go;
 
 use std::fs;
 use std::path::{Path, PathBuf};
