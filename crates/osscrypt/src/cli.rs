@@ -127,6 +127,17 @@ pub(crate) struct KeyArgs {
     /// KMS key id, alias or ARN that wraps new data keys.
     #[arg(long)]
     pub(crate) kms_key_id: Option<String>,
+    /// Passphrase of the KMS keys (`--kms-key-id`, `MATDESC@kms:` entries), sent as the KMS
+    /// EncryptionContext `{"x-passphrase":"…"}` exactly as oss2's
+    /// `AliKMSProvider(passphrase=…)` does: objects written with one need the same to be read.
+    /// Prefer the environment: a flag is visible in the process list.
+    #[arg(
+        long,
+        env = "OSSCRYPT_KMS_PASSPHRASE",
+        hide_env_values = true,
+        value_name = "PASSPHRASE"
+    )]
+    pub(crate) kms_passphrase: Option<crate::keys::Passphrase>,
     /// Material description of the master key, `k=v,k2=v2` or a JSON object.
     #[arg(long)]
     pub(crate) matdesc: Option<String>,
@@ -373,6 +384,15 @@ pub(crate) struct RotateArgs {
     /// New KMS key id.
     #[arg(long, conflicts_with_all = ["new_rsa_private", "new_rsa_public"])]
     pub(crate) new_kms_key_id: Option<String>,
+    /// Passphrase (EncryptionContext) of the new KMS key, like --kms-passphrase.
+    #[arg(
+        long,
+        env = "OSSCRYPT_NEW_KMS_PASSPHRASE",
+        hide_env_values = true,
+        requires = "new_kms_key_id",
+        value_name = "PASSPHRASE"
+    )]
+    pub(crate) new_kms_passphrase: Option<crate::keys::Passphrase>,
     /// Material description of the new master key.
     #[arg(long)]
     pub(crate) new_matdesc: Option<String>,

@@ -11,6 +11,7 @@ mod common;
 mod credentials;
 mod demo;
 mod hostile;
+mod kms_passphrase;
 mod logs;
 mod network;
 mod offline;
