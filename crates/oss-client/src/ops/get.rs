@@ -187,23 +187,18 @@ impl Client {
         key: &str,
         options: &GetOptions,
     ) -> Result<(ObjectMeta, Bytes)> {
-        let retry = self.inner.retry;
-        let mut attempt = 0;
-        loop {
-            let response = self.get_object(key, options).await?;
-            let meta = response.meta().clone();
-            match response.bytes().await {
-                Ok(bytes) => return Ok((meta, bytes)),
-                Err(e)
-                    if matches!(e, Error::CrcMismatch { .. })
-                        && retry.should_retry(attempt, &e) =>
-                {
-                    retry.wait(attempt).await;
-                    attempt += 1;
-                }
-                Err(e) => return Err(e),
-            }
-        }
+        self.inner
+            .retry
+            .run(
+                "GetObject",
+                |e: &Error| matches!(e, Error::CrcMismatch { .. }),
+                |_| async {
+                    let response = self.get_object(key, options).await?;
+                    let meta = response.meta().clone();
+                    Ok((meta, response.bytes().await?))
+                },
+            )
+            .await
     }
 
     /// GET into a file (created or truncated), streaming; a CRC mismatch restarts the read.
@@ -217,33 +212,28 @@ impl Client {
         path: &Path,
         options: &GetOptions,
     ) -> Result<ObjectMeta> {
-        let retry = self.inner.retry;
-        let mut attempt = 0;
-        loop {
-            let (meta, mut body) = self.get_object(key, options).await?.into_parts();
-            let mut file = tokio::fs::File::create(path).await?;
-            let mut outcome = Ok(());
-            while let Some(chunk) = body.next().await {
-                match chunk {
-                    Ok(chunk) => file.write_all(&chunk).await?,
-                    Err(e) => {
-                        outcome = Err(e);
-                        break;
+        self.inner
+            .retry
+            .run(
+                "GetObject",
+                |e: &Error| matches!(e, Error::CrcMismatch { .. }),
+                |_| async {
+                    let (meta, mut body) = self.get_object(key, options).await?.into_parts();
+                    let mut file = tokio::fs::File::create(path).await?;
+                    let mut outcome = Ok(meta);
+                    while let Some(chunk) = body.next().await {
+                        match chunk {
+                            Ok(chunk) => file.write_all(&chunk).await?,
+                            Err(e) => {
+                                outcome = Err(e);
+                                break;
+                            }
+                        }
                     }
-                }
-            }
-            file.flush().await?;
-            match outcome {
-                Ok(()) => return Ok(meta),
-                Err(e)
-                    if matches!(e, Error::CrcMismatch { .. })
-                        && retry.should_retry(attempt, &e) =>
-                {
-                    retry.wait(attempt).await;
-                    attempt += 1;
-                }
-                Err(e) => return Err(e),
-            }
-        }
+                    file.flush().await?;
+                    outcome
+                },
+            )
+            .await
     }
 }

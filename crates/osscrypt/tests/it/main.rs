@@ -13,6 +13,7 @@ mod hostile;
 mod logs;
 mod network;
 mod offline;
+mod offline_keys;
 mod remote;
 mod serve;
 mod signals;
