@@ -127,6 +127,17 @@ pub(crate) struct KeyArgs {
     /// KMS key id, alias or ARN that wraps new data keys.
     #[arg(long)]
     pub(crate) kms_key_id: Option<String>,
+    /// Passphrase of the KMS keys (`--kms-key-id`, `MATDESC@kms:` entries), sent as the KMS
+    /// EncryptionContext `{"x-passphrase":"…"}` exactly as oss2's
+    /// `AliKMSProvider(passphrase=…)` does: objects written with one need the same to be read.
+    /// Prefer the environment: a flag is visible in the process list.
+    #[arg(
+        long,
+        env = "OSSCRYPT_KMS_PASSPHRASE",
+        hide_env_values = true,
+        value_name = "PASSPHRASE"
+    )]
+    pub(crate) kms_passphrase: Option<crate::keys::Passphrase>,
     /// Material description of the master key, `k=v,k2=v2` or a JSON object.
     #[arg(long)]
     pub(crate) matdesc: Option<String>,
@@ -277,13 +288,38 @@ pub(crate) struct HeadArgs {
 
 /// `cp`.
 #[derive(Debug, Args)]
+#[command(after_help = crate::batch::args::CP_HELP)]
 pub(crate) struct CpArgs {
-    /// Source, `oss://bucket/key`.
-    #[arg(value_parser = parse_uri)]
-    pub(crate) source: ObjectUri,
-    /// Destination, `oss://bucket/key`.
-    #[arg(value_parser = parse_uri)]
-    pub(crate) dest: ObjectUri,
+    /// Sources: one `oss://bucket/key` (server-side copy), local files, or with `-r` one
+    /// local directory or one `oss://bucket/prefix/`.
+    #[arg(required = true, num_args = 1..)]
+    pub(crate) sources: Vec<String>,
+    /// Destination: `oss://bucket/key`, `oss://bucket/prefix/` or a local directory.
+    pub(crate) dest: String,
+    /// Copy a directory tree or everything under a prefix.
+    #[arg(long, short)]
+    pub(crate) recursive: bool,
+    /// Store the MD5 of the plaintext of uploads (`unencrypted-content-md5`).
+    #[arg(long)]
+    pub(crate) md5: bool,
+    /// Files moved at once, and the shard of a download.
+    #[command(flatten)]
+    pub(crate) batch: BatchArgs,
+    /// Master keys (uploads and downloads; a server-side copy needs none).
+    #[command(flatten)]
+    pub(crate) keys: KeyArgs,
+}
+
+impl CpArgs {
+    /// The buckets named by the sources and destination.
+    pub(crate) fn buckets(&self) -> Vec<&str> {
+        self.sources
+            .iter()
+            .chain([&self.dest])
+            .filter_map(|s| s.strip_prefix("oss://"))
+            .map(|rest| rest.split('/').next().unwrap_or(rest))
+            .collect()
+    }
 }
 
 /// `rm`.
@@ -348,6 +384,15 @@ pub(crate) struct RotateArgs {
     /// New KMS key id.
     #[arg(long, conflicts_with_all = ["new_rsa_private", "new_rsa_public"])]
     pub(crate) new_kms_key_id: Option<String>,
+    /// Passphrase (EncryptionContext) of the new KMS key, like --kms-passphrase.
+    #[arg(
+        long,
+        env = "OSSCRYPT_NEW_KMS_PASSPHRASE",
+        hide_env_values = true,
+        requires = "new_kms_key_id",
+        value_name = "PASSPHRASE"
+    )]
+    pub(crate) new_kms_passphrase: Option<crate::keys::Passphrase>,
     /// Material description of the new master key.
     #[arg(long)]
     pub(crate) new_matdesc: Option<String>,
