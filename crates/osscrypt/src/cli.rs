@@ -288,13 +288,38 @@ pub(crate) struct HeadArgs {
 
 /// `cp`.
 #[derive(Debug, Args)]
+#[command(after_help = crate::batch::args::CP_HELP)]
 pub(crate) struct CpArgs {
-    /// Source, `oss://bucket/key`.
-    #[arg(value_parser = parse_uri)]
-    pub(crate) source: ObjectUri,
-    /// Destination, `oss://bucket/key`.
-    #[arg(value_parser = parse_uri)]
-    pub(crate) dest: ObjectUri,
+    /// Sources: one `oss://bucket/key` (server-side copy), local files, or with `-r` one
+    /// local directory or one `oss://bucket/prefix/`.
+    #[arg(required = true, num_args = 1..)]
+    pub(crate) sources: Vec<String>,
+    /// Destination: `oss://bucket/key`, `oss://bucket/prefix/` or a local directory.
+    pub(crate) dest: String,
+    /// Copy a directory tree or everything under a prefix.
+    #[arg(long, short)]
+    pub(crate) recursive: bool,
+    /// Store the MD5 of the plaintext of uploads (`unencrypted-content-md5`).
+    #[arg(long)]
+    pub(crate) md5: bool,
+    /// Files moved at once, and the shard of a download.
+    #[command(flatten)]
+    pub(crate) batch: BatchArgs,
+    /// Master keys (uploads and downloads; a server-side copy needs none).
+    #[command(flatten)]
+    pub(crate) keys: KeyArgs,
+}
+
+impl CpArgs {
+    /// The buckets named by the sources and destination.
+    pub(crate) fn buckets(&self) -> Vec<&str> {
+        self.sources
+            .iter()
+            .chain([&self.dest])
+            .filter_map(|s| s.strip_prefix("oss://"))
+            .map(|rest| rest.split('/').next().unwrap_or(rest))
+            .collect()
+    }
 }
 
 /// `rm`.

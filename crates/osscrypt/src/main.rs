@@ -1,7 +1,8 @@
 //! `osscrypt`: client-side encryption of Alibaba Cloud OSS objects from the command line,
 //! byte-compatible with the official SDKs.
 //!
-//! Commands: `put`, `get` (whole or `--range`, to a file or stdout), `head`, `inspect`, `cp`,
+//! Commands: `put`, `get` (whole or `--range`, to a file or stdout), `head`, `inspect`, `cp`
+//! (server-side, or files and `-r` trees up and down),
 //! `rm` (`-r` for prefixes), `ls` (one level, `-r` for everything below), `rotate` (rewrap
 //! under a new master key; `--prefix` for every object under a prefix, `--shard`), `audit`
 //! (what is and is not encrypted under a prefix), `migrate` (encrypt a plaintext prefix in

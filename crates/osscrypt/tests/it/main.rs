@@ -5,6 +5,7 @@ mod addressing;
 mod bulk;
 mod bulk_audit;
 mod bulk_buckets;
+mod bulk_cp;
 mod bulk_migrate;
 mod common;
 mod credentials;
