@@ -176,7 +176,6 @@ mod bucket;
 mod checkpoint;
 mod context;
 mod copy;
-mod crc;
 mod error;
 mod get;
 mod multipart;
