@@ -27,10 +27,10 @@ use crate::addressing::{self, Query, Target};
 use crate::auth::Verifier;
 use crate::config::{CseStrictness, DevServerConfig};
 use crate::credentials::CredentialStore;
-use crate::error::{Error, Result};
-use crate::errors::{OssError, OssResult};
 use crate::faults::{FaultAction, FaultInjector};
+use crate::oss_error::{OssError, OssResult};
 use crate::server::ConnAbort;
+use crate::setup_error::{Error, Result};
 use crate::store::{Store, now_ms};
 
 pub(crate) use op::Operation;

@@ -4,8 +4,8 @@ use oss_signing::oss_v4::{self, ALGORITHM};
 use oss_signing::{AccessKeySecret, constant_time_eq};
 
 use super::{Inputs, Verifier, expired, mismatch, missing_date};
-use crate::errors::{OssError, OssResult};
 use crate::oss::Req;
+use crate::oss_error::{OssError, OssResult};
 
 /// Presigned URLs live at most seven days.
 const MAX_EXPIRES: u64 = 604_800;
