@@ -135,7 +135,7 @@ pub use client::Client;
 pub use client::builder::ClientBuilder;
 pub use client::endpoint::Addressing;
 pub use client::response::{ContentRange, ObjectMeta};
-pub use crc::{Crc64, crc64, crc64_combine};
+pub use crc::{Crc64, crc64, crc64_combine, crc64_fold};
 pub use error::{Error, Result, ServiceError};
 pub use ops::bucket::ListUploadsOptions;
 pub use ops::get::{ByteRange, GetOptions, GetResponse};

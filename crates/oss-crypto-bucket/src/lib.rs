@@ -178,7 +178,6 @@ mod bucket;
 mod checkpoint;
 mod context;
 mod copy;
-mod crc;
 mod destination;
 mod error;
 mod get;

@@ -121,6 +121,9 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 
+/// How long the exit waits for blocking work still running.
+const SHUTDOWN_GRACE: core::time::Duration = core::time::Duration::from_secs(2);
+
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
@@ -145,7 +148,11 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::Kind::Other.code());
         }
     };
-    match runtime.block_on(commands::run(cli)) {
+    let result = runtime.block_on(commands::run(cli));
+    // Blocking work left behind by a stopped command (a checkpoint being renamed) gets a
+    // moment to finish; a read of stdin that may never return does not hold the exit.
+    runtime.shutdown_timeout(SHUTDOWN_GRACE);
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         // A reader that stopped early (`| head`) is not an error worth a message.
         Err(e) if e.kind() == exit::Kind::BrokenPipe => e.exit_code(),

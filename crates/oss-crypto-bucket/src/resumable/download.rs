@@ -22,11 +22,11 @@ use self::writer::{BufferPool, PartWriter};
 use super::ResumableOptions;
 use crate::bucket::{CryptoBucket, ObjectEnvelope};
 use crate::checkpoint::{self, DonePart, DownloadCheckpoint, Fit, PacedSaver};
-use crate::crc::{self, Crc64};
 use crate::error::{Error, IntegrityError, Result};
 use crate::get::{GetOptions, client_range};
 use crate::pin::Pin;
 use crate::progress::Progress;
+use oss_client::{Crc64, crc64_fold};
 
 /// Result of a resumable download.
 #[derive(Debug, Clone)]
@@ -382,7 +382,7 @@ async fn verify(
         .map(|p| (p.crc64.unwrap_or_default(), p.size))
         .collect();
     if let Some(expected) = object_crc {
-        crc::check(expected, crc::fold(parts))?;
+        IntegrityError::check_crc64(expected, crc64_fold(parts))?;
     }
     if let Some(expected) = md5 {
         let mut file = tokio::fs::File::open(temp).await?;

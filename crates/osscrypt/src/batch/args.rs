@@ -155,7 +155,8 @@ Forms:
   cp -r DIR oss://b/prefix/            upload every regular file below DIR as prefix + path
   cp -r oss://b/prefix/ DIR            download everything under the prefix into DIR
 
---jobs files move at once; files larger than 8 MiB use the multipart path with parallel parts.
+--jobs files move at once (--shard INDEX/COUNT: only the keys of that shard, both ways); files
+larger than 8 MiB use the multipart path with parallel parts.
 One progress line shows files done/total, bytes, throughput and ETA.
 
 Symbolic links are not followed and special files (FIFOs, sockets, devices) are not read: each is

@@ -24,7 +24,8 @@ pub(crate) async fn upload(
     conn: &Connection,
     out: &Output,
 ) -> CliResult {
-    let files = upload_list(args, dest, out)?;
+    let mut files = upload_list(args, dest, out)?;
+    files.retain(|f| args.batch.shard.contains(&f.key));
     let bucket = bucket(args, &dest.bucket, conn)?;
     let total = files.iter().map(|f| f.size).sum();
     let progress = Progress::new(out, "up", files.len(), Some(total));

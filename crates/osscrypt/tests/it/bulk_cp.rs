@@ -12,6 +12,7 @@ use crate::common;
 use std::path::Path;
 
 use common::{BUCKET, Server, data, expect_code, keygen, stderr};
+use oss_crypto_bucket::batch::Shard;
 
 fn uri(key: &str) -> String {
     format!("oss://{BUCKET}/{key}")
@@ -104,6 +105,39 @@ fn cp_r_up_and_down_skips_links_and_special_files() {
     ]);
     expect_code(&out, 0);
     assert_eq!(keys_under(&s, "m/"), ["m/a.txt", "m/z z.txt"]);
+
+    // Shards of an upload cover the tree once: each run uploads exactly its shard's keys.
+    for index in 0..2 {
+        let shard = Shard::new(index, 2).unwrap();
+        let text = shard.to_string();
+        let before = keys_under(&s, "s/");
+        let args = [
+            "cp",
+            "-r",
+            "-q",
+            tree_arg,
+            &uri("s/"),
+            "--rsa-public",
+            &public,
+            "--shard",
+            &text,
+        ];
+        expect_code(&s.run(&args), 0);
+        let added: Vec<String> = keys_under(&s, "s/")
+            .into_iter()
+            .filter(|k| !before.contains(k))
+            .collect();
+        let expected: Vec<String> = ["s/a.txt", "s/sub/b.bin", "s/sub/deeper/c", "s/z z.txt"]
+            .into_iter()
+            .filter(|k| shard.contains(k))
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(added, expected, "shard {text}");
+    }
+    assert_eq!(
+        keys_under(&s, "s/"),
+        ["s/a.txt", "s/sub/b.bin", "s/sub/deeper/c", "s/z z.txt"]
+    );
 
     // A directory needs -r; a download needs -r too.
     expect_code(
