@@ -126,7 +126,7 @@ const BENCHES: &[Bench] = &[
         kind: Kind::Example {
             package: "oss-crypto-bucket",
             example: "bucket_bench",
-            args: &[],
+            args: &["--profile"],
             quick_args: &["--size-mib", "64"],
         },
         oss2: true,
@@ -319,7 +319,10 @@ mod tests {
             "{line}"
         );
         let line = cmd::display(&command(bench.kind, false));
-        assert!(line.ends_with("--example bucket_bench --"), "{line}");
+        assert!(
+            line.ends_with("--example bucket_bench -- --profile"),
+            "{line}"
+        );
     }
 
     #[test]

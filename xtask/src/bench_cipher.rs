@@ -3,8 +3,8 @@
 //!
 //! OpenSSL's figure is its 16384-byte column; ours comes from the `cipher-speed` probe in
 //! `benches/` (release build), which streams 64 MiB through `oss_envelope::ContentCipher` in
-//! 16 KiB and 64 KiB chunks. The target is ours/openssl >= 0.95. When `oss-envelope` has an
-//! `aws-lc` backend feature, that backend is measured too.
+//! 16 KiB and 64 KiB chunks. The targets of ours/openssl are 0.95 for the `aws-lc` backend and
+//! 0.8 for the pure-Rust `no_std` default (issue 15.4).
 
 use std::fs;
 
@@ -12,8 +12,10 @@ use anyhow::{Context, bail};
 
 use crate::{cmd, openssl};
 
-/// The ratio we aim for; below it the task still succeeds but says so.
-const TARGET_RATIO: f64 = 0.95;
+/// The ratio each backend aims for; below it the task still succeeds but says so.
+fn target_ratio(backend: &str) -> f64 {
+    if backend == "aws-lc" { 0.95 } else { 0.8 }
+}
 
 /// Runs the comparison and prints both figures and their ratio.
 pub(crate) fn run() -> anyhow::Result<()> {
@@ -58,14 +60,9 @@ pub(crate) fn run() -> anyhow::Result<()> {
             .filter(|(b, _, _)| *b == backend)
             .map(|(_, _, rate)| rate / reference)
             .fold(f64::INFINITY, f64::min);
-        let verdict = if worst >= TARGET_RATIO {
-            "meets"
-        } else {
-            "is BELOW"
-        };
-        println!(
-            "bench-cipher: {backend} {verdict} the {TARGET_RATIO} target (worst ratio {worst:.3})"
-        );
+        let target = target_ratio(backend);
+        let verdict = if worst >= target { "meets" } else { "is BELOW" };
+        println!("bench-cipher: {backend} {verdict} the {target} target (worst ratio {worst:.3})");
     }
     Ok(())
 }

@@ -16,6 +16,11 @@
 //!   [`MultipartContext`] (wrapped material only); [`CryptoBucket::upload_part`] encrypts at the
 //!   part's counter and enforces exact lengths; complete, abort, list parts, and
 //!   [`CryptoBucket::resume_multipart_upload`] from ListParts' `ClientEncryption*` values.
+//! * **Uploads of any size**: [`CryptoBucket::upload_file`] switches from one PutObject to a
+//!   parallel multipart upload above [`UploadOptions::multipart_threshold`] (64 MiB by
+//!   default); [`CryptoBucket::upload_stream`] uploads a stream of unknown length (stdin) in
+//!   memory bounded by concurrency × part size, through a ciphertext-only spool file (mode
+//!   0600, removed afterwards) when it is longer than that (see the `upload` module).
 //! * **Resumable transfers**: [`CryptoBucket::resumable_upload`] and
 //!   [`CryptoBucket::resumable_download`], parallel and checkpointed.
 //! * **Copy and rotation**: [`CryptoBucket::copy_object`] keeps the envelope;
@@ -181,6 +186,7 @@ mod put;
 mod resumable;
 mod rotate;
 mod stream;
+mod upload;
 
 pub use bucket::{CryptoBucket, ObjectEnvelope};
 pub use context::{MultipartContext, WrappedEnvelope};
@@ -195,6 +201,7 @@ pub use put::{PlainStream, PutObjectOutput, PutOptions, PutSource};
 pub use resumable::{DownloadOutput, ResumableOptions, UploadOutput};
 pub use rotate::RotateOutput;
 pub use stream::ByteStream;
+pub use upload::{DEFAULT_MULTIPART_THRESHOLD, UploadOptions, UploadSummary};
 
 pub use oss_client;
 pub use oss_envelope;

@@ -4,7 +4,7 @@
 
 use http::HeaderMap;
 use oss_client::{CompletedPart, ListPartsOptions};
-use oss_envelope::{Envelope, MultipartPlan, header};
+use oss_envelope::{ContentMaterial, Envelope, MultipartPlan, header};
 
 use crate::bucket::{CryptoBucket, insert_header};
 use crate::context::{MultipartContext, WrappedEnvelope};
@@ -64,8 +64,27 @@ impl CryptoBucket {
         let part_size = part_size.unwrap_or_else(|| {
             crate::options::fit_part_size(self.inner.options.part_size, data_size)
         });
-        let plan = MultipartPlan::new(data_size, part_size)?;
-        let (material, envelope) = self.inner.keyring.generate().await?;
+        let generated = self.inner.keyring.generate().await?;
+        self.initiate_with_material(
+            key,
+            MultipartPlan::new(data_size, part_size)?,
+            generated,
+            options,
+        )
+        .await
+    }
+
+    /// Starts a multipart upload laid out by `plan` whose data key was already generated
+    /// (and possibly already used, as by a ciphertext spool).
+    pub(crate) async fn initiate_with_material(
+        &self,
+        key: &str,
+        plan: MultipartPlan,
+        (material, envelope): (ContentMaterial, Envelope),
+        options: &PutOptions,
+    ) -> Result<MultipartContext> {
+        let data_size = plan.data_size();
+        let part_size = plan.part_size();
         let mut envelope = envelope
             .with_multipart(&plan)
             .with_unencrypted_content_length(data_size);

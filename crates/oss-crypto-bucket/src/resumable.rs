@@ -19,10 +19,10 @@ use crate::progress::ProgressFn;
 const PART_ATTEMPTS: u32 = 4;
 
 /// Runs `op` until it succeeds, fails for good, or used up [`PART_ATTEMPTS`].
-async fn with_part_retries<F, Fut>(mut op: F) -> Result<()>
+pub(crate) async fn with_part_retries<T, F, Fut>(mut op: F) -> Result<T>
 where
     F: FnMut() -> Fut,
-    Fut: Future<Output = Result<()>>,
+    Fut: Future<Output = Result<T>>,
 {
     let mut attempt = 1;
     loop {

@@ -54,7 +54,14 @@ pub struct DevServerConfig {
     /// Lifetime of the temporary keys the STS and ECS-metadata stand-ins issue (default one
     /// hour; a request for a shorter `DurationSeconds` gets the shorter one). Tests set seconds.
     pub temporary_credentials_lifetime: Duration,
+    /// Largest body of one PutObject or UploadPart; larger ones are refused with OSS's
+    /// `EntityTooLarge` (default [`MAX_SINGLE_PUT`], OSS's 5 GiB). Tests lower it to exercise
+    /// the limit without writing gigabytes.
+    pub max_put_size: u64,
 }
+
+/// OSS's limit on one PutObject or UploadPart body: 5 GiB.
+pub const MAX_SINGLE_PUT: u64 = 5 * 1024 * 1024 * 1024;
 
 /// Switches for the documented-but-unobserved strict OSS rules for encrypted objects.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -105,6 +112,7 @@ impl Default for DevServerConfig {
             fast_etags: false,
             allow_non_loopback: false,
             temporary_credentials_lifetime: Duration::from_secs(3600),
+            max_put_size: MAX_SINGLE_PUT,
         }
     }
 }
@@ -162,6 +170,13 @@ impl DevServerConfig {
     #[must_use]
     pub fn with_non_loopback_allowed(mut self, on: bool) -> Self {
         self.allow_non_loopback = on;
+        self
+    }
+
+    /// Sets [`DevServerConfig::max_put_size`].
+    #[must_use]
+    pub fn with_max_put_size(mut self, bytes: u64) -> Self {
+        self.max_put_size = bytes;
         self
     }
 

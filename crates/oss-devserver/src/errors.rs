@@ -95,6 +95,15 @@ impl OssError {
         )
     }
 
+    /// OSS's answer to a PutObject or UploadPart body over the single-request limit.
+    pub(crate) fn entity_too_large() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "EntityTooLarge",
+            "Your proposed upload exceeds the maximum allowed size.",
+        )
+    }
+
     pub(crate) fn malformed_xml() -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,

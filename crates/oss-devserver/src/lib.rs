@@ -27,7 +27,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 // The public interface is:
-pub use config::{CseStrictness, DEFAULT_REGION, DevServerConfig};
+pub use config::{CseStrictness, DEFAULT_REGION, DevServerConfig, MAX_SINGLE_PUT};
 pub use credentials::{CredentialStore, DevCredential};
 pub use error::{Error, Result};
 pub use faults::{FaultAction, FaultInjector, FaultRule, Trigger};

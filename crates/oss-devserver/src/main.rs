@@ -62,6 +62,10 @@ struct Args {
     /// Benchmark mode: no MD5 unless Content-MD5 is sent; ETags from CRC-64 and length.
     #[arg(long)]
     fast_etags: bool,
+    /// Largest PutObject or UploadPart body in bytes (OSS: 5 GiB); larger ones get
+    /// `EntityTooLarge`.
+    #[arg(long, default_value_t = oss_devserver::MAX_SINGLE_PUT)]
+    max_put_size: u64,
 }
 
 fn parse_alias(text: &str) -> Result<(String, String), String> {
@@ -94,7 +98,10 @@ impl Args {
         for (alias, key) in &self.kms_aliases {
             kms = kms.with_alias(alias, key);
         }
-        config = config.with_kms(kms).with_fast_etags(self.fast_etags);
+        config = config
+            .with_kms(kms)
+            .with_fast_etags(self.fast_etags)
+            .with_max_put_size(self.max_put_size);
         if let Some(dir) = self.data_dir {
             config = config.with_data_dir(dir);
         }

@@ -5,15 +5,25 @@
 //! are the same operation, and the output does not depend on how the data is chunked.
 
 //!
-//! Two interchangeable backends compute the keystream: RustCrypto's `aes` + `ctr` (the
-//! default, `no_std`) and, with the `aws-lc` feature, AWS-LC's assembly AES-CTR.
+//! Two interchangeable backends compute the keystream blocks: RustCrypto's `aes` (the default,
+//! `no_std`, batched through its parallel blocks) and, with the `aws-lc` feature, AWS-LC's
+//! assembly AES-CTR. Counting, seeking and partial blocks are shared (`keystream`).
 
 #[cfg(feature = "aws-lc")]
 #[path = "cipher/aws_lc.rs"]
-mod backend;
-#[cfg(not(feature = "aws-lc"))]
+mod aws_lc;
+#[path = "cipher/keystream.rs"]
+mod keystream;
+// With `aws-lc` the RustCrypto backend is built only to be tested against it.
+#[cfg(any(not(feature = "aws-lc"), test))]
 #[path = "cipher/rustcrypto.rs"]
-mod backend;
+mod rustcrypto;
+
+/// The backend [`ContentCipher`] uses.
+#[cfg(feature = "aws-lc")]
+type Backend = aws_lc::AwsLcBlocks;
+#[cfg(not(feature = "aws-lc"))]
+type Backend = rustcrypto::RustCryptoBlocks;
 
 use core::fmt;
 
@@ -26,7 +36,7 @@ use crate::material::{ContentMaterial, DataKey, Iv};
 /// `IV + floor(x / 16)` and skips `x mod 16` keystream bytes. The key schedule is zeroized on
 /// drop and `Debug` shows no key material.
 pub struct ContentCipher {
-    inner: backend::Keystream,
+    inner: keystream::Keystream<Backend>,
 }
 
 impl ContentCipher {
@@ -54,7 +64,7 @@ impl ContentCipher {
     #[must_use]
     pub fn from_counter_block(key: &DataKey, counter_block: &Iv) -> Self {
         Self {
-            inner: backend::Keystream::new(key.as_bytes(), counter_block.as_bytes()),
+            inner: keystream::Keystream::new(key.as_bytes(), counter_block.as_bytes()),
         }
     }
 
@@ -94,5 +104,64 @@ impl ContentCipher {
 impl fmt::Debug for ContentCipher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("ContentCipher { .. }")
+    }
+}
+
+/// The two backends against each other on random keys, counters (also across the 2^128 wrap),
+/// offsets and chunkings.
+#[cfg(all(test, feature = "aws-lc"))]
+mod backend_tests {
+    use alloc::vec::Vec;
+
+    use proptest::prelude::*;
+
+    use super::aws_lc::AwsLcBlocks;
+    use super::keystream::{CounterBlocks, Keystream};
+    use super::rustcrypto::RustCryptoBlocks;
+
+    fn run<B: CounterBlocks>(
+        key: &[u8; 32],
+        iv: &[u8; 16],
+        offset: u64,
+        data: &[u8],
+        cuts: &[usize],
+    ) -> Vec<u8> {
+        let mut cipher = Keystream::<B>::new(key, iv);
+        cipher.seek(offset);
+        let mut out = data.to_vec();
+        let mut rest = out.as_mut_slice();
+        for cut in cuts.iter().cycle() {
+            if rest.is_empty() {
+                break;
+            }
+            let (head, tail) = rest.split_at_mut((*cut).min(rest.len()));
+            cipher.apply(head);
+            rest = tail;
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn rustcrypto_equals_aws_lc(
+            key in any::<[u8; 32]>(),
+            near_wrap in any::<bool>(),
+            low in any::<u16>(),
+            iv in any::<[u8; 16]>(),
+            offset in 0u64..100_000,
+            data in proptest::collection::vec(any::<u8>(), 0..5000),
+            cuts in proptest::collection::vec(1usize..2100, 1..8),
+        ) {
+            // Half the cases start a few blocks before the counter wraps to zero.
+            let iv = if near_wrap {
+                (u128::MAX - u128::from(low % 300)).to_be_bytes()
+            } else {
+                iv
+            };
+            prop_assert_eq!(
+                run::<RustCryptoBlocks>(&key, &iv, offset, &data, &cuts),
+                run::<AwsLcBlocks>(&key, &iv, offset, &data, &cuts)
+            );
+        }
     }
 }

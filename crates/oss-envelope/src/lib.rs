@@ -70,8 +70,10 @@
 //! * `std` (default): [`ContentMaterial::generate_os`] (OS randomness); implies `alloc`.
 //! * `alloc`: the envelope codec ([`Envelope`], [`LegacyEnvelope`], [`Matdesc`], base64).
 //! * `aws-lc`: compute the keystream with AWS-LC's assembly AES-256-CTR instead of RustCrypto
-//!   `aes` + `ctr`. Same API, same bytes (the whole test suite runs on both); implies `std`
-//!   and needs a C toolchain. RustCrypto stays the `no_std` default.
+//!   `aes` (whose parallel blocks, VAES where the CPU has it, encrypt batches of counter
+//!   blocks). Same API, same bytes (the whole test suite runs on both, and a property test
+//!   compares the two); implies `std` and needs a C toolchain. RustCrypto stays the `no_std`
+//!   default.
 //!
 //! Without features the crate is `no_std` without an allocator and offers the cipher, key
 //! material, header classification, range and multipart planning.

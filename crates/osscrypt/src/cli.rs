@@ -106,10 +106,11 @@ pub(crate) struct TransferArgs {
     /// Resume an interrupted transfer from its checkpoint (and keep one while running).
     #[arg(long)]
     pub(crate) resumable: bool,
-    /// Parts in flight at once (resumable transfers).
+    /// Parts in flight at once (multipart and resumable transfers).
     #[arg(long, default_value_t = 4)]
     pub(crate) parallel: usize,
-    /// Part size, e.g. `8MiB` (multiple of 16, at least 100KiB).
+    /// Part size, e.g. `8MiB` (multiple of 16, at least 100KiB; default 8MiB, enlarged to
+    /// stay within 10000 parts).
     #[arg(long, value_parser = parse_size)]
     pub(crate) part_size: Option<u64>,
     /// Directory for checkpoint files (default: the system temp directory).
@@ -151,6 +152,7 @@ pub(crate) enum Command {
 
 /// `put`.
 #[derive(Debug, Args)]
+#[command(after_help = PUT_HELP)]
 pub(crate) struct PutArgs {
     /// Local file, or `-` for stdin.
     pub(crate) source: PathBuf,
@@ -166,6 +168,14 @@ pub(crate) struct PutArgs {
     /// Store the MD5 of the plaintext (`unencrypted-content-md5`).
     #[arg(long)]
     pub(crate) md5: bool,
+    /// Uploads larger than this go as a parallel multipart upload (`--parallel` parts of
+    /// `--part-size` in flight), smaller ones as one PutObject (OSS refuses those over 5GiB).
+    #[arg(long, default_value = "64MiB", value_parser = parse_size)]
+    pub(crate) multipart_threshold: u64,
+    /// Directory of the ciphertext spool of `put -` when stdin is longer than
+    /// `--parallel` x `--part-size` (default: the system temp directory).
+    #[arg(long)]
+    pub(crate) spool_dir: Option<PathBuf>,
     /// Master keys.
     #[command(flatten)]
     pub(crate) keys: KeyArgs,
@@ -173,6 +183,15 @@ pub(crate) struct PutArgs {
     #[command(flatten)]
     pub(crate) transfer: TransferArgs,
 }
+
+const PUT_HELP: &str = "\
+A file up to --multipart-threshold (64MiB) is sent as one PutObject, a larger one as a parallel
+multipart upload. `put -` reads stdin in memory bounded by --parallel x --part-size (32MiB by
+default): stdin that ends within that is one PutObject; longer stdin is encrypted as it is read
+into a spool file that holds ciphertext only (mode 0600, in --spool-dir, removed when the
+command ends, also on errors and SIGINT/SIGTERM), then uploaded from there. The spool needs
+free disk space for the whole input: an encrypted multipart upload must state the data size
+when it starts, and a single PutObject is limited to 5GiB.";
 
 /// `get`.
 #[derive(Debug, Args)]

@@ -13,6 +13,7 @@ mod rotate;
 mod rotate_prefix;
 mod serve;
 mod transfer;
+mod upload;
 
 use crate::cli::{Cli, Command};
 use crate::config::Settings;

@@ -75,6 +75,9 @@
 //!   with code 5: check the exit code before trusting piped output.
 //! * **Legacy V1**: osscrypt writes only V2 and has no switch for reading the deprecated V1
 //!   format: `get` refuses V1 objects, `head` / `inspect` report them as `v1 (legacy)`.
+//! * **`put -`** holds at most `--parallel` x `--part-size` bytes of stdin in memory; longer
+//!   input is encrypted into a spool file of ciphertext only (mode 0600, `--spool-dir`,
+//!   removed when the command ends, also on errors and SIGINT/SIGTERM) and uploaded from it.
 //! * Checkpoints of `--resumable` transfers (system temp directory unless `--checkpoint-dir`)
 //!   and `.meta.json` sidecars hold only wrapped key material.
 //!

@@ -74,35 +74,67 @@ impl Output {
     }
 }
 
+/// The bar when the size is known. The text around the bar is at most 26 columns, and
+/// `wide_bar` takes what is left, so the line fits a 40-column terminal.
+const KNOWN: &str = "{msg:.bold} {wide_bar} {percent:>3}% {binary_bytes_per_sec:>11} {eta:>3}";
+/// While the size is not known yet (stdin being read into its spool).
+const UNKNOWN: &str = "{msg:.bold} {spinner} {binary_bytes:>10} {binary_bytes_per_sec:>11}";
+
 /// Progress of one transfer; cheap to update from any task.
+///
+/// The rate and ETA count only the bytes moved by this run: the first report (which carries
+/// the parts an earlier, interrupted run finished) resets indicatif's estimator.
 #[derive(Debug)]
 pub(crate) struct Transfer {
     bar: ProgressBar,
     started: Instant,
     enabled: bool,
     shown: AtomicBool,
+    first: AtomicBool,
+    known: AtomicBool,
 }
 
 impl Transfer {
     fn new(label: &str, total: u64, enabled: bool) -> Self {
-        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
-        let template = "{msg} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}";
-        if let Ok(style) = ProgressStyle::with_template(template) {
-            bar.set_style(style.progress_chars("=> "));
-        }
+        Self::with_target(label, total, enabled, ProgressDrawTarget::hidden())
+    }
+
+    fn with_target(label: &str, total: u64, enabled: bool, target: ProgressDrawTarget) -> Self {
+        let bar = ProgressBar::with_draw_target(Some(total), target);
         bar.set_message(label.to_owned());
-        Self {
+        let transfer = Self {
             bar,
             started: Instant::now(),
             enabled,
             shown: AtomicBool::new(false),
-        }
+            first: AtomicBool::new(true),
+            known: AtomicBool::new(total == 0),
+        };
+        transfer.set_known(total > 0);
+        transfer
     }
 
-    /// Records `done` of `total` bytes; shows the bar once the transfer passed one second.
+    /// Switches between the bar (size known) and the byte counter (size not known yet).
+    fn set_known(&self, known: bool) {
+        if self.known.swap(known, Ordering::Relaxed) == known {
+            return;
+        }
+        let template = if known { KNOWN } else { UNKNOWN };
+        if let Ok(style) = ProgressStyle::with_template(template) {
+            self.bar.set_style(style.progress_chars("=> "));
+        }
+        self.bar.reset_eta();
+    }
+
+    /// Records `done` of `total` bytes (`total` 0: not known yet); shows the bar once the
+    /// transfer passed one second.
     pub(crate) fn update(&self, done: u64, total: u64) {
+        self.set_known(total > 0);
         self.bar.set_length(total);
         self.bar.set_position(done);
+        if self.first.swap(false, Ordering::Relaxed) {
+            self.bar.reset_eta();
+        }
         if self.enabled
             && self.started.elapsed() > SHOW_AFTER
             && !self.shown.swap(true, Ordering::Relaxed)
@@ -143,6 +175,47 @@ mod tests {
         assert_eq!(transfer.bar.position(), 50);
         assert!(!transfer.shown.load(Ordering::Relaxed));
         assert!(transfer.finish() < Duration::from_secs(60));
+    }
+
+    /// Renders a transfer into a 40-column in-memory terminal.
+    fn rendered(total: u64, updates: &[(u64, u64)]) -> String {
+        let term = indicatif::InMemoryTerm::new(4, 40);
+        let target = ProgressDrawTarget::term_like(Box::new(term.clone()));
+        let transfer = Transfer::with_target("put", total, true, target);
+        for &(done, total) in updates {
+            transfer.update(done, total);
+        }
+        transfer.bar.tick();
+        term.contents()
+    }
+
+    #[test]
+    fn bar_fits_40_columns() {
+        let big = 5_u64 << 40;
+        for text in [
+            rendered(big, &[(big / 3, big)]),
+            rendered(0, &[(big / 3, 0)]),
+        ] {
+            assert!(text.starts_with("put "), "{text:?}");
+            for line in text.lines() {
+                assert!(line.chars().count() <= 40, "{line:?}");
+            }
+        }
+        assert!(rendered(100, &[(50, 100)]).contains("50%"));
+    }
+
+    #[test]
+    fn resumed_bytes_do_not_count_towards_the_rate() {
+        let transfer = Output::new(true).transfer("get", 1 << 30);
+        transfer.update(900 << 20, 1 << 30);
+        std::thread::sleep(Duration::from_millis(50));
+        transfer.update((900 << 20) + 1024, 1 << 30);
+        // 900 MiB came from the checkpoint: this run moved 1 KiB in about 50 ms.
+        assert!(
+            transfer.bar.per_sec() < 1024.0 * 1024.0,
+            "{}",
+            transfer.bar.per_sec()
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::context::MultipartContext;
 use crate::error::{Error, Result};
 use crate::multipart::UploadedPart;
 use crate::progress::Progress;
-use crate::put::PutSource;
+use crate::put::{PutOptions, PutSource};
 
 /// Result of a resumable upload.
 #[derive(Debug, Clone)]
@@ -63,7 +63,10 @@ impl CryptoBucket {
             });
         }
         let cp_path = self.checkpoint_path(options, "upload", key, file)?;
-        let options = &self.with_file_md5(file, options).await?;
+        let options = &ResumableOptions {
+            put: self.with_file_md5(file, &options.put).await?,
+            ..options.clone()
+        };
         let (cp, resumed) = self
             .open_upload(key, file, stamp, &cp_path, options)
             .await?;
@@ -96,32 +99,27 @@ impl CryptoBucket {
         })
     }
 
-    /// The options with the file's MD5 as `content_md5` when one is wanted: a caller's value
-    /// is checked against the file before anything is sent, or one is computed.
-    async fn with_file_md5(
-        &self,
-        file: &Path,
-        options: &ResumableOptions,
-    ) -> Result<ResumableOptions> {
-        let given = options
-            .put
+    /// The put options with the file's MD5 as `content_md5` when one is wanted: a caller's
+    /// value is checked against the file before anything is sent, or one is computed.
+    pub(crate) async fn with_file_md5(&self, file: &Path, put: &PutOptions) -> Result<PutOptions> {
+        let given = put
             .content_md5
             .as_deref()
             .map(crate::put::parse_md5)
             .transpose()?;
         if given.is_none() && !self.inner.options.compute_md5 {
-            return Ok(options.clone());
+            return Ok(put.clone());
         }
         let actual = crate::put::file_md5(file.to_owned()).await?;
         if given.is_some_and(|g| g != actual) {
             return Err(crate::error::IntegrityError::Md5.into());
         }
-        let mut options = options.clone();
-        options.put.content_md5 = Some(base64::Engine::encode(
+        let mut put = put.clone();
+        put.content_md5 = Some(base64::Engine::encode(
             &base64::engine::general_purpose::STANDARD,
             actual,
         ));
-        Ok(options)
+        Ok(put)
     }
 
     /// Loads a fitting checkpoint (keeping the parts the server still has) or starts a new

@@ -136,6 +136,12 @@ impl Md5Worker {
 /// applies request-side faults. Checks `Content-MD5` when present. In fast-ETag mode the MD5
 /// is skipped unless the client sent `Content-MD5`.
 pub(crate) async fn receive(state: &OssState, req: &Req, body: Body) -> OssResult<Received> {
+    let declared = req
+        .header("content-length")
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|len| len > state.max_put_size) {
+        return Err(OssError::entity_too_large());
+    }
     let mut sink = state
         .store
         .sink()
@@ -174,6 +180,11 @@ pub(crate) async fn receive(state: &OssState, req: &Req, body: Body) -> OssResul
             worker.push(chunk.clone()).await;
         }
         offset += len;
+        if offset > state.max_put_size {
+            // A chunked body without Content-Length: refused once it passes the limit.
+            sink.abandon().await;
+            return Err(OssError::entity_too_large());
+        }
         if let Err(e) = sink.write(chunk).await {
             return Err(io_error(&e));
         }

@@ -86,3 +86,39 @@ async fn a_declared_body_sha256_must_match_the_body() {
         .await
         .expect(200, None);
 }
+
+#[tokio::test]
+async fn bodies_over_the_single_put_limit_are_entity_too_large() {
+    assert_eq!(oss_devserver::MAX_SINGLE_PUT, 5 << 30);
+    let config = oss_devserver::DevServerConfig::default().with_max_put_size(300_000);
+    let (_server, c) = client::start_with(config).await;
+    c.put("bkt", "at", &[], data(300_000, 1))
+        .await
+        .expect(200, None);
+    c.put("bkt", "over", &[], data(300_001, 1))
+        .await
+        .expect(400, Some("EntityTooLarge"));
+    c.get("bkt", "over", &[])
+        .await
+        .expect(404, Some("NoSuchKey"));
+
+    let initiate = c.initiate("bkt", "mp", &[]).await;
+    initiate.expect(200, None);
+    let id = initiate.xml("UploadId").unwrap();
+    let part = |n: &'static str, len: usize| {
+        let (c, id) = (&c, id.clone());
+        async move {
+            c.send(
+                "PUT",
+                Some("bkt"),
+                Some("mp"),
+                &[("partNumber", n), ("uploadId", &id)],
+                &[],
+                data(len, 2),
+            )
+            .await
+        }
+    };
+    part("1", 300_000).await.expect(200, None);
+    part("2", 300_001).await.expect(400, Some("EntityTooLarge"));
+}

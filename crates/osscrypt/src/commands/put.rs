@@ -1,12 +1,10 @@
 //! `osscrypt put`: encrypt and upload a file or stdin; or, with `--raw-with-meta`, upload an
 //! offline-encrypted file with its sidecar envelope unchanged.
 
-use std::io::Read as _;
 use std::path::Path;
 
 use oss_client::PutPayload;
 use oss_client::http::{HeaderMap, HeaderName, HeaderValue};
-use oss_crypto_bucket::{PutOptions, PutSource};
 
 use crate::cli::PutArgs;
 use crate::connect::Connection;
@@ -41,37 +39,20 @@ pub(crate) async fn run(args: &PutArgs, conn: &Connection, out: &Output) -> CliR
         ));
         return Ok(());
     }
-    let (source, len) = source(&args.source)?;
-    let progress = out.transfer("put", len);
-    let result = bucket.put_object(key, source, &PutOptions::default()).await;
-    progress.update(len, len);
-    let elapsed = progress.finish();
-    let output = result?;
+    let (summary, elapsed) = super::upload::run(&bucket, key, args, out).await?;
+    let how = match (summary.parts, summary.spooled) {
+        (0, false) => "one request".to_owned(),
+        (0, true) => "one request, spooled".to_owned(),
+        (n, false) => format!("{n} parts"),
+        (n, true) => format!("{n} parts, spooled"),
+    };
     out.info(format!(
-        "put {} ({len} bytes, encrypted, wrap {}) in {:.2?} ({})",
+        "put {} ({} bytes, encrypted, {how}) in {elapsed:.2?} ({})",
         args.dest,
-        output.envelope.wrap_alg(),
-        elapsed,
-        throughput(len, elapsed)
+        summary.size,
+        throughput(summary.size, elapsed)
     ));
     Ok(())
-}
-
-/// The plaintext source: a file (replayable) or stdin read into memory.
-fn source(path: &Path) -> CliResult<(PutSource, u64)> {
-    if path == Path::new("-") {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| io_error("stdin", &e))?;
-        let len = buf.len() as u64;
-        return Ok((PutSource::from(buf), len));
-    }
-    let meta = std::fs::metadata(path).map_err(|e| io_error(path.display(), &e))?;
-    if !meta.is_file() {
-        return Err(CliError::usage(format!("{} is not a file", path.display())));
-    }
-    Ok((PutSource::File(path.to_path_buf()), meta.len()))
 }
 
 /// Uploads an already encrypted file with the headers of its sidecar file.

@@ -83,12 +83,17 @@ pub const BUCKET: &str = "test-bucket";
 impl Server {
     /// Starts the devserver.
     pub fn start() -> Self {
+        Self::start_with(oss_devserver::DevServerConfig::default())
+    }
+
+    /// Starts the devserver with `config` (plus the bucket).
+    pub fn start_with(config: oss_devserver::DevServerConfig) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
-        let config = oss_devserver::DevServerConfig::default().with_buckets([BUCKET]);
+        let config = config.with_buckets([BUCKET]);
         let server = runtime
             .block_on(oss_devserver::DevServer::start(config))
             .unwrap();

@@ -10,3 +10,4 @@ mod offline;
 mod remote;
 mod serve;
 mod transfer;
+mod upload;
