@@ -38,6 +38,9 @@ enum Kind {
         args: &'static [&'static str],
         quick_args: &'static [&'static str],
     },
+    /// A function of its own xtask module that builds and runs processes itself; it gets
+    /// `--quick`.
+    Task(fn(bool) -> anyhow::Result<()>),
     /// `cargo run --release -p <package> --example <example> -- <args>`.
     Example {
         package: &'static str,
@@ -157,6 +160,36 @@ const BENCHES: &[Bench] = &[
         oss2: false,
         baselines: &[],
     },
+    Bench {
+        name: "stdin-rss",
+        about: "peak RSS of `head -c 2G /dev/urandom | osscrypt put -` (budget 96 MiB) against a \
+                1 MiB baseline, server in its own process",
+        kind: Kind::Task(crate::bench_stdin::run),
+        oss2: false,
+        baselines: &[],
+    },
+    Bench {
+        name: "scale",
+        about: "1 MiB ranged read and head of a 4 GiB vs a 1 MiB object, peak RSS of 1 and 8 GiB \
+                resumable transfers (server in its own process, objects on disk)",
+        kind: Kind::Example {
+            package: "oss-crypto-bucket",
+            example: "scale_bench",
+            args: &[],
+            quick_args: &[
+                "--big-mib",
+                "256",
+                "--rss-mib",
+                "64,512",
+                "--reads",
+                "16",
+                "--heads",
+                "200",
+            ],
+        },
+        oss2: false,
+        baselines: &[],
+    },
 ];
 
 /// Runs the selected (default: all) registered benchmarks.
@@ -166,6 +199,10 @@ pub(crate) fn run(options: &BenchOptions) -> anyhow::Result<()> {
     let mut timings = Timings::default();
     for bench in selected {
         eprintln!("bench {}: {}", bench.name, bench.about);
+        if let Kind::Task(task) = bench.kind {
+            task(options.quick)?;
+            continue;
+        }
         let mut command = command(bench.kind, options.quick);
         for baseline in bench.baselines {
             command.args(baseline.arguments(options.quick)?);
@@ -218,6 +255,7 @@ fn select(names: &[String]) -> anyhow::Result<Vec<Bench>> {
 fn command(kind: Kind, quick: bool) -> Command {
     let mut cmd = cmd::cargo();
     match kind {
+        Kind::Task(_) => {}
         Kind::External { manifest, bench } => {
             cmd.args(["bench", "--manifest-path", manifest, "--bench", bench]);
         }
@@ -264,6 +302,7 @@ fn check_registry() -> anyhow::Result<()> {
     let root = cmd::project_root();
     for bench in BENCHES {
         let path = match bench.kind {
+            Kind::Task(_) => continue,
             Kind::External { manifest, bench } => {
                 let dir = root.join(manifest);
                 let dir = dir.parent().context("manifest without a folder")?;

@@ -8,7 +8,7 @@
 //! environment. Each prints one PASS/FAIL line per step; the task fails if any
 //! driver fails.
 
-mod devserver;
+pub(crate) mod devserver;
 mod go;
 mod java;
 mod table;

@@ -6,6 +6,7 @@
 
 mod bench;
 mod bench_cipher;
+mod bench_stdin;
 mod ci;
 mod cmd;
 mod flags;

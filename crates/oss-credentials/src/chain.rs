@@ -119,7 +119,8 @@ impl ChainConfig {
         self
     }
 
-    /// Temporary credentials are renewed this long before they expire (default 3 minutes).
+    /// Temporary credentials are renewed this long before they expire (default 3 minutes), or
+    /// at half their lifetime when that comes first.
     #[must_use]
     pub fn with_min_ttl(mut self, min_ttl: Duration) -> Self {
         self.min_ttl = min_ttl;

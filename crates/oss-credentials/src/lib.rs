@@ -19,13 +19,33 @@ pub use oss_signing::Credentials;
 
 /// Why no credentials could be obtained (the message names the source, never a secret).
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("{0}")]
-pub struct CredentialsError(String);
+#[error("{message}")]
+pub struct CredentialsError {
+    message: String,
+    configuration: bool,
+}
 
 impl CredentialsError {
     /// An error with this message.
     pub fn new(message: impl Into<String>) -> Self {
-        Self(message.into())
+        Self {
+            message: message.into(),
+            configuration: false,
+        }
+    }
+
+    /// An error of the configuration itself: the CLI config file or the profile named is
+    /// missing, unreadable or incomplete (as opposed to a source that failed or refused).
+    pub fn configuration(message: impl Into<String>) -> Self {
+        Self {
+            configuration: true,
+            ..Self::new(message)
+        }
+    }
+
+    /// Whether this is an error of the configuration (see [`configuration`](Self::configuration)).
+    pub fn is_configuration(&self) -> bool {
+        self.configuration
     }
 }
 
@@ -121,11 +141,20 @@ pub struct ExpiringCredentials {
 pub type RefreshFn = Arc<dyn Fn() -> BoxFuture<'static, Result<ExpiringCredentials>> + Send + Sync>;
 
 /// Caches credentials from a refresh function (e.g. an STS call) and refreshes them when they
-/// are within `min_ttl` of expiring. Concurrent callers share one refresh.
+/// are within `min_ttl` of expiring, or past half their lifetime when that is shorter (so that
+/// short-lived credentials are not fetched again for every request). Concurrent callers share
+/// one refresh.
 pub struct RefreshingCredentials {
     refresh: RefreshFn,
     min_ttl: Duration,
-    cache: Mutex<Option<(Arc<Credentials>, Option<SystemTime>)>>,
+    cache: Mutex<Option<Cached>>,
+}
+
+/// Cached credentials: when to renew them, and when they stop working.
+struct Cached {
+    credentials: Arc<Credentials>,
+    renew_at: Option<SystemTime>,
+    expires_at: Option<SystemTime>,
 }
 
 impl RefreshingCredentials {
@@ -139,8 +168,11 @@ impl RefreshingCredentials {
         }
     }
 
-    fn fresh(&self, expires_at: Option<SystemTime>) -> bool {
-        expires_at.is_none_or(|at| SystemTime::now() + self.min_ttl < at)
+    /// When credentials fetched now and expiring at `expires_at` are to be renewed.
+    fn renew_at(&self, expires_at: Option<SystemTime>) -> Option<SystemTime> {
+        let at = expires_at?;
+        let lifetime = at.duration_since(SystemTime::now()).unwrap_or_default();
+        Some(at - self.min_ttl.min(lifetime / 2))
     }
 }
 
@@ -156,25 +188,29 @@ impl fmt::Debug for RefreshingCredentials {
 impl CredentialsProvider for RefreshingCredentials {
     async fn credentials(&self) -> Result<Arc<Credentials>> {
         let mut cache = self.cache.lock().await;
-        if let Some((credentials, expires_at)) = cache.as_ref()
-            && self.fresh(*expires_at)
+        if let Some(cached) = cache.as_ref()
+            && cached.renew_at.is_none_or(|at| SystemTime::now() < at)
         {
-            return Ok(Arc::clone(credentials));
+            return Ok(Arc::clone(&cached.credentials));
         }
         // Holding the lock across the refresh makes concurrent callers share it.
         let fetched = match (self.refresh)().await {
             Ok(fetched) => fetched,
             Err(e) => match cache.as_ref() {
                 // A failed early refresh keeps credentials that still work.
-                Some((credentials, Some(at))) if SystemTime::now() < *at => {
+                Some(cached) if cached.expires_at.is_some_and(|at| SystemTime::now() < at) => {
                     tracing::warn!(error = %e, "credential refresh failed; the current ones still work");
-                    return Ok(Arc::clone(credentials));
+                    return Ok(Arc::clone(&cached.credentials));
                 }
                 _ => return Err(e),
             },
         };
         let credentials = Arc::new(fetched.credentials);
-        *cache = Some((Arc::clone(&credentials), fetched.expires_at));
+        *cache = Some(Cached {
+            credentials: Arc::clone(&credentials),
+            renew_at: self.renew_at(fetched.expires_at),
+            expires_at: fetched.expires_at,
+        });
         Ok(credentials)
     }
 }
@@ -206,12 +242,21 @@ mod tests {
         assert_eq!(provider.credentials().await.unwrap().access_key_id(), "id0");
         assert_eq!(provider.credentials().await.unwrap().access_key_id(), "id0");
         assert_eq!(calls.load(Ordering::SeqCst), 1);
-        // Next credentials expire within min_ttl: every call refreshes.
-        *lifetime.lock().unwrap() = Duration::from_secs(60);
+        // Credentials living less than min_ttl are kept for half their life, not refetched
+        // for every call.
+        *lifetime.lock().unwrap() = Duration::from_millis(400);
         let provider =
             RefreshingCredentials::new(provider.refresh.clone(), Duration::from_secs(300));
         assert_eq!(provider.credentials().await.unwrap().access_key_id(), "id1");
+        assert_eq!(provider.credentials().await.unwrap().access_key_id(), "id1");
+        tokio::time::sleep(Duration::from_millis(250)).await;
         assert_eq!(provider.credentials().await.unwrap().access_key_id(), "id2");
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+        // Already expired when fetched: renewed at the next call.
+        *lifetime.lock().unwrap() = Duration::ZERO;
+        let provider = RefreshingCredentials::new(provider.refresh.clone(), Duration::ZERO);
+        assert_eq!(provider.credentials().await.unwrap().access_key_id(), "id3");
+        assert_eq!(provider.credentials().await.unwrap().access_key_id(), "id4");
         assert!(!format!("{provider:?}").contains("secret-xyz"));
     }
 

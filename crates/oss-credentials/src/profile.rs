@@ -68,7 +68,8 @@ fn some(text: &str) -> Option<String> {
 /// [`CredentialsError`] when the file cannot be read or parsed, the profile is missing, or
 /// its mode is unknown or lacks a field.
 pub(crate) fn load(path: &Path, name: Option<&str>) -> Result<Profile> {
-    let fail = |what: String| CredentialsError::new(format!("{}: {what}", path.display()));
+    let fail =
+        |what: String| CredentialsError::configuration(format!("{}: {what}", path.display()));
     let text = Zeroizing::new(
         std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read: {e}")))?,
     );

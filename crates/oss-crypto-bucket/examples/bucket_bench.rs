@@ -22,8 +22,12 @@
 
 #[path = "bench_common/cpu.rs"]
 mod cpu;
+#[path = "bench_common/rss.rs"]
+mod rss;
 #[path = "bench_common/server.rs"]
 mod server;
+#[path = "bench_common/setup.rs"]
+mod setup;
 
 // A crate root resolves `mod` next to itself, where Cargo would take the file for an example.
 #[path = "bucket_bench/oss2.rs"]
@@ -34,14 +38,10 @@ mod profile;
 mod transfers;
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-use oss_crypto_bucket::oss_client::{Client, Credentials};
-use oss_crypto_bucket::oss_keywrap::Keyring;
-use oss_crypto_bucket::oss_keywrap::rsa::{RsaMasterKey, RsaPrivateKey};
-use oss_crypto_bucket::{CryptoBucket, CryptoOptions, ResumableOptions};
 use server::{BUCKET, ServerOptions, ServerProcess};
+use setup::{bucket, client, private_key_path, work_dir};
 use transfers::Transfer;
 
 type BoxResult<T> = Result<T, Box<dyn core::error::Error>>;
@@ -55,45 +55,11 @@ struct Settings {
     runs: u32,
 }
 
-fn arg(args: &[String], name: &str) -> Option<String> {
+pub(crate) fn arg(args: &[String], name: &str) -> Option<String> {
     args.iter()
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1))
         .cloned()
-}
-
-fn client(endpoint: &str, ak: &str, sk: &str) -> BoxResult<Client> {
-    Ok(Client::builder()
-        .with_endpoint(endpoint)
-        .with_region("cn-hangzhou")
-        .with_bucket(BUCKET)
-        .with_credentials(Credentials::new(ak, sk))
-        .build()?)
-}
-
-/// The shared RSA test key's PEM file (parent, children and oss2 use the same master key).
-fn private_key_path() -> BoxResult<PathBuf> {
-    let vectors =
-        oss_testkit::Vectors::locate().ok_or("the shared vectors (RSA test key) are needed")?;
-    Ok(vectors.path("keys/rsa1024-private-pkcs1.pem"))
-}
-
-fn master_key() -> BoxResult<RsaMasterKey> {
-    let pem = std::fs::read_to_string(private_key_path()?)?;
-    Ok(RsaMasterKey::new(RsaPrivateKey::from_pem(&pem)?))
-}
-
-fn bucket(client: Client, s: &Settings, cp_dir: &Path) -> BoxResult<CryptoBucket> {
-    let key = master_key()?;
-    let options = CryptoOptions::default()
-        .with_part_size(s.part)
-        .with_concurrency(s.concurrency)
-        .with_checkpoint_dir(cp_dir);
-    Ok(CryptoBucket::with_options(
-        client,
-        Keyring::new(key),
-        options,
-    )?)
 }
 
 fn write_input(path: &Path, size: u64) -> BoxResult<()> {
@@ -113,94 +79,19 @@ fn write_input(path: &Path, size: u64) -> BoxResult<()> {
     Ok(file.flush()?)
 }
 
-/// Where the bench's files go: `--work-dir`, else tmpfs when there is one, so that the
-/// timings measure the clients and not the disk's noise (both downloads sync their file).
-fn work_dir(given: Option<String>) -> BoxResult<tempfile::TempDir> {
-    let shm = Path::new("/dev/shm");
-    Ok(match given {
-        Some(dir) => tempfile::tempdir_in(dir)?,
-        None if shm.is_dir() => tempfile::tempdir_in(shm)?,
-        None => tempfile::tempdir()?,
-    })
-}
-
-fn peak_rss() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
-        .map_or(0, |kb| kb * 1024)
-}
-
-/// Child mode: one encrypted transfer, then report the peak RSS.
-async fn rss_child(args: &[String], s: &Settings) -> BoxResult<()> {
-    let need = |name: &str| arg(args, name).ok_or_else(|| format!("missing {name}"));
-    let client = client(&need("--endpoint")?, &need("--ak")?, &need("--sk")?)?;
-    let file = PathBuf::from(need("--file")?);
-    let cp = PathBuf::from(need("--cp")?);
-    let b = bucket(client, s, &cp)?;
-    if need("--rss-child")? == "upload" {
-        b.resumable_upload("rss", &file, &ResumableOptions::default())
-            .await?;
-    } else {
-        b.resumable_download(
-            "enc",
-            &file.with_extension("rss-out"),
-            &ResumableOptions::default(),
-        )
-        .await?;
-    }
-    println!("peak_rss_bytes {}", peak_rss());
-    Ok(())
-}
-
-/// Runs each RSS child and prints its peak against the budget.
-fn rss_report(
-    endpoint: &str,
-    ak: &str,
-    sk: &str,
-    src: &Path,
-    dir: &Path,
-    s: &Settings,
-) -> BoxResult<()> {
+/// Runs an encrypted resumable upload and download of `src` each in a child and prints
+/// their peak RSS against the budget.
+fn rss_report(server: &ServerProcess, src: &Path, dir: &Path, s: &Settings) -> BoxResult<()> {
     let budget = u64::try_from(s.concurrency)? * s.part + 32 * MIB;
-    for mode in ["upload", "download"] {
-        let output = Command::new(std::env::current_exe()?)
-            .args([
-                "--rss-child",
-                mode,
-                "--endpoint",
-                endpoint,
-                "--ak",
-                ak,
-                "--sk",
-                sk,
-            ])
-            .arg("--file")
-            .arg(src)
-            .arg("--cp")
-            .arg(dir.join(format!("cp-{mode}")))
-            .args([
-                "--size-mib",
-                &(s.size / MIB).to_string(),
-                "--part-mib",
-                &(s.part / MIB).to_string(),
-                "--concurrency",
-                &s.concurrency.to_string(),
-            ])
-            .output()?;
-        let text = String::from_utf8_lossy(&output.stdout);
-        let peak = text
-            .lines()
-            .find_map(|l| l.strip_prefix("peak_rss_bytes "))
-            .and_then(|v| v.parse::<u64>().ok())
-            .ok_or_else(|| format!("child failed: {}", String::from_utf8_lossy(&output.stderr)))?;
+    let out = dir.join("rss-out.bin");
+    for (mode, file) in [("upload", src), ("download", out.as_path())] {
+        let cp = dir.join(format!("cp-{mode}"));
+        let peak = rss::peak_of(server, mode, "rss", file, &cp, s.part, s.concurrency)?;
         let verdict = if peak <= budget { "within" } else { "OVER" };
-        #[allow(clippy::cast_precision_loss)] // display only
-        let (peak_mib, budget_mib) = (peak as f64 / MIB as f64, budget as f64 / MIB as f64);
         println!(
-            "peak RSS resumable {mode:<8} {peak_mib:7.1} MiB ({verdict} budget {budget_mib:.1} MiB)"
+            "peak RSS resumable {mode:<8} {:7.1} MiB ({verdict} budget {:.1} MiB)",
+            rss::mib(peak),
+            rss::mib(budget)
         );
     }
     Ok(())
@@ -212,7 +103,7 @@ fn main() -> BoxResult<()> {
         return server::serve(&args);
     }
     // The RSS children are clients too: they run on the client core they inherit.
-    let pinned = arg(&args, "--rss-child").is_none() && server::pin_client();
+    let pinned = !rss::is_child(&args) && server::pin_client();
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
@@ -231,8 +122,8 @@ async fn bench(args: &[String], pinned: bool) -> BoxResult<()> {
         concurrency: usize::try_from(num("--concurrency", 4))?,
         runs: u32::try_from(num("--runs", 5).max(1))?,
     };
-    if arg(args, "--rss-child").is_some() {
-        return rss_child(args, &s).await;
+    if rss::is_child(args) {
+        return rss::child(args).await;
     }
     let oss2_size = (num("--oss2-size-mib", 256) * MIB).min(s.size);
     let aes_floor: Option<f64> = arg(args, "--openssl-aes-ctr-bps")
@@ -254,7 +145,7 @@ async fn bench(args: &[String], pinned: bool) -> BoxResult<()> {
     );
     let endpoint = server.oss_url.clone();
     let plain_client = client(&endpoint, ak, sk)?;
-    let dir = work_dir(arg(args, "--work-dir"))?;
+    let dir = work_dir(arg(args, "--work-dir"), None)?;
     println!(
         "work files in {}; {}",
         dir.path().display(),
@@ -262,7 +153,12 @@ async fn bench(args: &[String], pinned: bool) -> BoxResult<()> {
     );
     let src = dir.path().join("input.bin");
     write_input(&src, s.size)?;
-    let b = bucket(plain_client.clone(), &s, &dir.path().join("cp"))?;
+    let b = bucket(
+        plain_client.clone(),
+        s.part,
+        s.concurrency,
+        &dir.path().join("cp"),
+    )?;
     println!(
         "size {} MiB, part {} MiB, concurrency {}, best of {} runs, server ETags: {}",
         s.size / MIB,
@@ -293,7 +189,7 @@ async fn bench(args: &[String], pinned: bool) -> BoxResult<()> {
         results.of(Transfer::EncryptedPut).wall,
         results.of(Transfer::EncryptedGet).wall,
     );
-    rss_report(&endpoint, ak, sk, &src, dir.path(), &s)?;
+    rss_report(&server, &src, dir.path(), &s)?;
     let setup = oss2::Oss2Setup {
         endpoint: &endpoint,
         access_key_id: ak,

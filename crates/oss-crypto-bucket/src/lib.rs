@@ -26,7 +26,8 @@
 //! * **Copy and rotation**: [`CryptoBucket::copy_object`] keeps the envelope;
 //!   [`CryptoBucket::rotate_master_key`] rewraps without re-encrypting.
 //! * **Batch work** over a prefix ([`batch`]): a listing streamed page by page, a stable split
-//!   into shards, and [`batch::rotate_prefix`], a resumable parallel rotation.
+//!   into shards, [`batch::rotate_prefix`], a resumable parallel rotation, and
+//!   [`batch::audit_prefix`], a report of what is and is not encrypted.
 //!
 //! Use this crate if your application stores objects in OSS that must be encrypted before they
 //! leave the process, and must stay readable by (and able to read objects of) the official

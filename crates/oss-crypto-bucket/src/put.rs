@@ -230,9 +230,10 @@ pub(crate) fn encrypted_payload(
 ) -> (PutPayload, Option<crate::stream::TallyHandle>) {
     match source {
         PutSource::Bytes(bytes) => {
-            let mut buf = bytes.to_vec();
+            // In place when the caller gave up its only handle (no second copy in memory).
+            let mut buf = bytes::BytesMut::from(bytes);
             ContentCipher::at_offset(material, offset).apply_keystream(&mut buf);
-            (PutPayload::from_bytes(buf), None)
+            (PutPayload::from_bytes(buf.freeze()), None)
         }
         PutSource::File(path) => (file_payload(path, 0, len, material, offset), None),
         PutSource::FileRange {

@@ -24,6 +24,9 @@ use crate::multipart::UploadedPart;
 use crate::progress::{Progress, ProgressFn};
 use crate::put::{PlainStream, PutOptions, PutSource, file_stream, parse_md5, request_headers};
 
+/// Read size of the spool file and slack of the in-memory head.
+const CHUNK: usize = 256 * 1024;
+
 /// Default size above which uploads go as multipart (64 MiB).
 pub const DEFAULT_MULTIPART_THRESHOLD: u64 = 64 * 1024 * 1024;
 
@@ -342,7 +345,12 @@ fn single(etag: String, crc64: Option<u64>, size: u64, spooled: bool) -> UploadS
 /// Reads up to `budget` bytes; returns them and whether the stream ended within them. The
 /// read stops at the first chunk past the budget (that chunk is kept).
 async fn read_head(stream: &mut PlainStream, budget: u64) -> Result<(Bytes, bool)> {
-    let mut head = bytes::BytesMut::new();
+    // Reserved once (pages are touched only as data arrives): growing by doubling would
+    // briefly hold the old and the new buffer.
+    let reserve = usize::try_from(budget)
+        .unwrap_or(usize::MAX)
+        .saturating_add(CHUNK);
+    let mut head = bytes::BytesMut::with_capacity(reserve);
     while (head.len() as u64) <= budget {
         match stream.next().await {
             Some(chunk) => head.extend_from_slice(&chunk?),
@@ -402,12 +410,13 @@ async fn spool_ciphertext(
     progress: &Option<Arc<ProgressFn>>,
 ) -> Result<Spooled> {
     let file = crate::create_private_file(&spool.path).await?;
-    let mut file = tokio::io::BufWriter::with_capacity(256 * 1024, file);
+    let mut file = tokio::io::BufWriter::with_capacity(CHUNK, file);
     let mut cipher = ContentCipher::new(material);
     let mut len = 0_u64;
+    // The head is encrypted in place (it is the only handle); stream chunks as they come.
     let mut chunks = futures::stream::iter([Ok(head)]).chain(stream);
     while let Some(chunk) = chunks.next().await {
-        let mut buf = chunk?.to_vec();
+        let mut buf = bytes::BytesMut::from(chunk?);
         if let Some(md5) = &mut md5 {
             md5.update(&buf);
         }

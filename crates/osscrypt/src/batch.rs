@@ -1,6 +1,8 @@
 //! What the bucket-scale commands share: `--jobs` and `--shard`, a progress counter of
 //! objects, and JSON-lines journals.
 
+pub(crate) mod args;
+
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};

@@ -1,11 +1,13 @@
 //! The command line: clap types only, no behaviour.
 
 use core::net::SocketAddr;
+use core::time::Duration;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::batch::BatchArgs;
+use crate::net::{Timeouts, parse_duration};
 pub(crate) use crate::units::ObjectUri;
 use crate::units::{parse_size, parse_uri};
 
@@ -13,14 +15,24 @@ const EXIT_CODES: &str = "\
 Exit codes: 0 ok, 1 other error, 2 usage error, 3 not found, 4 key or authentication error,
 5 integrity error (CRC-64/MD5/length mismatch, malformed envelope, a response whose envelope or
 ETag contradicts the HEAD it was planned from, a server answer the request does not allow, an
-unencrypted object with --require-encrypted), 130/143 stopped by SIGINT/SIGTERM.
+unencrypted object with --require-encrypted), 130/143 stopped by SIGINT/SIGTERM, 141 stdout
+closed early (`osscrypt get ... | head -c 10`: nothing is printed, as for a process killed by
+SIGPIPE).
 
-Configuration is read from flags, then the environment (OSS_ACCESS_KEY_ID,
-OSS_ACCESS_KEY_SECRET, OSS_SESSION_TOKEN, OSS_ENDPOINT, OSS_REGION, OSS_KMS_ENDPOINT,
-OSS_PATH_STYLE), then the profile file ($XDG_CONFIG_HOME/osscrypt/config.toml). An endpoint is
-required (exit 2 without one), except for `serve` and `demo`; `--local` or OSS_ENDPOINT=local
-runs the commands against an embedded devserver whose data lives in
-$XDG_DATA_HOME/osscrypt/devserver.";
+Configuration is read from flags, then the environment (OSS_ENDPOINT, OSS_REGION,
+OSS_KMS_ENDPOINT, ...), then the profile file ($XDG_CONFIG_HOME/osscrypt/config.toml). An
+endpoint is required (exit 2 without one), except for `serve` and `demo`; `--local` or
+OSS_ENDPOINT=local runs the commands against an embedded devserver whose data lives in
+$XDG_DATA_HOME/osscrypt/devserver.
+
+Credentials, first that applies: --access-key-id/--access-key-secret/--session-token;
+OSS_ACCESS_KEY_ID/OSS_ACCESS_KEY_SECRET/OSS_SESSION_TOKEN; the keys of the profile file;
+ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET/ALIBABA_CLOUD_SECURITY_TOKEN; RRSA
+(ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN, ALIBABA_CLOUD_OIDC_TOKEN_FILE); a
+profile of ~/.aliyun/config.json (AK, StsToken, RamRoleArn, EcsRamRole, OIDC; see --profile,
+ALIBABA_CLOUD_PROFILE, ALIBABA_CLOUD_CONFIG_FILE); the ECS instance RAM role. Temporary
+credentials are renewed before they expire. STS and the metadata service can be moved with
+ALIBABA_CLOUD_STS_ENDPOINT and ALIBABA_CLOUD_ECS_METADATA_SERVICE_ENDPOINT.";
 
 /// Client-side encryption for Alibaba Cloud OSS objects, compatible with the official SDKs.
 #[derive(Debug, Parser)]
@@ -48,7 +60,8 @@ pub(crate) struct GlobalArgs {
     /// Region id for V4 signing, e.g. `cn-hangzhou` [env: OSS_REGION].
     #[arg(long, global = true)]
     pub(crate) region: Option<String>,
-    /// Access key id [env: OSS_ACCESS_KEY_ID].
+    /// Access key id [env: OSS_ACCESS_KEY_ID]; without one, the Alibaba Cloud credential
+    /// chain (see below).
     #[arg(long, global = true)]
     pub(crate) access_key_id: Option<String>,
     /// Access key secret; prefer the environment [env: OSS_ACCESS_KEY_SECRET].
@@ -60,7 +73,9 @@ pub(crate) struct GlobalArgs {
     /// KMS endpoint (defaults to the region's public KMS endpoint) [env: OSS_KMS_ENDPOINT].
     #[arg(long, global = true)]
     pub(crate) kms_endpoint: Option<String>,
-    /// Profile to read from the profile file [env: OSSCRYPT_PROFILE] (default `default`).
+    /// Profile: table `[NAME]` of the profile file, or, when that file has none, profile NAME
+    /// of ~/.aliyun/config.json for the credentials [env: OSSCRYPT_PROFILE] (default
+    /// `default`).
     #[arg(long, global = true)]
     pub(crate) profile: Option<String>,
     /// Profile file [env: OSSCRYPT_CONFIG] (default `$XDG_CONFIG_HOME/osscrypt/config.toml`).
@@ -77,6 +92,27 @@ pub(crate) struct GlobalArgs {
     /// No progress bars and no informational lines (errors are still printed).
     #[arg(long, short, global = true)]
     pub(crate) quiet: bool,
+    /// More diagnostics on stderr: `-v` info, `-vv` debug (requests, retries), `-vvv` trace.
+    /// `RUST_LOG` (tracing filter syntax) overrides it. Secrets are never logged.
+    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+    /// Time to establish a connection (TCP and TLS), e.g. `10s` or `500ms`.
+    #[arg(long, global = true, default_value = "10s", value_parser = parse_duration)]
+    pub(crate) connect_timeout: Duration,
+    /// Time a response may stay silent (before its headers or between bytes) before the
+    /// request fails (and is retried, up to 3 attempts), e.g. `20s`.
+    #[arg(long, global = true, default_value = "20s", value_parser = parse_duration)]
+    pub(crate) read_timeout: Duration,
+}
+
+impl GlobalArgs {
+    /// The request timeouts.
+    pub(crate) const fn timeouts(&self) -> Timeouts {
+        Timeouts {
+            connect: self.connect_timeout,
+            read: self.read_timeout,
+        }
+    }
 }
 
 /// Master keys: what encrypts new objects and what may decrypt existing ones.
@@ -138,6 +174,9 @@ pub(crate) enum Command {
     /// Re-wrap an object's data key under a new master key (the data is not re-encrypted);
     /// `--prefix`: every object under a prefix.
     Rotate(RotateArgs),
+    /// Report what is and is not encrypted under a prefix (V2, V1, plaintext, unwrappable,
+    /// malformed, no MD5; `--deep` verifies downloads).
+    Audit(crate::batch::args::AuditArgs),
     /// Write a new RSA key pair (PEM).
     Keygen(KeygenArgs),
     /// Encrypt a local file offline; the envelope goes to `<out>.meta.json`.

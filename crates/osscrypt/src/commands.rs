@@ -1,5 +1,6 @@
 //! Dispatch from the parsed command line to the command implementations.
 
+mod audit;
 mod cp;
 mod demo;
 mod get;
@@ -18,7 +19,7 @@ mod upload;
 use crate::cli::{Cli, Command};
 use crate::config::Settings;
 use crate::connect::Connection;
-use crate::exit::{CliError, CliResult};
+use crate::exit::{CliError, CliResult, Peer};
 use crate::output::Output;
 
 /// Runs the parsed command line.
@@ -41,8 +42,21 @@ pub(crate) async fn run(cli: Cli) -> CliResult {
         Command::Demo(args) => return demo::run(args, &out).await,
         _ => {}
     }
-    let conn = Connection::open(&settings, &buckets(&cli.command), &out).await?;
-    let result = remote(&cli.command, &conn, &out).await;
+    let mut conn = Connection::open(&settings, &buckets(&cli.command), &out).await?;
+    conn.set_timeouts(cli.global.timeouts());
+    tracing::debug!(
+        endpoint = %conn.endpoint,
+        region = %conn.region,
+        // The provider's Debug: the source in use and at most the AccessKey id.
+        credentials = ?conn.credentials,
+        connect_timeout = ?conn.timeouts.connect,
+        read_timeout = ?conn.timeouts.read,
+        "connection"
+    );
+    let result = remote(&cli.command, &conn, &out)
+        .await
+        .map_err(|e| e.at_host(Peer::Oss, conn.host()))
+        .map_err(|e| e.at_host(Peer::Kms, &conn.kms.host()));
     conn.close().await;
     result
 }
@@ -57,6 +71,7 @@ fn buckets(command: &Command) -> Vec<&str> {
         Command::Rm(a) => a.objects.iter().map(|o| o.bucket.as_str()).collect(),
         Command::Ls(a) => vec![a.prefix.bucket.as_str()],
         Command::Rotate(a) => vec![a.object.bucket.as_str()],
+        Command::Audit(a) => vec![a.prefix.bucket.as_str()],
         _ => Vec::new(),
     }
 }
@@ -72,6 +87,7 @@ async fn remote(command: &Command, conn: &Connection, out: &Output) -> CliResult
         Command::Rm(args) => rm::run(args, conn, out).await,
         Command::Ls(args) => ls::run(args, conn).await,
         Command::Rotate(args) => rotate::run(args, conn, out).await,
+        Command::Audit(args) => audit::run(args, conn, out).await,
         _ => Err(CliError::other("not a remote command")),
     }
 }

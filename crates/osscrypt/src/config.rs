@@ -11,17 +11,22 @@
 //! # session_token = "..."
 //! # kms_endpoint = "https://kms.cn-hangzhou.aliyuncs.com"
 //! # path_style = true   # host/bucket/key instead of bucket.host (OSS-compatible servers)
+//! # aliyun_profile = "prod-ram"   # credentials from this ~/.aliyun/config.json profile
 //! ```
 //!
 //! Each value is taken from the first source that has it, independently of the others.
+//!
+//! `--profile NAME` (or `OSSCRYPT_PROFILE`) selects table `[NAME]` of this file; when the file
+//! has no such table, NAME is a profile of the Alibaba Cloud CLI's `~/.aliyun/config.json`
+//! instead, used for the credentials (see [`crate::credentials`] for the whole order).
 //!
 //! The endpoint is required: the value `local` (flag `--local`, `OSS_ENDPOINT=local`,
 //! `--endpoint local` or `endpoint = "local"` in the profile) selects the embedded devserver,
 //! which is never chosen silently.
 
-use core::fmt;
 use std::path::{Path, PathBuf};
 
+use oss_client::Credentials;
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
@@ -52,30 +57,6 @@ pub(crate) mod env {
     pub(crate) const PATH_STYLE: &str = "OSS_PATH_STYLE";
 }
 
-/// Access key id, secret and optional STS token.
-#[derive(Clone)]
-pub(crate) struct Credentials {
-    /// Access key id (not secret).
-    pub(crate) access_key_id: String,
-    /// Access key secret.
-    pub(crate) access_key_secret: Zeroizing<String>,
-    /// STS security token.
-    pub(crate) session_token: Option<Zeroizing<String>>,
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("access_key_secret", &"******")
-            .field(
-                "session_token",
-                &self.session_token.as_ref().map(|_| "******"),
-            )
-            .finish()
-    }
-}
-
 /// The resolved configuration.
 #[derive(Clone, Debug)]
 pub(crate) struct Settings {
@@ -83,11 +64,15 @@ pub(crate) struct Settings {
     pub(crate) endpoint: Option<String>,
     /// Local mode: the commands run against an embedded devserver.
     pub(crate) local: bool,
-    /// Where the profile was looked for, to name it in messages: file and profile name.
-    pub(crate) profile_source: (PathBuf, String),
+    /// Where the profile was looked for, to name it in messages.
+    pub(crate) profile_source: ProfileSource,
+    /// The `~/.aliyun/config.json` profile the credential chain must use: the profile's
+    /// `aliyun_profile`, or the `--profile` name when the osscrypt file has no such profile.
+    pub(crate) aliyun_profile: Option<String>,
     /// Region id.
     pub(crate) region: Option<String>,
-    /// Credentials, when configured.
+    /// Static credentials given to osscrypt itself (flags, `OSS_*`, profile keys); without
+    /// them the Alibaba Cloud chain is asked (see [`crate::credentials`]).
     pub(crate) credentials: Option<Credentials>,
     /// KMS endpoint.
     pub(crate) kms_endpoint: Option<String>,
@@ -108,6 +93,7 @@ struct Profile {
     session_token: Option<String>,
     kms_endpoint: Option<String>,
     path_style: Option<bool>,
+    aliyun_profile: Option<String>,
 }
 
 impl Settings {
@@ -142,6 +128,12 @@ impl Settings {
             &profile.session_token,
         );
         let credentials = credentials(id, secret, token)?;
+        let explicit_name = args.profile.is_some() || var(env::PROFILE).is_some();
+        let aliyun_profile = match &profile.aliyun_profile {
+            Some(name) => Some(name.clone()),
+            None if explicit_name && !profile_source.found => Some(profile_source.name.clone()),
+            None => None,
+        };
         let path_style = match var(env::PATH_STYLE) {
             _ if args.path_style => true,
             Some(text) => parse_bool(env::PATH_STYLE, &text)?,
@@ -153,6 +145,7 @@ impl Settings {
             endpoint: endpoint.filter(|_| !local),
             local,
             profile_source,
+            aliyun_profile,
             path_style,
             region: pick(&args.region, env::REGION, &profile.region),
             credentials,
@@ -190,11 +183,13 @@ fn credentials(
     token: Option<String>,
 ) -> CliResult<Option<Credentials>> {
     match (id, secret) {
-        (Some(access_key_id), Some(secret)) => Ok(Some(Credentials {
-            access_key_id,
-            access_key_secret: Zeroizing::new(secret),
-            session_token: token.map(Zeroizing::new),
-        })),
+        (Some(id), Some(secret)) => {
+            let credentials = Credentials::new(id, Zeroizing::new(secret).as_str());
+            Ok(Some(match token {
+                Some(token) => credentials.with_security_token(Zeroizing::new(token).as_str()),
+                None => credentials,
+            }))
+        }
         (None, None) => Ok(None),
         (Some(_), None) => Err(CliError::usage(
             "an access key id is configured without its secret",
@@ -214,12 +209,23 @@ fn user_dir(var: &dyn Fn(&str) -> Option<String>, xdg: &str, fallback: &str) -> 
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// Reads the selected profile; a missing default file or default profile is an empty profile.
-/// Also returns the file and profile name that were looked at.
+/// Where the osscrypt profile was looked for, to name it in messages.
+#[derive(Clone, Debug)]
+pub(crate) struct ProfileSource {
+    /// The profile file.
+    pub(crate) file: PathBuf,
+    /// The profile name (`default` unless one was asked for).
+    pub(crate) name: String,
+    /// Whether the file has that profile.
+    pub(crate) found: bool,
+}
+
+/// Reads the selected profile; a missing file or profile is an empty profile (a profile asked
+/// for by name may be one of `~/.aliyun/config.json` instead). Also says where it looked.
 fn load_profile(
     args: &GlobalArgs,
     var: &dyn Fn(&str) -> Option<String>,
-) -> CliResult<(Profile, (PathBuf, String))> {
+) -> CliResult<(Profile, ProfileSource)> {
     let explicit_file = args
         .config
         .clone()
@@ -228,23 +234,10 @@ fn load_profile(
     let path = explicit_file.clone().unwrap_or_else(|| {
         user_dir(var, "XDG_CONFIG_HOME", ".config").join("osscrypt/config.toml")
     });
-    let source = (
-        path.clone(),
-        explicit_name
-            .clone()
-            .unwrap_or_else(|| "default".to_owned()),
-    );
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit_file.is_none() => {
-            return match &explicit_name {
-                Some(name) if name != "default" => Err(CliError::usage(format!(
-                    "profile {name:?} requested but {} does not exist",
-                    path.display()
-                ))),
-                _ => Ok((Profile::default(), source)),
-            };
-        }
+    let name = explicit_name.unwrap_or_else(|| "default".to_owned());
+    let profile = match std::fs::read_to_string(&path) {
+        Ok(text) => parse_profile(&text, &name, &path)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit_file.is_none() => None,
         Err(e) => {
             return Err(CliError::usage(format!(
                 "profile file {}: {e}",
@@ -252,27 +245,25 @@ fn load_profile(
             )));
         }
     };
-    let profile = parse_profile(&text, explicit_name.as_deref(), &path)?;
-    Ok((profile, source))
+    let source = ProfileSource {
+        file: path,
+        name,
+        found: profile.is_some(),
+    };
+    Ok((profile.unwrap_or_default(), source))
 }
 
-fn parse_profile(text: &str, name: Option<&str>, path: &Path) -> CliResult<Profile> {
+/// Profile `name` of the file, `None` when the file has no such table.
+fn parse_profile(text: &str, name: &str, path: &Path) -> CliResult<Option<Profile>> {
     let mut table: toml::Table = toml::from_str(text).map_err(|e| {
         CliError::usage(format!("profile file {}: {}", path.display(), e.message()))
     })?;
-    let wanted = name.unwrap_or("default");
-    let Some(value) = table.remove(wanted) else {
-        return match name {
-            Some(name) => Err(CliError::usage(format!(
-                "no profile {name:?} in {}",
-                path.display()
-            ))),
-            None => Ok(Profile::default()),
-        };
+    let Some(value) = table.remove(name) else {
+        return Ok(None);
     };
-    value.try_into().map_err(|e: toml::de::Error| {
+    value.try_into().map(Some).map_err(|e: toml::de::Error| {
         CliError::usage(format!(
-            "profile {wanted:?} in {}: {}",
+            "profile {name:?} in {}: {}",
             path.display(),
             e.message()
         ))
@@ -324,7 +315,7 @@ mod tests {
         .unwrap();
         assert_eq!(s.endpoint.as_deref(), Some("http://flag"));
         assert_eq!(s.region.as_deref(), Some("env-region"));
-        assert_eq!(s.credentials.unwrap().access_key_id, "file-id");
+        assert_eq!(s.credentials.unwrap().access_key_id(), "file-id");
         let s = resolve(&["--config", file, "--profile", "other"], &[]).unwrap();
         assert_eq!(s.endpoint.as_deref(), Some("http://other"));
         assert!(s.credentials.is_none());
@@ -371,7 +362,7 @@ mod tests {
         let s = resolve(&[], &[("HOME", home)]).unwrap();
         assert!(s.endpoint.is_none() && !s.local);
         assert_eq!(
-            s.profile_source.0,
+            s.profile_source.file,
             dir.path().join(".config/osscrypt/config.toml")
         );
         assert_eq!(
@@ -383,15 +374,35 @@ mod tests {
     }
 
     #[test]
+    fn profile_names_an_aliyun_profile_when_the_file_lacks_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = profile_file(dir.path());
+        let file = file.to_str().unwrap();
+        let home = dir.path().to_str().unwrap();
+        // Not in config.toml (or no config.toml): the ~/.aliyun/config.json profile.
+        let s = resolve(&["--profile", "ram"], &[("HOME", home)]).unwrap();
+        assert_eq!(s.aliyun_profile.as_deref(), Some("ram"));
+        assert!(!s.profile_source.found);
+        let s = resolve(&["--config", file], &[(env::PROFILE, "ram")]).unwrap();
+        assert_eq!(s.aliyun_profile.as_deref(), Some("ram"));
+        // In config.toml: only its own aliyun_profile key names one.
+        let s = resolve(&["--config", file, "--profile", "other"], &[]).unwrap();
+        assert!(s.profile_source.found && s.aliyun_profile.is_none());
+        let linked = dir.path().join("linked.toml");
+        std::fs::write(&linked, "[prod]\naliyun_profile = \"prod-ram\"\n").unwrap();
+        let linked = linked.to_str().unwrap();
+        let s = resolve(&["--config", linked, "--profile", "prod"], &[]).unwrap();
+        assert_eq!(s.aliyun_profile.as_deref(), Some("prod-ram"));
+        // No name asked for: the chain picks (ALIBABA_CLOUD_PROFILE, the file's `current`).
+        let s = resolve(&[], &[("HOME", home)]).unwrap();
+        assert!(s.aliyun_profile.is_none());
+    }
+
+    #[test]
     fn bad_configurations_are_usage_errors() {
         let dir = tempfile::tempdir().unwrap();
-        let home = dir.path().to_str().unwrap();
         let kind = |r: CliResult<Settings>| r.unwrap_err().kind();
         use crate::exit::Kind::Usage;
-        assert_eq!(
-            kind(resolve(&["--profile", "nope"], &[("HOME", home)])),
-            Usage
-        );
         assert_eq!(
             kind(resolve(&["--config", "/nonexistent/x.toml"], &[])),
             Usage

@@ -3,12 +3,15 @@
 //! announced in one line on stderr even with `--quiet`. No endpoint is a usage error.
 
 use core::fmt;
+use std::sync::Arc;
 
+use oss_client::{Credentials, CredentialsProvider};
 use oss_devserver::{DevServer, DevServerConfig};
 
-use crate::config::{Credentials, Settings};
-use crate::exit::{CliError, CliResult, Kind};
+use crate::config::Settings;
+use crate::exit::{CliError, CliResult};
 use crate::kms::KmsSettings;
+use crate::net::Timeouts;
 use crate::output::Output;
 
 /// An endpoint with credentials, possibly backed by an embedded devserver.
@@ -17,12 +20,14 @@ pub(crate) struct Connection {
     pub(crate) endpoint: String,
     /// Region id for signing.
     pub(crate) region: String,
-    /// Access key.
-    pub(crate) credentials: Credentials,
+    /// Who signs: static keys or the Alibaba Cloud chain (shared with the KMS client).
+    pub(crate) credentials: Arc<dyn CredentialsProvider>,
     /// KMS connection settings.
     pub(crate) kms: KmsSettings,
     /// Path-style addressing was asked for.
     pub(crate) path_style: bool,
+    /// Connect and read-idle timeouts of OSS requests.
+    pub(crate) timeouts: Timeouts,
     server: Option<DevServer>,
 }
 
@@ -43,7 +48,8 @@ impl Connection {
     ///
     /// # Errors
     ///
-    /// Usage errors for a missing endpoint, credentials or region; devserver start failures.
+    /// Usage errors for a missing endpoint or region; an authentication error when no
+    /// credential source applies; devserver start failures.
     pub(crate) async fn open(
         settings: &Settings,
         buckets: &[&str],
@@ -55,12 +61,6 @@ impl Connection {
         let Some(endpoint) = settings.endpoint.clone() else {
             return Err(no_endpoint(settings));
         };
-        let credentials = settings.credentials.clone().ok_or_else(|| {
-            CliError::new(
-                Kind::Auth,
-                "no access key configured (OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET)",
-            )
-        })?;
         let region = match settings
             .region
             .clone()
@@ -73,12 +73,14 @@ impl Connection {
                 )));
             }
         };
+        let credentials = crate::credentials::provider(settings).await?;
         Ok(Self {
             endpoint,
             region,
+            kms: KmsSettings::from_settings(settings, Arc::clone(&credentials)),
             credentials,
-            kms: KmsSettings::from_settings(settings),
             path_style: settings.path_style,
+            timeouts: Timeouts::default(),
             server: None,
         })
     }
@@ -102,15 +104,15 @@ impl Connection {
     /// A connection to a devserver started by the caller (kept alive until [`close`](Self::close)).
     pub(crate) fn for_devserver(server: DevServer) -> Self {
         let cred = server.credentials();
-        let credentials = Credentials {
-            access_key_id: cred.access_key_id().to_owned(),
-            access_key_secret: zeroize::Zeroizing::new(cred.access_key_secret().to_owned()),
-            session_token: None,
-        };
+        let credentials = crate::credentials::fixed(Credentials::new(
+            cred.access_key_id(),
+            cred.access_key_secret(),
+        ));
         let kms = KmsSettings {
             endpoint: Some(server.kms_url()),
             region: Some(server.region().to_owned()),
-            credentials: Some(credentials.clone()),
+            credentials: Some(Arc::clone(&credentials)),
+            timeouts: Timeouts::default(),
         };
         Self {
             endpoint: server.oss_url(),
@@ -118,8 +120,20 @@ impl Connection {
             credentials,
             kms,
             path_style: false,
+            timeouts: Timeouts::default(),
             server: Some(server),
         }
+    }
+
+    /// Uses `timeouts` for OSS and KMS requests.
+    pub(crate) fn set_timeouts(&mut self, timeouts: Timeouts) {
+        self.timeouts = timeouts;
+        self.kms.timeouts = timeouts;
+    }
+
+    /// The host (and port) requests go to, for messages.
+    pub(crate) fn host(&self) -> &str {
+        crate::net::host_of(&self.endpoint)
     }
 
     /// Stops the embedded devserver, if any, after in-flight requests finished.
@@ -132,7 +146,7 @@ impl Connection {
 
 /// The usage error for a command with no endpoint: it names every place one can come from.
 fn no_endpoint(settings: &Settings) -> CliError {
-    let (file, profile) = &settings.profile_source;
+    let (file, profile) = (&settings.profile_source.file, &settings.profile_source.name);
     CliError::usage(format!(
         "no OSS endpoint configured: pass --endpoint URL, set OSS_ENDPOINT, or put \
          `endpoint = \"URL\"` in profile [{profile}] of {} (--profile / OSSCRYPT_PROFILE, \

@@ -5,11 +5,13 @@
 //! | code | meaning |
 //! |---|---|
 //! | 0 | success |
-//! | 1 | any other failure (network, server, local I/O) |
+//! | 1 | any other failure (server, local I/O); a network error (`osscrypt: network error: HOST: OPERATION: CAUSE`, the cause one of connection refused, timed out, DNS lookup failed, TLS failed, connection failed) |
 //! | 2 | usage error: bad flags, bad arguments, bad configuration |
 //! | 3 | not found: object, bucket or local file |
 //! | 4 | authentication or key error: wrong/missing master key, refused credentials |
 //! | 5 | integrity error: CRC-64/MD5/length mismatch, malformed envelope, a response whose envelope or ETag contradicts the HEAD it was planned from, a server answer the request does not allow, an unencrypted object with `--require-encrypted` |
+//! | 130 / 143 | stopped by SIGINT / SIGTERM (partial output files removed) |
+//! | 141 | stdout closed early (broken pipe, `osscrypt get ... \| head -c 10`): the shell's code for a process ended by SIGPIPE; nothing is printed |
 //!
 //! Errors are printed on stderr as one line `osscrypt: <kind>: <message>`, where `<kind>` is
 //! `error`, `usage`, `not found`, `key error` or `integrity`.
@@ -30,6 +32,11 @@ pub(crate) enum Kind {
     Auth,
     /// Exit code 5.
     Integrity,
+    /// Exit code 1: a request to OSS or KMS got no answer (the message names the operation
+    /// and the cause; [`CliError::at_host`] adds the host).
+    Network(Peer),
+    /// Exit code 141: stdout was closed early (a broken pipe); nothing is printed.
+    BrokenPipe,
     /// Exit code 130: stopped by SIGINT.
     Interrupted,
     /// Exit code 143: stopped by SIGTERM.
@@ -40,19 +47,21 @@ impl Kind {
     /// The process exit code of this kind.
     pub(crate) const fn code(self) -> u8 {
         match self {
-            Self::Other => 1,
+            Self::Other | Self::Network(_) => 1,
             Self::Usage => 2,
             Self::NotFound => 3,
             Self::Auth => 4,
             Self::Integrity => 5,
             Self::Interrupted => 130,
+            Self::BrokenPipe => 141,
             Self::Terminated => 143,
         }
     }
 
     const fn label(self) -> &'static str {
         match self {
-            Self::Other => "error",
+            Self::Other | Self::BrokenPipe => "error",
+            Self::Network(_) => "network error",
             Self::Usage => "usage",
             Self::NotFound => "not found",
             Self::Auth => "key error",
@@ -60,6 +69,15 @@ impl Kind {
             Self::Interrupted | Self::Terminated => "interrupted",
         }
     }
+}
+
+/// The service a network error is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Peer {
+    /// The OSS endpoint.
+    Oss,
+    /// The KMS endpoint.
+    Kms,
 }
 
 /// A failed command: its kind and a one-line message (never containing secrets).
@@ -105,6 +123,16 @@ impl CliError {
         }
     }
 
+    /// Names `host` in a network error about `peer` (other errors are returned as they are).
+    #[must_use]
+    pub(crate) fn at_host(self, peer: Peer, host: &str) -> Self {
+        if self.kind == Kind::Network(peer) {
+            self.context(host)
+        } else {
+            self
+        }
+    }
+
     /// The process exit code.
     pub(crate) fn exit_code(&self) -> ExitCode {
         ExitCode::from(self.kind.code())
@@ -121,6 +149,7 @@ impl fmt::Display for CliError {
 pub(crate) fn io_error(path: impl fmt::Display, e: &std::io::Error) -> CliError {
     let kind = match e.kind() {
         std::io::ErrorKind::NotFound => Kind::NotFound,
+        std::io::ErrorKind::BrokenPipe => Kind::BrokenPipe,
         _ => Kind::Other,
     };
     CliError::new(kind, format!("{path}: {e}"))
@@ -130,7 +159,10 @@ impl From<oss_keywrap::Error> for CliError {
     fn from(e: oss_keywrap::Error) -> Self {
         use oss_keywrap::Error as E;
         let kind = match &e {
-            E::Transport { .. } => Kind::Other,
+            E::Transport { source, .. } => {
+                let cause = crate::net::describe_cause(source.as_ref());
+                return Self::new(Kind::Network(Peer::Kms), format!("KMS request: {cause}"));
+            }
             E::Config(_) => Kind::Usage,
             _ => Kind::Auth,
         };
@@ -160,6 +192,12 @@ impl From<oss_client::Error> for CliError {
     fn from(e: oss_client::Error) -> Self {
         use oss_client::Error as E;
         let kind = match &e {
+            E::Transport {
+                operation, source, ..
+            } => {
+                let cause = crate::net::describe_cause(source.as_ref());
+                return Self::new(Kind::Network(Peer::Oss), format!("{operation}: {cause}"));
+            }
             E::NotFound(_) => Kind::NotFound,
             E::Service(service) if matches!(service.status, 401 | 403) => Kind::Auth,
             E::CrcMismatch { .. } | E::BodyLength { .. } => Kind::Integrity,

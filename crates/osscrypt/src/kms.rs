@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use oss_envelope::Matdesc;
 use oss_keywrap::DynMasterKey;
-use oss_keywrap::kms::{Credentials, KmsClient, KmsEndpoint, KmsMasterKey};
+use oss_keywrap::kms::{CredentialsProvider, KmsClient, KmsEndpoint, KmsMasterKey};
 
 use crate::config::Settings;
 use crate::exit::{CliError, CliResult, Kind};
@@ -16,17 +16,35 @@ pub(crate) struct KmsSettings {
     pub(crate) endpoint: Option<String>,
     /// Region id (selects the public endpoint when no endpoint is given).
     pub(crate) region: Option<String>,
-    /// The access key.
-    pub(crate) credentials: Option<crate::config::Credentials>,
+    /// Who signs (the connection's provider: one chain and one refresh for OSS and KMS).
+    pub(crate) credentials: Option<Arc<dyn CredentialsProvider>>,
+    /// Connect timeout, and the read timeout as the whole-request timeout (KMS answers are
+    /// small).
+    pub(crate) timeouts: crate::net::Timeouts,
 }
 
 impl KmsSettings {
-    /// The KMS part of the resolved settings.
-    pub(crate) fn from_settings(settings: &Settings) -> Self {
+    /// The KMS part of the resolved settings, signing with `credentials`.
+    pub(crate) fn from_settings(
+        settings: &Settings,
+        credentials: Arc<dyn CredentialsProvider>,
+    ) -> Self {
         Self {
             endpoint: settings.kms_endpoint.clone(),
             region: settings.region.clone(),
-            credentials: settings.credentials.clone(),
+            credentials: Some(credentials),
+            timeouts: crate::net::Timeouts::default(),
+        }
+    }
+}
+
+impl KmsSettings {
+    /// The KMS host requests go to, for messages.
+    pub(crate) fn host(&self) -> String {
+        match (&self.endpoint, &self.region) {
+            (Some(endpoint), _) => crate::net::host_of(endpoint).to_owned(),
+            (None, Some(region)) => format!("kms.{region}.aliyuncs.com"),
+            (None, None) => "KMS".to_owned(),
         }
     }
 }
@@ -46,20 +64,13 @@ pub(crate) fn master_key(
             "KMS master keys need a connection: this command works offline with RSA keys",
         )
     })?;
-    let creds = settings.credentials.as_ref().ok_or_else(|| {
-        CliError::new(
-            Kind::Auth,
-            "KMS master keys need an access key (OSS_ACCESS_KEY_ID/SECRET)",
-        )
-    })?;
-    let mut credentials = Credentials::new(
-        creds.access_key_id.clone(),
-        creds.access_key_secret.as_str(),
-    );
-    if let Some(token) = &creds.session_token {
-        credentials = credentials.with_security_token(token.as_str());
-    }
-    let mut builder = KmsClient::builder(credentials);
+    let credentials = settings
+        .credentials
+        .clone()
+        .ok_or_else(|| CliError::new(Kind::Auth, "KMS master keys need credentials"))?;
+    let mut builder = KmsClient::builder_with_provider(credentials)
+        .with_connect_timeout(settings.timeouts.connect)
+        .with_timeout(settings.timeouts.read);
     if let Some(region) = &settings.region {
         builder = builder.with_region(region.clone());
     }

@@ -3,7 +3,8 @@
 //!
 //! Commands: `put`, `get` (whole or `--range`, to a file or stdout), `head`, `inspect`, `cp`,
 //! `rm` (`-r` for prefixes), `ls` (one level, `-r` for everything below), `rotate` (rewrap
-//! under a new master key; `--prefix` for every object under a prefix, `--shard`), `keygen`,
+//! under a new master key; `--prefix` for every object under a prefix, `--shard`), `audit`
+//! (what is and is not encrypted under a prefix), `keygen`,
 //! offline `encrypt` / `decrypt` with a `<file>.meta.json` envelope sidecar, `serve` (the devserver) and `demo`.
 //! See `osscrypt --help`; exit codes are documented in [`exit`].
 //!
@@ -50,7 +51,9 @@
 //!   files are never replaced without `--force`.
 //! * **Access keys** are taken from the flags, then `OSS_ACCESS_KEY_ID` /
 //!   `OSS_ACCESS_KEY_SECRET` / `OSS_SESSION_TOKEN`, then the profile file
-//!   (`$XDG_CONFIG_HOME/osscrypt/config.toml`). A secret passed as `--access-key-secret` is
+//!   (`$XDG_CONFIG_HOME/osscrypt/config.toml`); without them, the Alibaba Cloud credential
+//!   chain (`ALIBABA_CLOUD_*`, RRSA, `~/.aliyun/config.json`, the ECS RAM role; see the
+//!   `credentials` module and the README). A secret passed as `--access-key-secret` is
 //!   visible in the process list: prefer the environment. osscrypt does not check the profile
 //!   file's permissions; keep it private. Secrets are held in zeroizing buffers and redacted in
 //!   `Debug`. An endpoint without a scheme is https (see `oss-client`).
@@ -78,6 +81,10 @@
 //! * **`put -`** holds at most `--parallel` x `--part-size` bytes of stdin in memory; longer
 //!   input is encrypted into a spool file of ciphertext only (mode 0600, `--spool-dir`,
 //!   removed when the command ends, also on errors and SIGINT/SIGTERM) and uploaded from it.
+//! * **Logs** (`-v`, `-vv`, `RUST_LOG`, on stderr) carry operation names, keys, sizes,
+//!   statuses and request ids, never AccessKey secrets, STS tokens, data keys or private keys
+//!   (`tests/it/logs.rs` checks a `-vv` run). Network errors name the host, the operation and
+//!   the cause; `--connect-timeout` (10 s) and `--read-timeout` (20 s) bound every request.
 //! * Checkpoints of `--resumable` transfers (system temp directory unless `--checkpoint-dir`)
 //!   and `.meta.json` sidecars hold only wrapped key material.
 //!
@@ -92,9 +99,12 @@ mod cli;
 mod commands;
 mod config;
 mod connect;
+mod credentials;
 mod exit;
 mod keys;
 mod kms;
+mod logging;
+mod net;
 mod output;
 mod remote;
 mod sidecar;
@@ -118,6 +128,7 @@ fn main() -> ExitCode {
             };
         }
     };
+    logging::init(cli.global.verbose, cli.global.quiet);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -130,6 +141,8 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(commands::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        // A reader that stopped early (`| head`) is not an error worth a message.
+        Err(e) if e.kind() == exit::Kind::BrokenPipe => e.exit_code(),
         Err(e) => {
             eprintln!("osscrypt: {e}");
             e.exit_code()

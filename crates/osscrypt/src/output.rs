@@ -57,7 +57,7 @@ impl Output {
     /// Prints a result line on stdout.
     pub(crate) fn result(line: impl AsRef<str>) -> CliResult {
         let mut out = std::io::stdout().lock();
-        writeln!(out, "{}", line.as_ref()).map_err(|e| CliError::other(format!("stdout: {e}")))
+        writeln!(out, "{}", line.as_ref()).map_err(|e| crate::exit::io_error("stdout", &e))
     }
 
     /// Prints `value` as pretty JSON on stdout.

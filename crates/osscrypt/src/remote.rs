@@ -1,6 +1,6 @@
 //! OSS clients and crypto buckets for a [`Connection`].
 
-use oss_client::{Addressing, Client, Credentials};
+use oss_client::{Addressing, Client};
 use oss_crypto_bucket::{CryptoBucket, CryptoOptions};
 use oss_keywrap::Keyring;
 
@@ -14,25 +14,19 @@ use crate::exit::{CliError, CliResult};
 ///
 /// Usage errors for a bad endpoint or bucket name.
 pub(crate) fn client(conn: &Connection, bucket: &str) -> CliResult<Client> {
-    let creds = &conn.credentials;
-    let mut credentials = Credentials::new(
-        creds.access_key_id.clone(),
-        creds.access_key_secret.as_str(),
-    );
-    if let Some(token) = &creds.session_token {
-        credentials = credentials.with_security_token(token.as_str());
-    }
     Client::builder()
         .with_endpoint(conn.endpoint.clone())
         .with_region(conn.region.clone())
         .with_bucket(bucket)
-        .with_credentials(credentials)
+        .with_credentials_provider(std::sync::Arc::clone(&conn.credentials))
         .with_addressing(if conn.path_style {
             Addressing::PathStyle
         } else {
             Addressing::Auto
         })
         .with_user_agent_suffix(concat!("osscrypt/", env!("CARGO_PKG_VERSION")))
+        .with_connect_timeout(conn.timeouts.connect)
+        .with_read_timeout(conn.timeouts.read)
         .build()
         .map_err(CliError::from)
 }

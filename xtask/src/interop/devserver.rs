@@ -38,10 +38,16 @@ impl DevServerProcess {
     /// Starts `binary` on ephemeral loopback ports, logging stderr to `log`, and waits for its
     /// connection details.
     pub(crate) fn start(binary: &Path, log: &Path) -> anyhow::Result<Self> {
+        Self::start_with(binary, log, &[])
+    }
+
+    /// As [`start`](Self::start), with extra command-line arguments (`--bucket`, ...).
+    pub(crate) fn start_with(binary: &Path, log: &Path, extra: &[&str]) -> anyhow::Result<Self> {
         let log_file =
             File::create(log).with_context(|| format!("cannot create {}", log.display()))?;
         let mut child = Command::new(binary)
             .args(["--listen", "127.0.0.1:0", "--kms-listen", "127.0.0.1:0"])
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(log_file)

@@ -39,7 +39,8 @@ pub(crate) fn citations(readme: &str, drivers: &[String]) -> anyhow::Result<Vec<
     let mut out = Vec::new();
     for row in section.lines().filter(|l| l.starts_with('|')) {
         for span in row.split('`').skip(1).step_by(2) {
-            let Some((driver, step)) = span.split_once('/') else {
+            let Some((driver, step)) = span.split_once('/').filter(|_| looks_like_citation(span))
+            else {
                 continue;
             };
             if !drivers.iter().any(|d| d == driver) {
@@ -58,6 +59,18 @@ pub(crate) fn citations(readme: &str, drivers: &[String]) -> anyhow::Result<Vec<
         bail!("the compatibility table cites no interop step");
     }
     Ok(out)
+}
+
+/// `driver/step-glob`: lower-case names, digits, `_` and the glob's `*` (not a path or URL).
+fn looks_like_citation(span: &str) -> bool {
+    span.split_once('/').is_some_and(|(driver, step)| {
+        let name = |t: &str, extra: char| {
+            !t.is_empty()
+                && t.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == extra)
+        };
+        name(driver, '_') && name(step, '*')
+    })
 }
 
 /// Whether a step proves that one side reads another side's objects.
@@ -124,7 +137,7 @@ mod tests {
     use super::*;
 
     const README: &str = "# x\n\n## Compatibility\n\n| a | b |\n|---|---|\n\
-        | `gov1/our_*_read_by_go_v1` | `java/java_put_1_read_by_us` and `xtask` |\n\n\
+        | `gov1/our_*_read_by_go_v1` | `java/java_put_1_read_by_us` and `xtask` `~/.x/y.json` |\n\n\
         `gov1/not_in_a_table_row`\n\n## Next\n\n| `nope/zzz` |\n";
 
     fn drivers() -> Vec<String> {

@@ -74,7 +74,7 @@ impl Client {
             match result {
                 Ok(value) => return Ok(value),
                 Err(e) if req.idempotent && replayable && retry.should_retry(attempt, &e) => {
-                    tracing::debug!(operation = req.operation, attempt, error = %e, "oss request failed, retrying");
+                    tracing::warn!(operation = req.operation, attempt = attempt + 1, error = %e, "oss request failed, retrying");
                     retry.wait(attempt).await;
                     attempt += 1;
                 }
@@ -145,6 +145,18 @@ impl Client {
                     .unwrap_or_else(|| Error::transport(op, e)));
             }
         };
+        tracing::debug!(
+            operation = op,
+            method = %req.method,
+            key = req.key.unwrap_or(""),
+            status = response.status().as_u16(),
+            request_id = response
+                .headers()
+                .get("x-oss-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or(""),
+            "oss response"
+        );
         if !response.status().is_success() {
             return Err(self.error_from(op, response).await);
         }

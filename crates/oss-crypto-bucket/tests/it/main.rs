@@ -2,6 +2,7 @@
 //! One test binary for the crate (one link instead of one per file); one module per area.
 
 mod batch;
+mod batch_audit;
 mod common;
 mod copy_rotate;
 mod crash;

@@ -144,7 +144,7 @@ pub(crate) async fn decrypt(args: &OfflineArgs, out: &Output) -> CliResult {
     };
     progress.finish();
     let checked = result
-        .map_err(|e| CliError::other(format!("decrypt: {e}")))
+        .map_err(|e| io_error("decrypt", &e))
         .and_then(|(total, md5)| verify(&envelope, total, &md5));
     if to_stdout {
         return checked;

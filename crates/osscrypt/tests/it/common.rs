@@ -104,7 +104,8 @@ impl Server {
         }
     }
 
-    fn server(&self) -> &oss_devserver::DevServer {
+    /// The devserver.
+    pub fn server(&self) -> &oss_devserver::DevServer {
         self.server.as_ref().unwrap()
     }
 
@@ -141,10 +142,10 @@ impl Server {
         self.dir.path().join(name).to_str().unwrap().to_owned()
     }
 
-    /// The stored (encrypted) bytes of an object, read with a plain OSS client.
-    pub fn stored_bytes(&self, key: &str) -> Vec<u8> {
+    /// A plain (no encryption) OSS client of the bucket.
+    pub fn client(&self) -> oss_client::Client {
         let s = self.server();
-        let client = oss_client::Client::builder()
+        oss_client::Client::builder()
             .with_endpoint(s.oss_url())
             .with_region(s.region())
             .with_bucket(BUCKET)
@@ -153,13 +154,32 @@ impl Server {
                 s.credentials().access_key_secret(),
             ))
             .build()
-            .unwrap();
+            .unwrap()
+    }
+
+    /// The stored (encrypted) bytes of an object, read with a plain OSS client.
+    pub fn stored_bytes(&self, key: &str) -> Vec<u8> {
         let options = oss_client::GetOptions::default();
         let (_, body) = self
             .runtime
-            .block_on(client.get_object_bytes(key, &options))
+            .block_on(self.client().get_object_bytes(key, &options))
             .unwrap();
         body.to_vec()
+    }
+
+    /// Stores `body` as is (no encryption) with the given extra headers.
+    pub fn put_raw(&self, key: &str, body: &[u8], headers: &[(&str, &str)]) {
+        let mut map = oss_client::http::HeaderMap::new();
+        for (name, value) in headers {
+            map.insert(
+                oss_client::http::HeaderName::try_from(*name).unwrap(),
+                oss_client::http::HeaderValue::try_from(*value).unwrap(),
+            );
+        }
+        let payload = oss_client::PutPayload::from_bytes(body.to_vec());
+        self.runtime
+            .block_on(self.client().put_object(key, payload, &map))
+            .unwrap();
     }
 }
 

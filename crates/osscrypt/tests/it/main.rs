@@ -3,9 +3,13 @@
 
 mod addressing;
 mod bulk;
+mod bulk_audit;
 mod common;
+mod credentials;
 mod demo;
 mod hostile;
+mod logs;
+mod network;
 mod offline;
 mod remote;
 mod serve;
