@@ -12,10 +12,14 @@ use anyhow::{Context, bail};
 
 use crate::cmd::{self, Timings};
 use crate::flags::BenchOptions;
-use crate::{interop, openssl};
+use crate::{interop, metadata, openssl};
 
 /// The variable through which a bench finds a Python that has oss2.
 const OSS2_PYTHON_ENV: &str = "OSS_CRYPTO_PYTHON";
+/// The variable through which a bench finds the Go SDK v2 bench driver.
+const GO_BENCH_ENV: &str = "OSS_CRYPTO_GO_BENCH";
+/// The Go bench driver's package, below the interop Go module (not a top-level interop driver).
+const GO_BENCH_DRIVER: &str = "bench/gov2";
 
 /// How a registered benchmark is run.
 #[allow(dead_code, reason = "kinds for the benches other crates register")]
@@ -53,7 +57,8 @@ enum Kind {
 /// An `openssl speed` figure a bench compares against, passed as arguments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Baseline {
-    /// `--openssl-aes-ctr-bps <bytes/s>`: single-core AES-256-CTR, 16 KiB blocks.
+    /// `--openssl-aes-ctr-bps <bytes/s>`: single-core AES-256-CTR, 16 KiB blocks, per CPU
+    /// second (the floor of a client's CPU time).
     AesCtr,
     /// `--openssl-rsa2048-op-secs <s>` and `--openssl-rsa3072-op-secs <s>`: one private-key
     /// operation.
@@ -67,7 +72,10 @@ impl Baseline {
         Ok(match self {
             Self::AesCtr => vec![
                 "--openssl-aes-ctr-bps".to_owned(),
-                format!("{:.0}", openssl::aes_ctr_rate(seconds)?),
+                format!(
+                    "{:.0}",
+                    openssl::aes_ctr_rate(seconds, openssl::Clock::Cpu)?
+                ),
             ],
             Self::RsaPrivateOp => openssl::rsa_private_op_secs(&[2048, 3072], seconds)?
                 .into_iter()
@@ -87,6 +95,8 @@ struct Bench {
     kind: Kind,
     /// Runs oss2 for a comparison, so it needs [`OSS2_PYTHON_ENV`].
     oss2: bool,
+    /// Runs the Go SDK v2 bench driver for a comparison, so it needs [`GO_BENCH_ENV`].
+    go_v2: bool,
     /// OpenSSL figures the bench prints its own against (only for `Binary`/`Example` kinds).
     baselines: &'static [Baseline],
 }
@@ -100,6 +110,7 @@ const BENCHES: &[Bench] = &[
             bench: "cipher",
         },
         oss2: false,
+        go_v2: false,
         baselines: &[],
     },
     Bench {
@@ -110,6 +121,7 @@ const BENCHES: &[Bench] = &[
             bench: "throughput",
         },
         oss2: false,
+        go_v2: false,
         baselines: &[],
     },
     Bench {
@@ -120,6 +132,7 @@ const BENCHES: &[Bench] = &[
             bench: "throughput",
         },
         oss2: false,
+        go_v2: false,
         baselines: &[],
     },
     Bench {
@@ -133,6 +146,7 @@ const BENCHES: &[Bench] = &[
             quick_args: &["--size-mib", "64"],
         },
         oss2: true,
+        go_v2: true,
         baselines: &[Baseline::AesCtr],
     },
     Bench {
@@ -145,6 +159,7 @@ const BENCHES: &[Bench] = &[
             quick_args: &["--seconds", "1"],
         },
         oss2: false,
+        go_v2: false,
         baselines: &[Baseline::RsaPrivateOp],
     },
     Bench {
@@ -158,6 +173,7 @@ const BENCHES: &[Bench] = &[
             quick_args: &["--objects", "500"],
         },
         oss2: false,
+        go_v2: false,
         baselines: &[],
     },
     Bench {
@@ -166,6 +182,7 @@ const BENCHES: &[Bench] = &[
                 1 MiB baseline, server in its own process",
         kind: Kind::Task(crate::bench_stdin::run),
         oss2: false,
+        go_v2: false,
         baselines: &[],
     },
     Bench {
@@ -188,6 +205,7 @@ const BENCHES: &[Bench] = &[
             ],
         },
         oss2: false,
+        go_v2: false,
         baselines: &[],
     },
 ];
@@ -210,6 +228,9 @@ pub(crate) fn run(options: &BenchOptions) -> anyhow::Result<()> {
         if bench.oss2 {
             with_oss2_python(&mut command);
         }
+        if bench.go_v2 {
+            with_go_bench(&mut command);
+        }
         timings.step(&format!("bench {}", bench.name), &mut command)?;
     }
     timings.print();
@@ -230,6 +251,25 @@ fn with_oss2_python(command: &mut Command) {
         Err(err) => {
             eprintln!("bench: no Python with oss2 ({err:#}); the oss2 comparison is skipped")
         }
+    }
+}
+
+/// Builds the Go SDK v2 bench driver with the interop Go module's pinned SDK and points
+/// `command` at it, unless the caller chose one; without Go the bench skips the comparison.
+fn with_go_bench(command: &mut Command) {
+    if std::env::var_os(GO_BENCH_ENV).is_some() {
+        return;
+    }
+    let built = metadata::load().and_then(|m| {
+        let out = m.target_directory.join("bench-go");
+        std::fs::create_dir_all(out.join("bench"))?;
+        interop::go::build(&cmd::project_root(), GO_BENCH_DRIVER, &out)
+    });
+    match built {
+        Ok(binary) => {
+            command.env(GO_BENCH_ENV, binary);
+        }
+        Err(err) => eprintln!("bench: no Go bench driver ({err:#}); the Go comparison is skipped"),
     }
 }
 

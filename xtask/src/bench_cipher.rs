@@ -68,7 +68,7 @@ pub(crate) fn run() -> anyhow::Result<()> {
 }
 
 fn openssl_rate() -> anyhow::Result<f64> {
-    openssl::aes_ctr_rate(3)
+    openssl::aes_ctr_rate(3, openssl::Clock::Wall)
 }
 
 fn gbps(bytes_per_sec: f64) -> String {

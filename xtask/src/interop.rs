@@ -9,7 +9,7 @@
 //! driver fails.
 
 pub(crate) mod devserver;
-mod go;
+pub(crate) mod go;
 mod java;
 mod table;
 

@@ -13,15 +13,28 @@ use crate::cmd;
 /// The AES-CTR block size whose figure counts (OpenSSL's largest).
 pub(crate) const AES_BLOCK: u64 = 16384;
 
-/// Single-core AES-256-CTR throughput in bytes/s.
-pub(crate) fn aes_ctr_rate(seconds: u32) -> anyhow::Result<f64> {
-    let speed = cmd::output(
-        Command::new("openssl")
-            .args(["speed", "-elapsed", "-seconds"])
-            .arg(seconds.to_string())
-            .args(["-evp", "aes-256-ctr"]),
-    )?;
-    parse_aes(&speed, AES_BLOCK)
+/// How `openssl speed` divides its work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Clock {
+    /// By wall time (`-elapsed`): comparable with our wall-time probes.
+    Wall,
+    /// By its own user CPU time (the default): bytes per CPU second, comparable with CPU
+    /// seconds of our processes and unaffected by other load on a shared machine.
+    Cpu,
+}
+
+/// Single-core AES-256-CTR throughput in bytes per second of `clock`.
+pub(crate) fn aes_ctr_rate(seconds: u32, clock: Clock) -> anyhow::Result<f64> {
+    let mut speed = Command::new("openssl");
+    speed.arg("speed");
+    if clock == Clock::Wall {
+        speed.arg("-elapsed");
+    }
+    speed
+        .arg("-seconds")
+        .arg(seconds.to_string())
+        .args(["-evp", "aes-256-ctr"]);
+    parse_aes(&cmd::output(&mut speed)?, AES_BLOCK)
 }
 
 /// Seconds per RSA private-key (sign) operation for each modulus size in `bits`.

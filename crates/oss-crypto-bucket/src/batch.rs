@@ -6,16 +6,19 @@
 //! every encrypted object under a new master key with [`CryptoBucket::rotate_master_key`],
 //! skipping what is already under it, so an interrupted run is resumed by running it again;
 //! [`audit_prefix`] classifies every object (V2, V1, plaintext, unwrappable, malformed, no
-//! plaintext MD5; optionally a verified download) into an [`AuditReport`].
+//! plaintext MD5; optionally a verified download) into an [`AuditReport`]; [`migrate_prefix`]
+//! encrypts plaintext objects in place, keeping their metadata and system headers.
 //!
 //! [`CryptoBucket::rotate_master_key`]: crate::CryptoBucket::rotate_master_key
 
 mod audit;
 mod listing;
+mod migrate;
 mod rotate;
 mod shard;
 
 pub use audit::{AuditCounts, AuditKind, AuditRecord, AuditReport, audit_prefix};
 pub use listing::{BatchOptions, objects};
+pub use migrate::{MigrateOutcome, MigrateRecord, migrate_prefix};
 pub use rotate::{RotateOutcome, RotateRecord, rotate_prefix};
 pub use shard::{Shard, ShardError};

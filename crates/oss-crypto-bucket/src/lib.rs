@@ -27,7 +27,8 @@
 //!   [`CryptoBucket::rotate_master_key`] rewraps without re-encrypting.
 //! * **Batch work** over a prefix ([`batch`]): a listing streamed page by page, a stable split
 //!   into shards, [`batch::rotate_prefix`], a resumable parallel rotation, and
-//!   [`batch::audit_prefix`], a report of what is and is not encrypted.
+//!   [`batch::audit_prefix`], a report of what is and is not encrypted, and
+//!   [`batch::migrate_prefix`], which encrypts plaintext objects in place.
 //!
 //! Use this crate if your application stores objects in OSS that must be encrypted before they
 //! leave the process, and must stay readable by (and able to read objects of) the official

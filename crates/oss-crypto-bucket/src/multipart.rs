@@ -122,7 +122,7 @@ impl CryptoBucket {
     ) -> Result<UploadedPart> {
         let plan = ctx.plan()?;
         let layout = plan.part(number)?;
-        let len = source_len(&data).await?;
+        let len = source_len(&data.probe()).await?;
         if len != layout.len() {
             return Err(Error::InvalidInput(format!(
                 "part {number} must be exactly {} bytes, got {len}",

@@ -177,6 +177,8 @@ pub(crate) enum Command {
     /// Report what is and is not encrypted under a prefix (V2, V1, plaintext, unwrappable,
     /// malformed, no MD5; `--deep` verifies downloads).
     Audit(crate::batch::args::AuditArgs),
+    /// Encrypt plaintext objects under a prefix in place, keeping their metadata.
+    Migrate(crate::batch::args::MigrateArgs),
     /// Write a new RSA key pair (PEM).
     Keygen(KeygenArgs),
     /// Encrypt a local file offline; the envelope goes to `<out>.meta.json`.

@@ -7,6 +7,7 @@ mod get;
 mod head;
 mod keygen;
 mod ls;
+mod migrate;
 mod offline;
 mod put;
 mod rm;
@@ -72,6 +73,7 @@ fn buckets(command: &Command) -> Vec<&str> {
         Command::Ls(a) => vec![a.prefix.bucket.as_str()],
         Command::Rotate(a) => vec![a.object.bucket.as_str()],
         Command::Audit(a) => vec![a.prefix.bucket.as_str()],
+        Command::Migrate(a) => vec![a.prefix.bucket.as_str()],
         _ => Vec::new(),
     }
 }
@@ -88,6 +90,7 @@ async fn remote(command: &Command, conn: &Connection, out: &Output) -> CliResult
         Command::Ls(args) => ls::run(args, conn).await,
         Command::Rotate(args) => rotate::run(args, conn, out).await,
         Command::Audit(args) => audit::run(args, conn, out).await,
+        Command::Migrate(args) => migrate::run(args, conn, out).await,
         _ => Err(CliError::other("not a remote command")),
     }
 }

@@ -4,7 +4,8 @@
 //! Commands: `put`, `get` (whole or `--range`, to a file or stdout), `head`, `inspect`, `cp`,
 //! `rm` (`-r` for prefixes), `ls` (one level, `-r` for everything below), `rotate` (rewrap
 //! under a new master key; `--prefix` for every object under a prefix, `--shard`), `audit`
-//! (what is and is not encrypted under a prefix), `keygen`,
+//! (what is and is not encrypted under a prefix), `migrate` (encrypt a plaintext prefix in
+//! place), `keygen`,
 //! offline `encrypt` / `decrypt` with a `<file>.meta.json` envelope sidecar, `serve` (the devserver) and `demo`.
 //! See `osscrypt --help`; exit codes are documented in [`exit`].
 //!

@@ -35,10 +35,10 @@ pub(crate) struct Ours {
     pub(crate) get_secs: f64,
 }
 
-/// What `bench_oss2.py` measured.
-struct Oss2Timings {
-    put_secs: f64,
-    get_secs: f64,
+/// What a peer's bench driver measured.
+pub(crate) struct PeerTimings {
+    pub(crate) put_secs: f64,
+    pub(crate) get_secs: f64,
 }
 
 /// Runs the oss2 transfers and prints their throughput and the ratios, or a line saying why
@@ -62,14 +62,7 @@ pub(crate) fn compare(setup: &Oss2Setup<'_>, s: &Settings, ours: &Ours) -> BoxRe
             return Ok(());
         }
     };
-    let input = if setup.size == ours.size {
-        setup.input.to_path_buf()
-    } else {
-        // The same generator, so this is the first `size` bytes of the bench's input.
-        let path = setup.work_dir.join("oss2-input.bin");
-        write_input(&path, setup.size)?;
-        path
-    };
+    let input = peer_input(setup, ours)?;
     println!(
         "oss2 CryptoBucket ({}): {} MiB, part {} MiB, num_threads {}; ratios compare \
          throughput (MiB/s), so the object sizes may differ",
@@ -79,34 +72,57 @@ pub(crate) fn compare(setup: &Oss2Setup<'_>, s: &Settings, ours: &Ours) -> BoxRe
         s.concurrency
     );
     let oss2 = run(&python, &script, setup, &input, s)?;
-    println!(
-        "{}",
-        line("oss2 put (resumable_upload)", setup.size, oss2.put_secs)
-    );
-    println!(
-        "{}",
-        line("oss2 get (resumable_download)", setup.size, oss2.get_secs)
-    );
-    let put = mib_per_sec(ours.size, ours.put_secs) / mib_per_sec(setup.size, oss2.put_secs);
-    let get = mib_per_sec(ours.size, ours.get_secs) / mib_per_sec(setup.size, oss2.get_secs);
-    println!(
-        "ratio put (ours/oss2 throughput) {put:.2} ({})",
-        verdict(put)
-    );
-    println!(
-        "ratio get (ours/oss2 throughput) {get:.2} ({})",
-        verdict(get)
+    report(
+        "oss2",
+        ["resumable_upload", "resumable_download"],
+        setup.size,
+        &oss2,
+        ours,
+        TARGET_RATIO,
     );
     Ok(())
 }
 
-fn verdict(ratio: f64) -> String {
-    let met = if ratio >= TARGET_RATIO {
-        "met"
-    } else {
-        "NOT met"
-    };
-    format!("target ≥ {TARGET_RATIO}: {met}")
+/// The peer's input: the bench's input, or its first `setup.size` bytes.
+pub(crate) fn peer_input(setup: &Oss2Setup<'_>, ours: &Ours) -> BoxResult<PathBuf> {
+    if setup.size == ours.size {
+        return Ok(setup.input.to_path_buf());
+    }
+    // The same generator, so this is the first `size` bytes of the bench's input.
+    let path = setup.work_dir.join("peer-input.bin");
+    if !path.exists() {
+        write_input(&path, setup.size)?;
+    }
+    Ok(path)
+}
+
+/// Prints a peer's throughput and ours/peer for both directions against `target`.
+pub(crate) fn report(
+    peer: &str,
+    calls: [&str; 2],
+    size: u64,
+    theirs: &PeerTimings,
+    ours: &Ours,
+    target: f64,
+) {
+    let label = |call: &str, dir: &str| format!("{peer} {dir} ({call})");
+    println!("{}", line(&label(calls[0], "put"), size, theirs.put_secs));
+    println!("{}", line(&label(calls[1], "get"), size, theirs.get_secs));
+    let put = mib_per_sec(ours.size, ours.put_secs) / mib_per_sec(size, theirs.put_secs);
+    let get = mib_per_sec(ours.size, ours.get_secs) / mib_per_sec(size, theirs.get_secs);
+    println!(
+        "ratio put (ours/{peer} throughput) {put:.2} ({})",
+        verdict(put, target)
+    );
+    println!(
+        "ratio get (ours/{peer} throughput) {get:.2} ({})",
+        verdict(get, target)
+    );
+}
+
+fn verdict(ratio: f64, target: f64) -> String {
+    let met = if ratio >= target { "met" } else { "NOT met" };
+    format!("target ≥ {target}: {met}")
 }
 
 #[allow(clippy::cast_precision_loss)] // sizes far below 2^52 bytes
@@ -159,7 +175,7 @@ fn run(
     setup: &Oss2Setup<'_>,
     input: &Path,
     s: &Settings,
-) -> BoxResult<Oss2Timings> {
+) -> BoxResult<PeerTimings> {
     let mut command = Command::new(python);
     command
         .arg(script)
@@ -182,23 +198,30 @@ fn run(
     if !output.status.success() {
         return Err(format!("{SCRIPT} failed ({}): {text}", output.status).into());
     }
-    parse(&text, setup.size)
+    parse(&text, setup.size, "oss2")
 }
 
-/// Reads the script's `name value` lines; a run without the verification line is a failure.
-fn parse(text: &str, size: u64) -> BoxResult<Oss2Timings> {
+/// Reads a driver's `<prefix>_name value` lines; a run without the verification line is a
+/// failure.
+pub(crate) fn parse(text: &str, size: u64, prefix: &str) -> BoxResult<PeerTimings> {
     let value = |name: &str| {
         text.lines()
-            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+            .find_map(|l| {
+                let rest = l
+                    .strip_prefix(prefix)?
+                    .strip_prefix('_')?
+                    .strip_prefix(name)?;
+                Some(rest.strip_prefix(' ').unwrap_or(rest))
+            })
             .map(str::trim)
-            .ok_or_else(|| format!("{SCRIPT} printed no `{name}` line: {text}"))
+            .ok_or_else(|| format!("the {prefix} driver printed no `{prefix}_{name}` line: {text}"))
     };
-    if value("oss2_size_bytes")?.parse::<u64>()? != size {
-        return Err(format!("{SCRIPT} transferred a different size: {text}").into());
+    if value("size_bytes")?.parse::<u64>()? != size {
+        return Err(format!("the {prefix} driver transferred a different size: {text}").into());
     }
-    value("oss2_verified")?;
-    Ok(Oss2Timings {
-        put_secs: value("oss2_put_seconds")?.parse()?,
-        get_secs: value("oss2_get_seconds")?.parse()?,
+    value("verified")?;
+    Ok(PeerTimings {
+        put_secs: value("put_seconds")?.parse()?,
+        get_secs: value("get_seconds")?.parse()?,
     })
 }

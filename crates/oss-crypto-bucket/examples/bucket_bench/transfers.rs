@@ -221,7 +221,7 @@ pub(crate) fn report(results: &Results, s: &Settings, aes_bytes_per_sec: Option<
     let floor = aes_bytes_per_sec.map(|rate| GIB / rate);
     match floor {
         Some(f) => println!(
-            "AES floor (openssl speed -evp aes-256-ctr, same run): {:.3} s CPU per GiB",
+            "AES floor (openssl speed -evp aes-256-ctr per CPU second, same run): {:.3} s CPU per GiB",
             f
         ),
         None => println!(

@@ -175,8 +175,7 @@ async fn encrypt_round_trip_tally_and_length_md5_enforced() {
     let (s, tally) = EncryptStream::new(chunks(&plain, 100), cipher_at(0), Some(777), Some(md5));
     let ct = collect(s).await.unwrap();
     assert_eq!(ct, encrypt_all(&plain));
-    let t = read_tally(&tally);
-    assert_eq!((t.len, t.crc.value()), (777, crc_of(&ct)));
+    assert_eq!(read_tally(&tally).len, 777);
 
     let (s, _) = EncryptStream::new(chunks(&plain, 100), cipher_at(0), Some(778), None);
     assert!(matches!(

@@ -3,6 +3,7 @@
 
 mod batch;
 mod batch_audit;
+mod batch_migrate;
 mod common;
 mod copy_rotate;
 mod crash;

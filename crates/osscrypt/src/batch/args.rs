@@ -45,3 +45,42 @@ length and MD5 are checked (egress: the total stored size).
 
 Exit code 0 when every object is a readable V2 object with its MD5 (and passed --deep), 5 when
 the audit found anything else, 1 when the listing failed.";
+
+/// `migrate`.
+#[derive(Debug, Args)]
+#[command(after_help = MIGRATE_HELP)]
+pub(crate) struct MigrateArgs {
+    /// The prefix, `oss://bucket/prefix/` (`oss://bucket/` for the whole bucket).
+    #[arg(value_parser = parse_uri)]
+    pub(crate) prefix: ObjectUri,
+    /// Only report what would be encrypted; write nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// JSON-lines journal: one line per object with its outcome (appended).
+    #[arg(long, default_value = "osscrypt-migrate.jsonl")]
+    pub(crate) journal: PathBuf,
+    /// Parallelism and sharding.
+    #[command(flatten)]
+    pub(crate) batch: BatchArgs,
+    /// The master key that encrypts (and the keys that recognise encrypted objects).
+    #[command(flatten)]
+    pub(crate) keys: KeyArgs,
+}
+
+const MIGRATE_HELP: &str = "\
+Every plaintext object under the prefix is read, encrypted under the master key and written back
+under the same key, keeping its user metadata, Content-Type, Cache-Control, Content-Disposition,
+Content-Encoding, Content-Language, Expires and storage class (not ACLs or tags: HeadObject does
+not return them). Objects that already carry an envelope are skipped. Objects up to 8 MiB are
+buffered in memory (--jobs of them at most) and get unencrypted-content-md5; larger ones stream
+through (at most 5 GB, one PutObject) and get it when OSS has their MD5.
+
+Other writers: OSS has no conditional PutObject, so the write cannot require the ETag that was
+read. The read carries If-Match, buffered objects are checked again just before the write
+(changed_before_write: skipped, nothing written), and a HEAD after the write must show its ETag
+(changed_after_write: someone replaced it since). A write landing between the last check and the
+PUT is overwritten undetected: stop writers, or run it again and compare with `audit`.
+
+Outcomes (migrated, would_migrate, already_encrypted, changed_before_write,
+changed_after_write, failed) go to the --journal. Exit code 1 if any object failed or changed;
+running the same command again handles what is left. Egress: the total size migrated.";

@@ -167,6 +167,14 @@ impl Server {
         body.to_vec()
     }
 
+    /// The stored object's HEAD (headers as OSS has them).
+    pub fn head(&self, key: &str) -> oss_client::ObjectMeta {
+        let headers = oss_client::http::HeaderMap::new();
+        self.runtime
+            .block_on(self.client().head_object(key, &headers))
+            .unwrap()
+    }
+
     /// Stores `body` as is (no encryption) with the given extra headers.
     pub fn put_raw(&self, key: &str, body: &[u8], headers: &[(&str, &str)]) {
         let mut map = oss_client::http::HeaderMap::new();

@@ -4,6 +4,7 @@
 mod addressing;
 mod bulk;
 mod bulk_audit;
+mod bulk_migrate;
 mod common;
 mod credentials;
 mod demo;
