@@ -16,6 +16,9 @@
 //! * **Multipart**: initiate, [`Client::upload_part`], complete ([`CompletedPart`]), abort,
 //!   [`Client::list_parts`] (with the `ClientEncryption*` values); [`Client::list_objects_v2`];
 //!   [`Client::presign`].
+//! * **The client's bucket**: [`Client::create_bucket`], [`Client::delete_bucket`],
+//!   [`Client::list_multipart_uploads`] (unfinished uploads, paged by key and upload id).
+//!   Service-level requests (ListBuckets) are not supported: a client is bound to a bucket.
 //! * **Integrity**: CRC-64/XZ of every body sent or received is compared with
 //!   `x-oss-hash-crc64ecma` (multipart: the fold of the part CRCs); a mismatch is
 //!   [`Error::CrcMismatch`] and is retried where the request can be replayed.
@@ -137,6 +140,7 @@ pub use client::endpoint::Addressing;
 pub use client::response::{ContentRange, ObjectMeta};
 pub use crc::{Crc64, crc64, crc64_combine};
 pub use error::{Error, Result, ServiceError};
+pub use ops::bucket::ListUploadsOptions;
 pub use ops::get::{ByteRange, GetOptions, GetResponse};
 pub use ops::header;
 pub use ops::list::ListObjectsOptions;
@@ -154,7 +158,8 @@ pub use retry::RetryConfig;
 pub use sign::SignatureVersion;
 pub use xml::{
     ClientEncryption, CommonPrefix, CompleteMultipartResult, CopyObjectResult,
-    InitiateMultipartResult, ListObjectsResult, ListPartsResult, ObjectSummary, PartSummary,
+    InitiateMultipartResult, ListObjectsResult, ListPartsResult, ListUploadsResult, ObjectSummary,
+    PartSummary, UploadSummary,
 };
 
 pub use bytes;

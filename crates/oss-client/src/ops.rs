@@ -1,5 +1,6 @@
 //! The operations, one file per family. Each builds an `OssRequest` and interprets the answer.
 
+pub(crate) mod bucket;
 pub(crate) mod download;
 pub(crate) mod get;
 pub(crate) mod list;

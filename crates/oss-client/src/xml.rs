@@ -6,6 +6,7 @@
 mod error_body;
 mod list_objects;
 mod list_parts;
+mod list_uploads;
 mod multipart;
 
 use serde::de::DeserializeOwned;
@@ -15,6 +16,8 @@ pub(crate) use list_objects::parse as parse_list_objects;
 pub use list_objects::{CommonPrefix, ListObjectsResult, ObjectSummary};
 pub(crate) use list_parts::parse as parse_list_parts;
 pub use list_parts::{ClientEncryption, ListPartsResult, PartSummary};
+pub(crate) use list_uploads::parse as parse_list_uploads;
+pub use list_uploads::{ListUploadsResult, UploadSummary};
 pub use multipart::{CompleteMultipartResult, CopyObjectResult, InitiateMultipartResult};
 pub(crate) use multipart::{complete_body, parse_complete, parse_copy, parse_initiate};
 

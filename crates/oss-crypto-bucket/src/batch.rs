@@ -7,7 +7,8 @@
 //! skipping what is already under it, so an interrupted run is resumed by running it again;
 //! [`audit_prefix`] classifies every object (V2, V1, plaintext, unwrappable, malformed, no
 //! plaintext MD5; optionally a verified download) into an [`AuditReport`]; [`migrate_prefix`]
-//! encrypts plaintext objects in place, keeping their metadata and system headers.
+//! encrypts plaintext objects in place, keeping their metadata and system headers;
+//! [`uploads`] lists the multipart uploads in progress.
 //!
 //! [`CryptoBucket::rotate_master_key`]: crate::CryptoBucket::rotate_master_key
 
@@ -16,9 +17,11 @@ mod listing;
 mod migrate;
 mod rotate;
 mod shard;
+mod uploads;
 
 pub use audit::{AuditCounts, AuditKind, AuditRecord, AuditReport, audit_prefix};
 pub use listing::{BatchOptions, objects};
 pub use migrate::{MigrateOutcome, MigrateRecord, migrate_prefix};
 pub use rotate::{RotateOutcome, RotateRecord, rotate_prefix};
 pub use shard::{Shard, ShardError};
+pub use uploads::uploads;

@@ -190,7 +190,15 @@ impl CryptoBucket {
         if let Some(found) = self.uploads().get(&cache_key) {
             return Ok(Arc::clone(found));
         }
-        let material = Arc::new(self.inner.keyring.unwrap_envelope(envelope).await?);
+        let material = match self.inner.keyring.unwrap_envelope(envelope).await {
+            Ok(material) => Arc::new(material),
+            Err(e) if e.is_missing_capability() => {
+                return Err(Error::ResumeNeedsPrivateKey {
+                    upload_id: upload_id.to_owned(),
+                });
+            }
+            Err(e) => return Err(e.into()),
+        };
         self.uploads().insert(cache_key, Arc::clone(&material));
         Ok(material)
     }

@@ -42,6 +42,19 @@ pub enum Error {
     /// The operation would break the envelope or its CTR layout and is refused client-side.
     #[error("refused: {0}")]
     Refused(String),
+    /// A multipart upload started with an encrypt-only master key (a public RSA key) cannot be
+    /// continued by another process with that key: the upload's data key exists only wrapped
+    /// (in the checkpoint and the upload's envelope), and only the private key unwraps it.
+    #[error(
+        "upload {upload_id} cannot be resumed with an encrypt-only master key: its data key is \
+         stored only wrapped, and unwrapping it needs the private key (this is inherent to \
+         public-key encryption, not a fault). Resume with the private key (for the CLI: \
+         --rsa-private), or abort the upload and start again with the public key"
+    )]
+    ResumeNeedsPrivateKey {
+        /// The multipart upload id.
+        upload_id: String,
+    },
     /// A checkpoint file cannot be used.
     #[error("checkpoint: {0}")]
     Checkpoint(#[from] CheckpointError),

@@ -17,6 +17,24 @@ use crate::get::client_range;
 use crate::multipart::part_headers;
 use crate::pin::Pin;
 
+/// How a rotation checks its result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum RotationCheck {
+    /// The new keyring must unwrap the new envelope to the same data key and IV, before
+    /// anything is written and again on the rewritten object (the new key must decrypt).
+    #[default]
+    Unwrap,
+    /// For a new key whose private half is offline (an encrypt-only RSA key): the data key
+    /// and IV unwrapped with the old keyring are rewrapped with the new key, and the rewritten
+    /// object must carry exactly that envelope and the unchanged ciphertext (CRC). What
+    /// cannot be checked without the private half is that it unwraps the new envelope.
+    StoredEnvelope,
+    /// No read-back at all: the envelope written and the ciphertext are not checked after the
+    /// upload (the copied parts' CRC is still checked before it is completed).
+    None,
+}
+
 /// Result of a rotation.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -56,6 +74,25 @@ impl CryptoBucket {
         key: &str,
         new_keyring: &Keyring,
     ) -> Result<RotateOutput> {
+        self.rotate_master_key_checked(key, new_keyring, RotationCheck::Unwrap)
+            .await
+    }
+
+    /// [`rotate_master_key`](Self::rotate_master_key) with the check `check`: with
+    /// [`RotationCheck::StoredEnvelope`] or [`RotationCheck::None`] the new key may be
+    /// encrypt-only (a public RSA key whose private half is kept offline).
+    ///
+    /// # Errors
+    ///
+    /// As [`rotate_master_key`](Self::rotate_master_key); with
+    /// [`RotationCheck::StoredEnvelope`], [`Error::Integrity`] when the rewritten object's
+    /// envelope is not the one written.
+    pub async fn rotate_master_key_checked(
+        &self,
+        key: &str,
+        new_keyring: &Keyring,
+        check: RotationCheck,
+    ) -> Result<RotateOutput> {
         let meta = self
             .inner
             .client
@@ -85,7 +122,9 @@ impl CryptoBucket {
             new_envelope = new_envelope.with_unencrypted_content_md5(md5);
         }
         // Rewriting under a key that cannot read the result would lose the object.
-        unwraps_to(new_keyring, &new_envelope, &material).await?;
+        if check == RotationCheck::Unwrap {
+            unwraps_to(new_keyring, &new_envelope, &material).await?;
+        }
         let part_size = match &envelope {
             ObjectEnvelope::V2(e) => e.part_size().unwrap_or(self.inner.options.part_size),
             _ => self.inner.options.part_size,
@@ -100,8 +139,11 @@ impl CryptoBucket {
             self.rotate_multipart(key, &source, new_envelope.with_multipart(&plan), &plan)
                 .await?
         };
-        self.verify_rotation(key, new_keyring, &material, &source)
-            .await?;
+        if check != RotationCheck::None {
+            let expected = (check == RotationCheck::StoredEnvelope).then_some(&new_envelope);
+            self.verify_rotation(key, new_keyring, &material, &source, expected)
+                .await?;
+        }
         Ok(RotateOutput {
             etag,
             crc64,
@@ -206,14 +248,16 @@ impl CryptoBucket {
         Ok(body.map_err(std::io::Error::other).boxed())
     }
 
-    /// The rewritten object must carry the same ciphertext (CRC) and an envelope that the new
-    /// keyring unwraps to the same data key and IV.
+    /// The rewritten object must carry the same ciphertext (CRC) and either exactly the
+    /// `expected` envelope or, without one, an envelope that the new keyring unwraps to the
+    /// same data key and IV.
     async fn verify_rotation(
         &self,
         key: &str,
         new_keyring: &Keyring,
         material: &ContentMaterial,
         source: &Source,
+        expected: Option<&Envelope>,
     ) -> Result<()> {
         let meta = self
             .inner
@@ -225,7 +269,13 @@ impl CryptoBucket {
         }
         let pairs = crate::bucket::header_pairs(&meta.headers);
         let envelope = Envelope::from_headers(pairs.iter())?;
-        unwraps_to(new_keyring, &envelope, material).await
+        match expected {
+            Some(expected) if *expected != envelope => Err(Error::Integrity(
+                crate::error::IntegrityError::Envelope(crate::error::EnvelopeMismatch::WrappedKey),
+            )),
+            Some(_) => Ok(()),
+            None => unwraps_to(new_keyring, &envelope, material).await,
+        }
     }
 }
 

@@ -115,6 +115,19 @@ impl Error {
         }
     }
 
+    /// Whether the key lacks the half the operation needs ([`Error::MissingCapability`]),
+    /// directly or behind a matdesc report.
+    #[must_use]
+    pub fn is_missing_capability(&self) -> bool {
+        match self {
+            Self::MissingCapability(_) => true,
+            Self::NoMatchingMaterial { source, .. } | Self::MaterialFailed { source, .. } => {
+                source.is_missing_capability()
+            }
+            _ => false,
+        }
+    }
+
     pub(crate) fn transport(source: impl Into<BoxError>, retryable: bool) -> Self {
         Self::Transport {
             source: source.into(),

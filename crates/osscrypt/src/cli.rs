@@ -179,6 +179,12 @@ pub(crate) enum Command {
     Audit(crate::batch::args::AuditArgs),
     /// Encrypt plaintext objects under a prefix in place, keeping their metadata.
     Migrate(crate::batch::args::MigrateArgs),
+    /// Create a bucket.
+    Mb(crate::batch::args::MbArgs),
+    /// Delete an empty bucket (`--force`: empty it first).
+    Rb(crate::batch::args::RbArgs),
+    /// Unfinished multipart uploads: `ls` and `abort` (they are billed until then).
+    Uploads(crate::batch::args::UploadsArgs),
     /// Write a new RSA key pair (PEM).
     Keygen(KeygenArgs),
     /// Encrypt a local file offline; the envelope goes to `<out>.meta.json`.
@@ -333,14 +339,23 @@ pub(crate) struct RotateArgs {
     #[arg(long)]
     pub(crate) new_rsa_private: Option<PathBuf>,
     /// New RSA public key (PEM), checked against --new-rsa-private when both are given.
-    #[arg(long, requires = "new_rsa_private")]
+    /// Alone, it rotates to a key whose private half is offline: the data key unwrapped with
+    /// the current key is rewrapped with it, and the rewritten object must carry exactly that
+    /// envelope and the unchanged ciphertext (that the private half unwraps it cannot be
+    /// checked without it).
+    #[arg(long, conflicts_with = "prefix")]
     pub(crate) new_rsa_public: Option<PathBuf>,
     /// New KMS key id.
-    #[arg(long, conflicts_with = "new_rsa_private")]
+    #[arg(long, conflicts_with_all = ["new_rsa_private", "new_rsa_public"])]
     pub(crate) new_kms_key_id: Option<String>,
     /// Material description of the new master key.
     #[arg(long)]
     pub(crate) new_matdesc: Option<String>,
+    /// Do not read the rotated object back: neither its envelope nor its ciphertext is
+    /// checked after the upload, nor is it checked that the new key unwraps the new envelope
+    /// (the copied parts' CRC is still checked before the upload is completed).
+    #[arg(long, conflicts_with = "prefix")]
+    pub(crate) no_verify: bool,
 }
 
 const ROTATE_PREFIX_HELP: &str = "\

@@ -1,6 +1,7 @@
 //! Dispatch from the parsed command line to the command implementations.
 
 mod audit;
+mod buckets;
 mod cp;
 mod demo;
 mod get;
@@ -74,6 +75,8 @@ fn buckets(command: &Command) -> Vec<&str> {
         Command::Rotate(a) => vec![a.object.bucket.as_str()],
         Command::Audit(a) => vec![a.prefix.bucket.as_str()],
         Command::Migrate(a) => vec![a.prefix.bucket.as_str()],
+        Command::Rb(a) => vec![a.bucket.bucket.as_str()],
+        Command::Uploads(a) => vec![a.prefix().bucket.as_str()],
         _ => Vec::new(),
     }
 }
@@ -91,6 +94,9 @@ async fn remote(command: &Command, conn: &Connection, out: &Output) -> CliResult
         Command::Rotate(args) => rotate::run(args, conn, out).await,
         Command::Audit(args) => audit::run(args, conn, out).await,
         Command::Migrate(args) => migrate::run(args, conn, out).await,
+        Command::Mb(args) => buckets::mb(args, conn, out).await,
+        Command::Rb(args) => buckets::rb(args, conn, out).await,
+        Command::Uploads(args) => buckets::uploads(args, conn, out).await,
         _ => Err(CliError::other("not a remote command")),
     }
 }

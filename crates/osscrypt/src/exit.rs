@@ -216,7 +216,7 @@ impl From<oss_crypto_bucket::Error> for CliError {
             E::Client(inner) => return inner.into(),
             E::KeyWrap(inner) => return inner.into(),
             E::Io(inner) => return io_error("local file", &inner),
-            E::LegacyV1Disabled => Kind::Auth,
+            E::LegacyV1Disabled | E::ResumeNeedsPrivateKey { .. } => Kind::Auth,
             E::Envelope(_) | E::Range(_) | E::Integrity(_) | E::UnexpectedResponse(_) => {
                 Kind::Integrity
             }

@@ -5,7 +5,7 @@
 //! `rm` (`-r` for prefixes), `ls` (one level, `-r` for everything below), `rotate` (rewrap
 //! under a new master key; `--prefix` for every object under a prefix, `--shard`), `audit`
 //! (what is and is not encrypted under a prefix), `migrate` (encrypt a plaintext prefix in
-//! place), `keygen`,
+//! place), `mb` / `rb`, `uploads ls` / `uploads abort` (unfinished multipart uploads), `keygen`,
 //! offline `encrypt` / `decrypt` with a `<file>.meta.json` envelope sidecar, `serve` (the devserver) and `demo`.
 //! See `osscrypt --help`; exit codes are documented in [`exit`].
 //!
@@ -74,7 +74,10 @@
 //!   `--resumable` download uses the library's temp file and checkpoint instead), renamed only
 //!   after the checks passed. `get`'s partial file and the library's temp file are created
 //!   with mode 0600 (so the finished file is 0600 too); a directory as `get`'s destination
-//!   means "into it", under the key's last segment. `get` to stdout streams; the last
+//!   means "into it", under the key's last segment. SIGINT and SIGTERM end `get`, `decrypt`
+//!   (also while it waits on stdin) and `put` with exit code 130 / 143 after removing the
+//!   partial plaintext file (or the `put -` spool); `--resumable` transfers keep their
+//!   checkpoint and 0600 temp file, so the same command resumes. `get` to stdout streams; the last
 //!   chunk is held back until the checks pass, so a failed check truncates the output and exits
 //!   with code 5: check the exit code before trusting piped output.
 //! * **Legacy V1**: osscrypt writes only V2 and has no switch for reading the deprecated V1

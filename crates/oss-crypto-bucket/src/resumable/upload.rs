@@ -71,6 +71,9 @@ impl CryptoBucket {
             .open_upload(key, file, stamp, &cp_path, options)
             .await?;
         let ctx = context_of(&cp);
+        // A resumed upload needs its data key: fail before any part if it cannot be had.
+        self.upload_material(&ctx.upload_id, &ctx.envelope()?)
+            .await?;
         let shared: Shared = Arc::new(Mutex::new(cp));
         let progress = Progress::new(stamp.size, done_bytes(&shared), options.progress.clone());
         let todo: Vec<u32> = ctx

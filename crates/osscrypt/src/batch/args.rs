@@ -84,3 +84,65 @@ PUT is overwritten undetected: stop writers, or run it again and compare with `a
 Outcomes (migrated, would_migrate, already_encrypted, changed_before_write,
 changed_after_write, failed) go to the --journal. Exit code 1 if any object failed or changed;
 running the same command again handles what is left. Egress: the total size migrated.";
+
+/// `mb`.
+#[derive(Debug, Args)]
+pub(crate) struct MbArgs {
+    /// The bucket, `oss://bucket`.
+    #[arg(value_parser = parse_uri)]
+    pub(crate) bucket: ObjectUri,
+}
+
+/// `rb`.
+#[derive(Debug, Args)]
+pub(crate) struct RbArgs {
+    /// The bucket, `oss://bucket`.
+    #[arg(value_parser = parse_uri)]
+    pub(crate) bucket: ObjectUri,
+    /// Empty it first: delete every object and abort every multipart upload (no
+    /// confirmation is asked).
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Parallelism of `--force`.
+    #[command(flatten)]
+    pub(crate) batch: BatchArgs,
+}
+
+/// `uploads`.
+#[derive(Debug, Args)]
+pub(crate) struct UploadsArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub(crate) action: UploadsAction,
+}
+
+/// `uploads ls` / `uploads abort`.
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum UploadsAction {
+    /// List unfinished multipart uploads under a prefix (they are billed until completed
+    /// or aborted).
+    Ls {
+        /// `oss://bucket` or `oss://bucket/prefix`.
+        #[arg(value_parser = parse_uri)]
+        prefix: ObjectUri,
+        /// Print JSON (an array of `{key, upload_id, initiated}`).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Abort every unfinished multipart upload under a prefix (their parts are deleted; a
+    /// resumable transfer using one cannot resume and starts over).
+    Abort {
+        /// `oss://bucket` or `oss://bucket/prefix`.
+        #[arg(value_parser = parse_uri)]
+        prefix: ObjectUri,
+    },
+}
+
+impl UploadsArgs {
+    /// The prefix the action works on.
+    pub(crate) fn prefix(&self) -> &ObjectUri {
+        match &self.action {
+            UploadsAction::Ls { prefix, .. } | UploadsAction::Abort { prefix } => prefix,
+        }
+    }
+}

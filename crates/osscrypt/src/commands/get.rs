@@ -137,10 +137,8 @@ async fn to_file(
     let mut file = oss_crypto_bucket::create_private_file(&partial)
         .await
         .map_err(|e| io_error(partial.display(), &e))?;
-    let result = tokio::select! {
-        result = download(bucket, key, options, &mut file, out) => result,
-        stop = crate::signals::interrupted() => Err(stop),
-    };
+    let result =
+        crate::signals::or_interrupted(download(bucket, key, options, &mut file, out)).await;
     drop(file);
     match result {
         Ok(done) => {

@@ -125,6 +125,10 @@ pub(crate) async fn decrypt(args: &OfflineArgs, out: &Output) -> CliResult {
     let progress = out.transfer("decrypt", len);
     let mut cipher = ContentCipher::new(&material);
     let to_stdout = args.output == Path::new("-");
+    // Armed before the partial file exists and kept until it is renamed: a signal never
+    // leaves plaintext behind, also while a read of stdin blocks.
+    let _guard =
+        crate::signals::RemoveOnSignal::new((!to_stdout).then(|| partial_path(&args.output)));
     let result = if to_stdout {
         let mut stdout = std::io::stdout().lock();
         pump(
@@ -140,7 +144,10 @@ pub(crate) async fn decrypt(args: &OfflineArgs, out: &Output) -> CliResult {
             .await
             .map_err(|e| io_error(partial.display(), &e))?;
         let mut file = BufWriter::new(file.into_std().await);
-        pump(&mut input, &mut file, &mut cipher, Hash::Output, &progress)
+        // Other tasks (the signal guard) move off this worker while it blocks.
+        tokio::task::block_in_place(|| {
+            pump(&mut input, &mut file, &mut cipher, Hash::Output, &progress)
+        })
     };
     progress.finish();
     let checked = result

@@ -22,15 +22,8 @@ pub(crate) async fn run(args: &PutArgs, conn: &Connection, out: &Output) -> CliR
     let options = remote::options(Some(&args.transfer), args.md5);
     let bucket = remote::crypto_bucket(conn, &args.dest.bucket, ring, options)?;
     if args.transfer.resumable {
-        let encrypt_only = args.keys.rsa_private.is_none() && args.keys.kms_key_id.is_none();
-        let summary = super::transfer::upload(&bucket, key, &args.source, out)
-            .await
-            .map_err(|e| match e.kind() {
-                crate::exit::Kind::Auth if encrypt_only => e.context(
-                    "resuming an upload unwraps its data key: pass --rsa-private (it covers --rsa-public)",
-                ),
-                _ => e,
-            })?;
+        // Resuming with a public key alone fails with the library's explanation and remedy.
+        let summary = super::transfer::upload(&bucket, key, &args.source, out).await?;
         out.info(format!(
             "put {} ({} bytes, encrypted, resumable): {}",
             args.dest,

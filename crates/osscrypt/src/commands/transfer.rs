@@ -59,9 +59,13 @@ pub(crate) async fn upload(
         .map_err(|e| crate::exit::io_error(file.display(), &e))?
         .len();
     let progress = out.transfer("put", bytes);
-    let result = bucket
-        .resumable_upload(key, file, &options(&progress))
-        .await;
+    // Interrupted, the checkpoint and the upload stay for the next run.
+    let upload = async {
+        Ok(bucket
+            .resumable_upload(key, file, &options(&progress))
+            .await?)
+    };
+    let result = crate::signals::or_interrupted(upload).await;
     let elapsed = progress.finish();
     let output = result?;
     Ok(Summary {
@@ -89,9 +93,13 @@ pub(crate) async fn download(
         ));
     }
     let progress = out.transfer("get", 0);
-    let result = bucket
-        .resumable_download(key, dest, &options(&progress))
-        .await;
+    // Interrupted, the checkpoint and the 0600 temp file stay for the next run.
+    let download = async {
+        Ok(bucket
+            .resumable_download(key, dest, &options(&progress))
+            .await?)
+    };
+    let result = crate::signals::or_interrupted(download).await;
     let elapsed = progress.finish();
     let output = result?;
     if let Some(reason) = &output.discarded_checkpoint {

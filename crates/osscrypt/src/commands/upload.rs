@@ -36,10 +36,7 @@ pub(crate) async fn run(
         }
         .map_err(CliError::from)
     };
-    let result = tokio::select! {
-        result = upload => result,
-        stop = crate::signals::interrupted() => Err(stop),
-    };
+    let result = crate::signals::or_interrupted(upload).await;
     let elapsed = progress.finish();
     result.map(|summary| (summary, elapsed))
 }

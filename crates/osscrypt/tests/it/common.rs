@@ -144,17 +144,32 @@ impl Server {
 
     /// A plain (no encryption) OSS client of the bucket.
     pub fn client(&self) -> oss_client::Client {
+        self.client_in(BUCKET)
+    }
+
+    /// A plain OSS client of another bucket.
+    pub fn client_in(&self, bucket: &str) -> oss_client::Client {
         let s = self.server();
         oss_client::Client::builder()
             .with_endpoint(s.oss_url())
             .with_region(s.region())
-            .with_bucket(BUCKET)
+            .with_bucket(bucket)
             .with_credentials(oss_client::Credentials::new(
                 s.credentials().access_key_id(),
                 s.credentials().access_key_secret(),
             ))
             .build()
             .unwrap()
+    }
+
+    /// Starts a multipart upload of `key` in `bucket` and leaves it unfinished.
+    pub fn start_upload(&self, bucket: &str, key: &str) -> String {
+        let headers = oss_client::http::HeaderMap::new();
+        let client = self.client_in(bucket);
+        self.runtime
+            .block_on(client.initiate_multipart_upload(key, &headers))
+            .unwrap()
+            .upload_id
     }
 
     /// The stored (encrypted) bytes of an object, read with a plain OSS client.

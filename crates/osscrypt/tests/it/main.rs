@@ -4,6 +4,7 @@
 mod addressing;
 mod bulk;
 mod bulk_audit;
+mod bulk_buckets;
 mod bulk_migrate;
 mod common;
 mod credentials;
@@ -12,7 +13,9 @@ mod hostile;
 mod logs;
 mod network;
 mod offline;
+mod offline_keys;
 mod remote;
 mod serve;
+mod signals;
 mod transfer;
 mod upload;

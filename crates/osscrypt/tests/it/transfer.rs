@@ -67,7 +67,7 @@ fn interrupted_upload_and_download_resume_with_the_same_command() {
     let out = s.run(&public_only);
     expect_code(&out, 4);
     assert!(
-        stderr(&out).contains("pass --rsa-private"),
+        stderr(&out).contains("inherent") && stderr(&out).contains("--rsa-private"),
         "{}",
         stderr(&out)
     );
