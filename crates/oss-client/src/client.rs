@@ -10,7 +10,7 @@ use core::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::retry::RetryConfig;
+use crate::RetryConfig;
 use crate::sign::Signer;
 use endpoint::Endpoint;
 use oss_credentials::CredentialsProvider;

@@ -148,13 +148,20 @@ impl Error {
     }
 
     pub(crate) fn transport(operation: &'static str, e: reqwest::Error) -> Self {
-        // Builder/redirect errors will not improve; the rest are network failures. (Without
-        // content-decoding features, reqwest's "decode" errors are cut bodies.)
-        let retryable = !(e.is_builder() || e.is_redirect());
+        let retryable = oss_transport::is_retryable(&e);
         Self::Transport {
             operation,
             source: Box::new(e.without_url()),
             retryable,
+        }
+    }
+
+    /// A capped body read that failed: a cut connection is a transport error, an oversized
+    /// body an invalid response.
+    pub(crate) fn body(operation: &'static str, e: oss_transport::BodyError) -> Self {
+        match e {
+            oss_transport::BodyError::Transport(e) => Self::transport(operation, e),
+            too_large => Self::invalid_response(operation, too_large.to_string()),
         }
     }
 

@@ -116,13 +116,11 @@
 //! This crate has no optional features. TLS is always rustls (through reqwest).
 #![forbid(unsafe_code)]
 
-mod backoff;
 mod client;
 mod crc;
 mod error;
 mod ops;
 mod payload;
-mod retry;
 mod sign;
 mod xml;
 
@@ -133,12 +131,11 @@ pub mod __fuzz {
 mod fuzz;
 
 // The public interface:
-pub use backoff::BackoffConfig;
 pub use client::Client;
 pub use client::builder::ClientBuilder;
 pub use client::endpoint::Addressing;
 pub use client::response::{ContentRange, ObjectMeta};
-pub use crc::{Crc64, crc64, crc64_combine};
+pub use crc::{Crc64, crc64, crc64_combine, crc64_fold};
 pub use error::{Error, Result, ServiceError};
 pub use ops::bucket::ListUploadsOptions;
 pub use ops::get::{ByteRange, GetOptions, GetResponse};
@@ -153,8 +150,8 @@ pub use oss_credentials::{
     ENV_SESSION_TOKEN, Environment, EnvironmentCredentials, ExpiringCredentials, RefreshFn,
     RefreshingCredentials, StaticCredentials, vars,
 };
+pub use oss_transport::{BackoffConfig, HttpSettings, RetryConfig};
 pub use payload::{ByteStream, PutPayload, StreamFactory};
-pub use retry::RetryConfig;
 pub use sign::SignatureVersion;
 pub use xml::{
     ClientEncryption, CommonPrefix, CompleteMultipartResult, CopyObjectResult,

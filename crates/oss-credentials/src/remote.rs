@@ -54,19 +54,13 @@ impl Issued {
 
 /// An HTTP client for credential endpoints (short timeouts; no proxy for loopback).
 pub(crate) fn http_client(endpoint: &str, connect_timeout: Duration) -> Result<reqwest::Client> {
-    let mut builder = reqwest::Client::builder()
-        .connect_timeout(connect_timeout)
-        .timeout(Duration::from_secs(30))
-        .redirect(reqwest::redirect::Policy::none());
-    let loopback = reqwest::Url::parse(endpoint)
-        .ok()
-        .and_then(|u| u.host_str().map(oss_signing::is_loopback_host))
-        .unwrap_or(false);
-    if loopback {
-        builder = builder.no_proxy();
-    }
-    builder
-        .build()
+    oss_transport::HttpSettings::default()
+        .with_connect_timeout(connect_timeout)
+        .with_request_timeout(Some(Duration::from_secs(30)))
+        .build_client(
+            endpoint,
+            concat!("oss-crypto-credentials/", env!("CARGO_PKG_VERSION")),
+        )
         .map_err(|e| CredentialsError::new(format!("cannot create an http client: {e}")))
 }
 
@@ -225,15 +219,20 @@ pub(crate) async fn ecs_role(
     issued.into_expiring(&source)
 }
 
+/// STS and metadata answers are a few hundred bytes; anything beyond this is refused.
+const MAX_ANSWER: usize = 64 * 1024;
+
 async fn read_ok(response: reqwest::Response, source: &str) -> Result<Zeroizing<Vec<u8>>> {
     let status = response.status();
-    let body = Zeroizing::new(
-        response
-            .bytes()
-            .await
-            .map_err(|e| CredentialsError::new(format!("{source}: {}", e.without_url())))?
-            .to_vec(),
-    );
+    let mut body = Zeroizing::new(Vec::new());
+    oss_transport::read_capped(response, MAX_ANSWER, &mut body)
+        .await
+        .map_err(|e| match e {
+            oss_transport::BodyError::Transport(e) => {
+                CredentialsError::new(format!("{source}: {}", e.without_url()))
+            }
+            too_large => CredentialsError::new(format!("{source}: {too_large}")),
+        })?;
     if status.is_success() {
         return Ok(body);
     }

@@ -8,7 +8,8 @@
 //! [`audit_prefix`] classifies every object (V2, V1, plaintext, unwrappable, malformed, no
 //! plaintext MD5; optionally a verified download) into an [`AuditReport`]; [`migrate_prefix`]
 //! encrypts plaintext objects in place, keeping their metadata and system headers;
-//! [`uploads`] lists the multipart uploads in progress.
+//! [`uploads`] lists the multipart uploads in progress; [`local_files`], [`upload_files`]
+//! and [`download_prefix`] move directory trees (`cp -r`).
 //!
 //! [`CryptoBucket::rotate_master_key`]: crate::CryptoBucket::rotate_master_key
 
@@ -17,6 +18,7 @@ mod listing;
 mod migrate;
 mod rotate;
 mod shard;
+mod tree;
 mod uploads;
 
 pub use audit::{AuditCounts, AuditKind, AuditRecord, AuditReport, audit_prefix};
@@ -24,4 +26,7 @@ pub use listing::{BatchOptions, objects};
 pub use migrate::{MigrateOutcome, MigrateRecord, migrate_prefix};
 pub use rotate::{RotateOutcome, RotateRecord, rotate_prefix};
 pub use shard::{Shard, ShardError};
+pub use tree::{
+    LocalFile, Skipped, TransferRecord, download_prefix, local_files, local_path, upload_files,
+};
 pub use uploads::uploads;

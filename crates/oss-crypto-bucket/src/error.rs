@@ -158,6 +158,17 @@ pub enum IntegrityError {
     NotEncrypted,
 }
 
+impl IntegrityError {
+    /// Compares a computed CRC-64 with the server's.
+    pub(crate) fn check_crc64(expected: u64, actual: u64) -> Result<(), Self> {
+        if expected == actual {
+            Ok(())
+        } else {
+            Err(Self::Crc64 { expected, actual })
+        }
+    }
+}
+
 /// How a response's envelope differs from the one a read was planned from. Each variant
 /// names both sides.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]

@@ -305,13 +305,13 @@ fn file_payload(
 }
 
 /// Bytes per read of [`file_stream`].
-const FILE_CHUNK: u64 = 1 << 20;
+const FILE_CHUNK: u64 = 512 << 10;
 
 /// Reads `len` bytes of a file from `start`, in chunks, opening it lazily.
 ///
 /// Each chunk is one read in the blocking pool straight into the buffer that becomes the
 /// chunk: `tokio::fs` would read into its own buffer and copy, in 256 KiB steps, which cost
-/// an encrypted upload a copy of every byte and four times the thread hand-offs. A file shorter
+/// an encrypted upload a copy of every byte and twice the thread hand-offs. A file shorter
 /// than `start + len` is an `UnexpectedEof` error.
 pub(crate) fn file_stream(path: PathBuf, start: u64, len: u64) -> PlainStream {
     let open = async move {
@@ -332,7 +332,7 @@ pub(crate) fn file_stream(path: PathBuf, start: u64, len: u64) -> PlainStream {
                 let want = left.min(FILE_CHUNK);
                 let (file, chunk) = tokio::task::spawn_blocking(move || {
                     use std::io::Read as _;
-                    // Below 1 MiB, so the conversion is lossless.
+                    // At most 512 KiB, so the conversion is lossless.
                     let mut chunk = Vec::with_capacity(usize::try_from(want).unwrap_or(0));
                     (&file).take(want).read_to_end(&mut chunk)?;
                     Ok::<_, io::Error>((file, chunk))

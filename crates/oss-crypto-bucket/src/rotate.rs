@@ -12,7 +12,7 @@ use oss_envelope::{ByteRange, ContentMaterial, Envelope, MultipartPlan, PartLayo
 use oss_keywrap::Keyring;
 
 use crate::bucket::{CryptoBucket, ObjectEnvelope, insert_envelope};
-use crate::error::{Error, Result};
+use crate::error::{Error, IntegrityError, Result};
 use crate::get::client_range;
 use crate::multipart::part_headers;
 use crate::pin::Pin;
@@ -265,13 +265,13 @@ impl CryptoBucket {
             .head_object(key, &HeaderMap::new())
             .await?;
         if let (Some(before), Some(after)) = (source.crc64, meta.crc64()) {
-            crate::crc::check(before, after)?;
+            IntegrityError::check_crc64(before, after)?;
         }
         let pairs = crate::bucket::header_pairs(&meta.headers);
         let envelope = Envelope::from_headers(pairs.iter())?;
         match expected {
             Some(expected) if *expected != envelope => Err(Error::Integrity(
-                crate::error::IntegrityError::Envelope(crate::error::EnvelopeMismatch::WrappedKey),
+                IntegrityError::Envelope(crate::error::EnvelopeMismatch::WrappedKey),
             )),
             Some(_) => Ok(()),
             None => unwraps_to(new_keyring, &envelope, material).await,
@@ -289,7 +289,10 @@ fn check_parts_crc(source: &Source, parts: &[CompletedPart]) -> Result<()> {
     sorted.sort_by_key(|p| p.part_number);
     let crcs: Option<Vec<(u64, u64)>> = sorted.iter().map(|p| Some((p.crc64?, p.size?))).collect();
     match crcs {
-        Some(crcs) => crate::crc::check(expected, crate::crc::fold(crcs)),
+        Some(crcs) => Ok(IntegrityError::check_crc64(
+            expected,
+            oss_client::crc64_fold(crcs),
+        )?),
         None => Ok(()),
     }
 }

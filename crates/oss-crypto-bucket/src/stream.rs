@@ -11,8 +11,8 @@ use bytes::{Bytes, BytesMut};
 use futures::Stream;
 use md5::{Digest, Md5};
 
-use crate::crc::{self, Crc64};
 use crate::error::{Error, IntegrityError, Result};
+use oss_client::Crc64;
 
 /// A keystream positioned at the first byte of the body (the adapter over the envelope cipher).
 pub(crate) trait Keystream: Send + 'static {
@@ -112,7 +112,7 @@ impl<S> DecryptStream<S> {
             .into());
         }
         if let (Some(expected), Some(crc)) = (self.checks.crc64, &self.crc) {
-            crc::check(expected, crc.value())?;
+            IntegrityError::check_crc64(expected, crc.value())?;
         }
         if let (Some(expected), Some(md5)) = (self.checks.md5, self.md5.take())
             && md5.finalize().as_slice() != expected

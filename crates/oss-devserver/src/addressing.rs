@@ -5,7 +5,7 @@
 
 use percent_encoding::percent_decode_str;
 
-use crate::errors::OssError;
+use crate::oss_error::OssError;
 
 /// The decoded target of a request.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

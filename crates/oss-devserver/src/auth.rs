@@ -15,8 +15,8 @@ use http::StatusCode;
 use oss_signing::constant_time_eq;
 
 use crate::credentials::{CredentialStore, DevCredential, LookupFailure};
-use crate::errors::{OssError, OssResult};
 use crate::oss::Req;
+use crate::oss_error::{OssError, OssResult};
 
 /// Checks request signatures against the configured credentials.
 #[derive(Debug)]

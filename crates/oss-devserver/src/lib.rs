@@ -9,14 +9,14 @@ mod addressing;
 mod auth;
 mod config;
 pub mod credentials;
-mod error;
-mod errors;
 mod etag;
 pub mod faults;
 mod kms;
 mod metadata;
 mod oss;
+mod oss_error;
 mod server;
+mod setup_error;
 mod store;
 mod xml;
 
@@ -29,11 +29,11 @@ use tokio_util::sync::CancellationToken;
 // The public interface is:
 pub use config::{CseStrictness, DEFAULT_REGION, DevServerConfig, MAX_SINGLE_PUT};
 pub use credentials::{CredentialStore, DevCredential};
-pub use error::{Error, Result};
 pub use faults::{FaultAction, FaultInjector, FaultRule, Trigger};
 pub use kms::{
     FixtureError, KeyState, KmsConfig, KmsHandle, KmsKey, KmsRequestRecord, SignatureVerdict,
 };
+pub use setup_error::{Error, Result};
 
 /// A running dev server (OSS and KMS listeners). Dropping it stops accepting connections;
 /// [`DevServer::shutdown`] also waits for open connections to finish.

@@ -27,10 +27,10 @@ use crate::addressing::{self, Query, Target};
 use crate::auth::Verifier;
 use crate::config::{CseStrictness, DevServerConfig};
 use crate::credentials::CredentialStore;
-use crate::error::{Error, Result};
-use crate::errors::{OssError, OssResult};
 use crate::faults::{FaultAction, FaultInjector};
+use crate::oss_error::{OssError, OssResult};
 use crate::server::ConnAbort;
+use crate::setup_error::{Error, Result};
 use crate::store::{Store, now_ms};
 
 pub(crate) use op::Operation;
@@ -255,26 +255,9 @@ pub(crate) fn set_header(r: &mut Response, name: &'static str, value: &str) {
 
 /// ISO 8601 with milliseconds, as in OSS XML.
 pub(crate) fn iso8601(ms: u64) -> String {
-    let secs = ms / 1000;
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    let (y, m, d) = civil_from_days(days);
-    let (hh, mm, ss) = (rem / 3600, rem % 3600 / 60, rem % 60);
+    let seconds = oss_signing::time::iso8601_extended(ms / 1000);
     // OSS writes whole seconds with ".000Z"; oss2 parses exactly that format.
-    format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}.000Z")
-}
-
-/// Days since 1970-01-01 to (year, month, day) (H. Hinnant's algorithm).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + u64::from(m <= 2);
-    (y, m, d)
+    format!("{}.000Z", seconds.trim_end_matches('Z'))
 }
 
 #[cfg(test)]

@@ -31,9 +31,11 @@ mod error;
 mod flavour;
 mod provider;
 mod response;
-mod retry;
 
-pub use client::{API_VERSION, KmsClient, KmsClientBuilder, KmsEndpoint, SignedRequest};
+pub use client::{
+    API_VERSION, KmsClient, KmsClientBuilder, KmsEndpoint, SignedRequest, default_http_settings,
+    default_retry,
+};
 pub use error::KmsError;
 pub use oss_credentials::{
     ChainConfig, CredentialsChain, CredentialsError, CredentialsProvider, Environment,
@@ -41,6 +43,6 @@ pub use oss_credentials::{
 };
 pub use oss_envelope::KmsFlavour;
 pub use oss_signing::Credentials;
+pub use oss_transport::{HttpSettings, RetryConfig};
 pub use provider::KmsMasterKey;
 pub use response::{Decrypted, Encrypted, GeneratedDataKey};
-pub use retry::RetryConfig;

@@ -120,7 +120,6 @@
 mod compare;
 mod encode;
 mod headers;
-mod host;
 mod mac;
 mod secret;
 
@@ -133,6 +132,5 @@ pub mod time;
 pub use compare::constant_time_eq;
 pub use encode::{form_decode, percent_decode, percent_encode, percent_encode_path};
 pub use headers::find as find_header;
-pub use host::is_loopback_host;
 pub use mac::sha256_hex;
 pub use secret::{AccessKeySecret, Credentials, SecurityToken};

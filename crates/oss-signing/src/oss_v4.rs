@@ -16,7 +16,7 @@ use crate::headers::{canonical, find, render};
 use crate::mac::{hmac_sha256, sha256_hex};
 use crate::secret::AccessKeySecret;
 
-pub use authorization::{Authorization, authorization, parse_authorization};
+pub use authorization::{Authorization, authorization, parse_authorization, parse_credential};
 pub use client::{Presigned, SignedHeaders, presign, sign_headers};
 
 /// The algorithm name.

@@ -127,6 +127,17 @@ pub(crate) struct KeyArgs {
     /// KMS key id, alias or ARN that wraps new data keys.
     #[arg(long)]
     pub(crate) kms_key_id: Option<String>,
+    /// Passphrase of the KMS keys (`--kms-key-id`, `MATDESC@kms:` entries), sent as the KMS
+    /// EncryptionContext `{"x-passphrase":"…"}` exactly as oss2's
+    /// `AliKMSProvider(passphrase=…)` does: objects written with one need the same to be read.
+    /// Prefer the environment: a flag is visible in the process list.
+    #[arg(
+        long,
+        env = "OSSCRYPT_KMS_PASSPHRASE",
+        hide_env_values = true,
+        value_name = "PASSPHRASE"
+    )]
+    pub(crate) kms_passphrase: Option<crate::keys::Passphrase>,
     /// Material description of the master key, `k=v,k2=v2` or a JSON object.
     #[arg(long)]
     pub(crate) matdesc: Option<String>,
@@ -246,7 +257,9 @@ pub(crate) struct GetArgs {
     /// Source, `oss://bucket/key`.
     #[arg(value_parser = parse_uri)]
     pub(crate) source: ObjectUri,
-    /// Local file, or `-` for stdout (the default).
+    /// Local file, directory, or `-` for stdout (the default). A regular file is replaced
+    /// only after the checks (a symbolic link is kept, its target replaced); a device, a FIFO
+    /// or `/dev/stdout` is streamed into, like stdout, even with `--resumable`.
     #[arg(default_value = "-")]
     pub(crate) dest: PathBuf,
     /// Only these bytes: `START-END`, `START-` or `-SUFFIX_LEN` (optionally `bytes=`...).
@@ -277,13 +290,38 @@ pub(crate) struct HeadArgs {
 
 /// `cp`.
 #[derive(Debug, Args)]
+#[command(after_help = crate::batch::args::CP_HELP)]
 pub(crate) struct CpArgs {
-    /// Source, `oss://bucket/key`.
-    #[arg(value_parser = parse_uri)]
-    pub(crate) source: ObjectUri,
-    /// Destination, `oss://bucket/key`.
-    #[arg(value_parser = parse_uri)]
-    pub(crate) dest: ObjectUri,
+    /// Sources: one `oss://bucket/key` (server-side copy), local files, or with `-r` one
+    /// local directory or one `oss://bucket/prefix/`.
+    #[arg(required = true, num_args = 1..)]
+    pub(crate) sources: Vec<String>,
+    /// Destination: `oss://bucket/key`, `oss://bucket/prefix/` or a local directory.
+    pub(crate) dest: String,
+    /// Copy a directory tree or everything under a prefix.
+    #[arg(long, short)]
+    pub(crate) recursive: bool,
+    /// Store the MD5 of the plaintext of uploads (`unencrypted-content-md5`).
+    #[arg(long)]
+    pub(crate) md5: bool,
+    /// Files moved at once, and the shard of a download.
+    #[command(flatten)]
+    pub(crate) batch: BatchArgs,
+    /// Master keys (uploads and downloads; a server-side copy needs none).
+    #[command(flatten)]
+    pub(crate) keys: KeyArgs,
+}
+
+impl CpArgs {
+    /// The buckets named by the sources and destination.
+    pub(crate) fn buckets(&self) -> Vec<&str> {
+        self.sources
+            .iter()
+            .chain([&self.dest])
+            .filter_map(|s| s.strip_prefix("oss://"))
+            .map(|rest| rest.split('/').next().unwrap_or(rest))
+            .collect()
+    }
 }
 
 /// `rm`.
@@ -348,6 +386,15 @@ pub(crate) struct RotateArgs {
     /// New KMS key id.
     #[arg(long, conflicts_with_all = ["new_rsa_private", "new_rsa_public"])]
     pub(crate) new_kms_key_id: Option<String>,
+    /// Passphrase (EncryptionContext) of the new KMS key, like --kms-passphrase.
+    #[arg(
+        long,
+        env = "OSSCRYPT_NEW_KMS_PASSPHRASE",
+        hide_env_values = true,
+        requires = "new_kms_key_id",
+        value_name = "PASSPHRASE"
+    )]
+    pub(crate) new_kms_passphrase: Option<crate::keys::Passphrase>,
     /// Material description of the new master key.
     #[arg(long)]
     pub(crate) new_matdesc: Option<String>,
@@ -392,7 +439,8 @@ pub(crate) struct KeygenArgs {
 pub(crate) struct OfflineArgs {
     /// Input file, or `-` for stdin.
     pub(crate) input: PathBuf,
-    /// Output file (`-` for stdout is allowed only with `--meta`).
+    /// Output file (`-` for stdout is allowed only with `--meta`). For `decrypt`, a device,
+    /// a FIFO or `/dev/stdout` is streamed into; a regular file is replaced after the check.
     pub(crate) output: PathBuf,
     /// Sidecar envelope file (default: `<output>.meta.json` for encrypt, `<input>.meta.json`
     /// for decrypt).

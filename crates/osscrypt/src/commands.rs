@@ -3,6 +3,7 @@
 mod audit;
 mod buckets;
 mod cp;
+mod cp_tree;
 mod demo;
 mod get;
 mod head;
@@ -69,7 +70,7 @@ fn buckets(command: &Command) -> Vec<&str> {
         Command::Put(a) => vec![a.dest.bucket.as_str()],
         Command::Get(a) => vec![a.source.bucket.as_str()],
         Command::Head(a) | Command::Inspect(a) => vec![a.object.bucket.as_str()],
-        Command::Cp(a) => vec![a.source.bucket.as_str(), a.dest.bucket.as_str()],
+        Command::Cp(a) => a.buckets(),
         Command::Rm(a) => a.objects.iter().map(|o| o.bucket.as_str()).collect(),
         Command::Ls(a) => vec![a.prefix.bucket.as_str()],
         Command::Rotate(a) => vec![a.object.bucket.as_str()],

@@ -17,6 +17,31 @@ use crate::exit::{CliError, CliResult, Kind};
 /// Environment variable holding the passphrase of encrypted PKCS#8 private keys.
 pub(crate) const PASSPHRASE_ENV: &str = "OSSCRYPT_KEY_PASSPHRASE";
 
+/// A KMS passphrase from the command line or the environment: zeroized, never shown.
+#[derive(Clone)]
+pub(crate) struct Passphrase(Zeroizing<String>);
+
+impl Passphrase {
+    /// The text.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl core::str::FromStr for Passphrase {
+    type Err = core::convert::Infallible;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(Self(Zeroizing::new(text.to_owned())))
+    }
+}
+
+impl core::fmt::Debug for Passphrase {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Passphrase(<redacted>)")
+    }
+}
+
 fn key_error(message: impl Into<String>) -> CliError {
     CliError::new(Kind::Auth, message)
 }
@@ -92,7 +117,9 @@ fn default_key(args: &KeyArgs, kms: Option<&crate::kms::KmsSettings>) -> CliResu
             "give either an RSA key or --kms-key-id as the master key, not both",
         )),
         (Some(rsa), None) => Ok(std::sync::Arc::new(rsa.with_matdesc(matdesc))),
-        (None, Some(key_id)) => crate::kms::master_key(key_id, matdesc, kms),
+        (None, Some(key_id)) => {
+            crate::kms::master_key(key_id, matdesc, args.kms_passphrase.as_ref(), kms)
+        }
         (None, None) if !args.matdesc_keys.is_empty() => Err(key_error(
             "no default master key: --matdesc-key entries only add keys for reading",
         )),
@@ -115,7 +142,9 @@ pub(crate) fn keyring(args: &KeyArgs, kms: Option<&crate::kms::KmsSettings>) -> 
         })?;
         let matdesc = parse_matdesc(desc)?;
         let key: DynMasterKey = match key.strip_prefix("kms:") {
-            Some(key_id) => crate::kms::master_key(key_id, matdesc.clone(), kms)?,
+            Some(key_id) => {
+                crate::kms::master_key(key_id, matdesc.clone(), args.kms_passphrase.as_ref(), kms)?
+            }
             None => std::sync::Arc::new(
                 RsaMasterKey::decrypt_only(load_private(Path::new(key))?)
                     .with_matdesc(matdesc.clone()),

@@ -54,9 +54,11 @@ impl KmsSettings {
 /// # Errors
 ///
 /// Usage errors when no credentials or no endpoint/region are configured.
+/// `passphrase` becomes the oss2 EncryptionContext of every KMS call.
 pub(crate) fn master_key(
     key_id: &str,
     matdesc: Matdesc,
+    passphrase: Option<&crate::keys::Passphrase>,
     settings: Option<&KmsSettings>,
 ) -> CliResult<DynMasterKey> {
     let settings = settings.ok_or_else(|| {
@@ -80,7 +82,9 @@ pub(crate) fn master_key(
     let client = builder
         .build()
         .map_err(|e| CliError::usage(format!("KMS: {e} (set --region or --kms-endpoint)")))?;
-    Ok(Arc::new(
-        KmsMasterKey::new(Arc::new(client), key_id).with_matdesc(matdesc),
-    ))
+    let mut key = KmsMasterKey::new(Arc::new(client), key_id).with_matdesc(matdesc);
+    if let Some(passphrase) = passphrase {
+        key = key.with_passphrase(passphrase.expose())?;
+    }
+    Ok(Arc::new(key))
 }

@@ -1,7 +1,8 @@
 //! `osscrypt`: client-side encryption of Alibaba Cloud OSS objects from the command line,
 //! byte-compatible with the official SDKs.
 //!
-//! Commands: `put`, `get` (whole or `--range`, to a file or stdout), `head`, `inspect`, `cp`,
+//! Commands: `put`, `get` (whole or `--range`, to a file or stdout), `head`, `inspect`, `cp`
+//! (server-side, or files and `-r` trees up and down),
 //! `rm` (`-r` for prefixes), `ls` (one level, `-r` for everything below), `rotate` (rewrap
 //! under a new master key; `--prefix` for every object under a prefix, `--shard`), `audit`
 //! (what is and is not encrypted under a prefix), `migrate` (encrypt a plaintext prefix in
@@ -113,11 +114,15 @@ mod output;
 mod remote;
 mod sidecar;
 mod signals;
+mod target;
 mod units;
 
 use std::process::ExitCode;
 
 use clap::Parser as _;
+
+/// How long the exit waits for blocking work still running.
+const SHUTDOWN_GRACE: core::time::Duration = core::time::Duration::from_secs(2);
 
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
@@ -143,7 +148,11 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::Kind::Other.code());
         }
     };
-    match runtime.block_on(commands::run(cli)) {
+    let result = runtime.block_on(commands::run(cli));
+    // Blocking work left behind by a stopped command (a checkpoint being renamed) gets a
+    // moment to finish; a read of stdin that may never return does not hold the exit.
+    runtime.shutdown_timeout(SHUTDOWN_GRACE);
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         // A reader that stopped early (`| head`) is not an error worth a message.
         Err(e) if e.kind() == exit::Kind::BrokenPipe => e.exit_code(),

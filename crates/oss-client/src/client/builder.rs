@@ -7,12 +7,13 @@ use std::sync::Arc;
 
 use super::endpoint::{Addressing, Endpoint};
 use super::{Client, Inner};
+use crate::RetryConfig;
 use crate::error::{Error, Result};
-use crate::retry::RetryConfig;
 use crate::sign::{SignatureVersion, Signer};
 use oss_credentials::{
     ChainConfig, Credentials, CredentialsChain, CredentialsProvider, StaticCredentials,
 };
+use oss_transport::HttpSettings;
 
 /// Configures a [`Client`].
 #[derive(Clone)]
@@ -24,9 +25,7 @@ pub struct ClientBuilder {
     signature_version: SignatureVersion,
     product: String,
     credentials: Option<Arc<dyn CredentialsProvider>>,
-    connect_timeout: Duration,
-    read_timeout: Duration,
-    request_timeout: Option<Duration>,
+    http: HttpSettings,
     retry: RetryConfig,
     user_agent_suffix: Option<String>,
     check_crc: bool,
@@ -41,6 +40,7 @@ impl fmt::Debug for ClientBuilder {
             .field("addressing", &self.addressing)
             .field("signature_version", &self.signature_version)
             .field("credentials", &self.credentials)
+            .field("http", &self.http)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
@@ -53,8 +53,8 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Defaults: V4, automatic addressing, connect 10 s, read 30 s, no total timeout,
-    /// 3 attempts, CRC checks on.
+    /// Defaults: V4, automatic addressing, [`HttpSettings::default`] (connect 10 s, read-idle
+    /// 60 s, no total timeout), 3 attempts, CRC checks on.
     pub fn new() -> Self {
         Self {
             endpoint: None,
@@ -64,9 +64,7 @@ impl ClientBuilder {
             signature_version: SignatureVersion::V4,
             product: oss_signing::oss_v4::PRODUCT.to_owned(),
             credentials: None,
-            connect_timeout: Duration::from_secs(10),
-            read_timeout: Duration::from_secs(30),
-            request_timeout: None,
+            http: HttpSettings::default(),
             retry: RetryConfig::default(),
             user_agent_suffix: None,
             check_crc: true,
@@ -129,24 +127,31 @@ impl ClientBuilder {
         self.with_credentials_provider(Arc::new(StaticCredentials::new(credentials)))
     }
 
+    /// All timeouts at once (see [`HttpSettings`]).
+    #[must_use]
+    pub fn with_http_settings(mut self, http: HttpSettings) -> Self {
+        self.http = http;
+        self
+    }
+
     /// Connect timeout.
     #[must_use]
     pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.http.connect_timeout = timeout;
         self
     }
 
     /// Longest wait for any single read (a stalled transfer fails and may be retried).
     #[must_use]
     pub fn with_read_timeout(mut self, timeout: Duration) -> Self {
-        self.read_timeout = timeout;
+        self.http.read_timeout = timeout;
         self
     }
 
     /// Total time limit per attempt, including the body (none by default: bodies are large).
     #[must_use]
     pub fn with_request_timeout(mut self, timeout: Duration) -> Self {
-        self.request_timeout = Some(timeout);
+        self.http.request_timeout = Some(timeout);
         self
     }
 
@@ -208,22 +213,9 @@ impl ClientBuilder {
             Some(provider) => provider,
             None => Arc::new(CredentialsChain::new(ChainConfig::default())),
         };
-        let mut http = reqwest::Client::builder()
-            .user_agent(self.user_agent())
-            .connect_timeout(self.connect_timeout)
-            .read_timeout(self.read_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .pool_idle_timeout(Duration::from_secs(50))
-            .tcp_nodelay(true);
-        if let Some(timeout) = self.request_timeout {
-            http = http.timeout(timeout);
-        }
-        if endpoint.is_loopback() {
-            // A proxy from HTTP_PROXY & co. cannot reach this machine's loopback.
-            http = http.no_proxy();
-        }
-        let http = http
-            .build()
+        let http = self
+            .http
+            .build_client(endpoint.base(), &self.user_agent())
             .map_err(|e| Error::transport("build client", e))?;
         let signer = Signer {
             version: self.signature_version,

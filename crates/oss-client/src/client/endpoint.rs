@@ -25,8 +25,6 @@ pub(crate) struct Endpoint {
     base: String,
     path_style: bool,
     bucket: String,
-    /// The host is this machine (a loopback address or `localhost`).
-    loopback: bool,
 }
 
 /// Whether the URL's host is an IPv4 or IPv6 literal.
@@ -68,13 +66,12 @@ impl Endpoint {
             base: format!("{}://{authority}", url.scheme()),
             path_style,
             bucket: bucket.to_owned(),
-            loopback: oss_signing::is_loopback_host(host),
         })
     }
 
-    /// Whether requests go to this machine (a local dev server), never through a proxy.
-    pub(crate) fn is_loopback(&self) -> bool {
-        self.loopback
+    /// `scheme://authority` the requests go to.
+    pub(crate) fn base(&self) -> &str {
+        &self.base
     }
 
     /// The bucket.
@@ -181,9 +178,8 @@ mod tests {
     #[test]
     fn loopback_endpoints_are_recognised() {
         let local = |e: &str| {
-            Endpoint::parse(e, "bucket", Addressing::Auto)
-                .unwrap()
-                .is_loopback()
+            let endpoint = Endpoint::parse(e, "bucket", Addressing::Auto).unwrap();
+            oss_transport::is_loopback_url(endpoint.base())
         };
         for e in [
             "http://127.0.0.1:9000",

@@ -4,7 +4,6 @@
 use core::future::Future;
 
 use bytes::Bytes;
-use futures::StreamExt as _;
 use http::header::CONTENT_LENGTH;
 use http::{HeaderMap, HeaderValue, Method};
 
@@ -17,6 +16,10 @@ use crate::xml::parse_error_body;
 
 /// Error bodies larger than this are cut (they are small XML documents).
 const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// Successful non-object bodies (listings, multipart and copy results) larger than this are
+/// refused: a 1000-key listing with the longest keys stays well below it.
+const MAX_RESPONSE_BODY: usize = 16 * 1024 * 1024;
 
 /// A request to send.
 #[derive(Debug)]
@@ -58,41 +61,33 @@ impl<'a> OssRequest<'a> {
 impl Client {
     /// Sends with retries; `finish` turns a successful response into the result (reading the
     /// body inside the retry loop, so a body cut mid-way is retried too).
-    pub(crate) async fn run<T, F, Fut>(&self, req: &OssRequest<'_>, mut finish: F) -> Result<T>
+    pub(crate) async fn run<T, F, Fut>(&self, req: &OssRequest<'_>, finish: F) -> Result<T>
     where
-        F: FnMut(reqwest::Response) -> Fut,
+        F: Fn(reqwest::Response) -> Fut,
         Fut: Future<Output = Result<T>>,
     {
-        let retry = self.inner.retry;
         let replayable = req.body.is_none_or(PutPayload::is_replayable);
-        let mut attempt = 0;
-        loop {
-            let result = match self.attempt(req).await {
-                Ok(response) => finish(response).await,
-                Err(e) => Err(e),
-            };
-            match result {
-                Ok(value) => return Ok(value),
-                Err(e) if req.idempotent && replayable && retry.should_retry(attempt, &e) => {
-                    tracing::warn!(operation = req.operation, attempt = attempt + 1, error = %e, "oss request failed, retrying");
-                    retry.wait(attempt).await;
-                    attempt += 1;
-                }
-                Err(e) => return Err(e),
-            }
-        }
+        let finish = &finish;
+        self.inner
+            .retry
+            .run(
+                req.operation,
+                |e: &Error| req.idempotent && replayable && e.is_retryable(),
+                |_| async move { finish(self.attempt(req).await?).await },
+            )
+            .await
     }
 
-    /// Sends and reads the whole (small) response body.
+    /// Sends and reads the whole (small, capped) response body.
     pub(crate) async fn run_full(&self, req: &OssRequest<'_>) -> Result<(ObjectMeta, Bytes)> {
         let op = req.operation;
         self.run(req, |response| async move {
             let meta = ObjectMeta::new(response.status().as_u16(), response.headers().clone());
-            let body = response
-                .bytes()
+            let mut body = Vec::new();
+            oss_transport::read_capped(response, MAX_RESPONSE_BODY, &mut body)
                 .await
-                .map_err(|e| Error::transport(op, e))?;
-            Ok((meta, body))
+                .map_err(|e| Error::body(op, e))?;
+            Ok((meta, Bytes::from(body)))
         })
         .await
     }
@@ -184,15 +179,7 @@ impl Client {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-        let mut body = Vec::new();
-        let mut stream = response.bytes_stream();
-        while let Some(Ok(chunk)) = stream.next().await {
-            body.extend_from_slice(&chunk);
-            if body.len() > MAX_ERROR_BODY {
-                body.truncate(MAX_ERROR_BODY);
-                break;
-            }
-        }
+        let body = oss_transport::read_truncated(response, MAX_ERROR_BODY).await;
         let e = parse_error_body(
             status,
             header("x-oss-request-id"),

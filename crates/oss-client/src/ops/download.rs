@@ -160,7 +160,7 @@ impl Download {
         let (Some(etag), Some(end)) = (self.etag.clone(), self.end) else {
             return Err(cause);
         };
-        if !self.resume || self.resumes + 1 >= retry.max_attempts {
+        if !self.resume || !retry.allows_another(self.resumes) {
             return Err(cause);
         }
         tracing::debug!(key = %self.key, offset = self.next, error = %cause, "resuming download");

@@ -1,6 +1,7 @@
 //! GetObject: whole or ranged, as a stream, into memory or into a file.
 
 use core::fmt;
+use core::future::Future;
 use std::path::Path;
 
 use bytes::{Bytes, BytesMut};
@@ -187,23 +188,12 @@ impl Client {
         key: &str,
         options: &GetOptions,
     ) -> Result<(ObjectMeta, Bytes)> {
-        let retry = self.inner.retry;
-        let mut attempt = 0;
-        loop {
+        self.reread_on_crc_mismatch(|| async {
             let response = self.get_object(key, options).await?;
             let meta = response.meta().clone();
-            match response.bytes().await {
-                Ok(bytes) => return Ok((meta, bytes)),
-                Err(e)
-                    if matches!(e, Error::CrcMismatch { .. })
-                        && retry.should_retry(attempt, &e) =>
-                {
-                    retry.wait(attempt).await;
-                    attempt += 1;
-                }
-                Err(e) => return Err(e),
-            }
-        }
+            Ok((meta, response.bytes().await?))
+        })
+        .await
     }
 
     /// GET into a file (created or truncated), streaming; a CRC mismatch restarts the read.
@@ -217,12 +207,10 @@ impl Client {
         path: &Path,
         options: &GetOptions,
     ) -> Result<ObjectMeta> {
-        let retry = self.inner.retry;
-        let mut attempt = 0;
-        loop {
+        self.reread_on_crc_mismatch(|| async {
             let (meta, mut body) = self.get_object(key, options).await?.into_parts();
             let mut file = tokio::fs::File::create(path).await?;
-            let mut outcome = Ok(());
+            let mut outcome = Ok(meta);
             while let Some(chunk) = body.next().await {
                 match chunk {
                     Ok(chunk) => file.write_all(&chunk).await?,
@@ -233,17 +221,22 @@ impl Client {
                 }
             }
             file.flush().await?;
-            match outcome {
-                Ok(()) => return Ok(meta),
-                Err(e)
-                    if matches!(e, Error::CrcMismatch { .. })
-                        && retry.should_retry(attempt, &e) =>
-                {
-                    retry.wait(attempt).await;
-                    attempt += 1;
-                }
-                Err(e) => return Err(e),
-            }
-        }
+            outcome
+        })
+        .await
+    }
+
+    /// Repeats a whole read while its CRC mismatches, within the retry budget (`get_object`
+    /// itself already retries failures to connect).
+    async fn reread_on_crc_mismatch<T, F, Fut>(&self, mut read: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        let crc_mismatch = |e: &Error| matches!(e, Error::CrcMismatch { .. });
+        self.inner
+            .retry
+            .run("GetObject", crc_mismatch, |_| read())
+            .await
     }
 }

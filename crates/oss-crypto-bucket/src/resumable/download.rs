@@ -22,11 +22,11 @@ use self::writer::{BufferPool, PartWriter};
 use super::ResumableOptions;
 use crate::bucket::{CryptoBucket, ObjectEnvelope};
 use crate::checkpoint::{self, DonePart, DownloadCheckpoint, Fit, PacedSaver};
-use crate::crc::{self, Crc64};
 use crate::error::{Error, IntegrityError, Result};
 use crate::get::{GetOptions, client_range};
 use crate::pin::Pin;
 use crate::progress::Progress;
+use oss_client::{Crc64, crc64_fold};
 
 /// Result of a resumable download.
 #[derive(Debug, Clone)]
@@ -73,13 +73,29 @@ impl CryptoBucket {
     /// [`IntegrityError::Envelope`] or [`IntegrityError::ETag`] when a response's envelope or
     /// ETag is not the HEAD's (a rewriting proxy, a server ignoring `If-Match`): nothing of
     /// that response is written and the checkpoint keeps the parts done so far.
-    /// `dest` is replaced only after every check passed.
+    /// `dest` is replaced only after every check passed; a symbolic link to a regular file is
+    /// kept and its target replaced. A `dest` that is not a regular file (`/dev/null`, a FIFO)
+    /// is refused with [`Error::Io`] before any request: parts are written out of order into
+    /// a temp file and kept for a resume, which a stream cannot hold. Stream such targets with
+    /// [`get_object_to_file`](Self::get_object_to_file).
     pub async fn resumable_download(
         &self,
         key: &str,
         dest: &Path,
         options: &ResumableOptions,
     ) -> Result<DownloadOutput> {
+        let dest = &match crate::destination::destination(dest)? {
+            crate::Destination::File(path) => path,
+            crate::Destination::Stream(path) => {
+                return Err(Error::Io(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!(
+                        "{} is not a regular file: a resumable download needs one",
+                        path.display()
+                    ),
+                )));
+            }
+        };
         let head = self.head_object(key).await?;
         let etag = head
             .meta
@@ -366,7 +382,7 @@ async fn verify(
         .map(|p| (p.crc64.unwrap_or_default(), p.size))
         .collect();
     if let Some(expected) = object_crc {
-        crc::check(expected, crc::fold(parts))?;
+        IntegrityError::check_crc64(expected, crc64_fold(parts))?;
     }
     if let Some(expected) = md5 {
         let mut file = tokio::fs::File::open(temp).await?;

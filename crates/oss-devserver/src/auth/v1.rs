@@ -3,8 +3,8 @@
 use oss_signing::{AccessKeySecret, constant_time_eq, oss_v1};
 
 use super::{Inputs, Verifier, expired, mismatch, missing_date};
-use crate::errors::{OssError, OssResult};
 use crate::oss::Req;
+use crate::oss_error::{OssError, OssResult};
 
 fn request<'a>(inputs: &'a Inputs<'_>) -> oss_v1::Request<'a> {
     oss_v1::Request {

@@ -4,8 +4,8 @@ use oss_signing::oss_v4::{self, ALGORITHM};
 use oss_signing::{AccessKeySecret, constant_time_eq};
 
 use super::{Inputs, Verifier, expired, mismatch, missing_date};
-use crate::errors::{OssError, OssResult};
 use crate::oss::Req;
+use crate::oss_error::{OssError, OssResult};
 
 /// Presigned URLs live at most seven days.
 const MAX_EXPIRES: u64 = 604_800;
@@ -102,22 +102,6 @@ pub(super) fn verify_header(
     compare(verifier, inputs, &inputs.query, &claim)
 }
 
-/// Splits `<AK>/<date>/<region>/<product>/aliyun_v4_request`.
-fn split_credential(credential: &str) -> Option<(&str, &str, &str, &str)> {
-    let mut parts = credential.rsplitn(5, '/');
-    let terminator = parts.next()?;
-    let product = parts.next()?;
-    let region = parts.next()?;
-    let date = parts.next()?;
-    let access_key_id = parts.next()?;
-    (terminator == "aliyun_v4_request" && date.len() == 8 && !access_key_id.is_empty()).then_some((
-        access_key_id,
-        date,
-        region,
-        product,
-    ))
-}
-
 /// `?x-oss-signature-version=..&x-oss-credential=..&x-oss-date=..&x-oss-expires=..&x-oss-signature=..`.
 pub(super) fn verify_query(verifier: &Verifier, req: &Req, inputs: &Inputs<'_>) -> OssResult<()> {
     let q = &req.query;
@@ -134,18 +118,17 @@ pub(super) fn verify_query(verifier: &Verifier, req: &Req, inputs: &Inputs<'_>) 
         ));
     }
     let credential_text = param("x-oss-credential")?;
-    let (access_key_id, date, region, product) =
-        split_credential(credential_text).ok_or_else(|| {
-            OssError::invalid_argument(
-                "x-oss-credential is invalid.",
-                "x-oss-credential",
-                credential_text,
-            )
-        })?;
+    let (access_key_id, scope) = oss_v4::parse_credential(credential_text).ok_or_else(|| {
+        OssError::invalid_argument(
+            "x-oss-credential is invalid.",
+            "x-oss-credential",
+            credential_text,
+        )
+    })?;
     let x_oss_date = param("x-oss-date")?;
     let expires_text = param("x-oss-expires")?;
     let provided = param("x-oss-signature")?;
-    let credential = verifier.lookup(access_key_id)?;
+    let credential = verifier.lookup(&access_key_id)?;
     Verifier::check_token(&credential, q.get("x-oss-security-token"))?;
     let start = oss_signing::time::parse_iso8601_basic(x_oss_date).ok_or_else(|| {
         OssError::invalid_argument("x-oss-date is invalid.", "x-oss-date", x_oss_date)
@@ -170,10 +153,10 @@ pub(super) fn verify_query(verifier: &Verifier, req: &Req, inputs: &Inputs<'_>) 
         .filter(|s| !s.is_empty())
         .collect();
     let claim = Claim {
-        access_key_id,
-        date,
-        region,
-        product,
+        access_key_id: &access_key_id,
+        date: &scope.date,
+        region: &scope.region,
+        product: &scope.product,
         x_oss_date,
         additional,
         provided,

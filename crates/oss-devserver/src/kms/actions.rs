@@ -9,8 +9,8 @@ use zeroize::Zeroizing;
 
 use super::blob::{self, Blob};
 use super::context;
-use super::errors::KmsError;
 use super::keys::{KmsKey, version_id};
+use super::kms_error::KmsError;
 use super::params::Params;
 use super::registry::{Registry, Scope};
 use super::state::Fixture;

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use http::StatusCode;
 use oss_signing::{AccessKeySecret, constant_time_eq, rpc, time};
 
-use super::errors::KmsError;
+use super::kms_error::KmsError;
 use super::log::{KmsRequestRecord, SignatureVerdict};
 use super::params::Params;
 use super::state::{NonceCache, Settings, lock};

@@ -11,7 +11,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
-use super::errors::KmsError;
+use super::kms_error::KmsError;
 
 const NONCE_LEN: usize = 12;
 const TAG_LEN: usize = 16;

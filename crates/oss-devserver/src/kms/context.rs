@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::errors::KmsError;
+use super::kms_error::KmsError;
 
 /// Longest accepted EncryptionContext text, in characters.
 pub(crate) const MAX_CONTEXT_CHARS: usize = 8192;

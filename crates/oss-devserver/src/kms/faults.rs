@@ -6,7 +6,7 @@ use axum::response::Response;
 use futures::StreamExt as _;
 use http::{HeaderValue, StatusCode, header};
 
-use super::errors::KmsError;
+use super::kms_error::KmsError;
 use crate::faults::FaultAction;
 use crate::server::ConnAbort;
 

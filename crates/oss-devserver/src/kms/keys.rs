@@ -7,7 +7,7 @@ use http::StatusCode;
 use sha2::{Digest as _, Sha256};
 use zeroize::Zeroizing;
 
-use super::errors::KmsError;
+use super::kms_error::KmsError;
 
 /// The lifecycle state of a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -3,7 +3,7 @@
 
 use oss_signing::form_decode;
 
-use super::errors::KmsError;
+use super::kms_error::KmsError;
 
 /// The decoded parameters of one request, in the order received (query first, then body).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

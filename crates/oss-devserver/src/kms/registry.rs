@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use http::StatusCode;
 
-use super::errors::KmsError;
 use super::keys::KmsKey;
+use super::kms_error::KmsError;
 
 /// Keys by id and aliases (`alias/<name>` → key id).
 #[derive(Debug, Clone, Default)]

@@ -12,8 +12,8 @@ use serde_json::{Map, Value};
 
 use super::actions::{Action, ActionEnv};
 use super::auth::{self, AuthEnv, AuthRequest};
-use super::errors::{KmsError, json_response};
 use super::faults::{apply_to_body, error_for};
+use super::kms_error::{KmsError, json_response};
 use super::log::KmsRequestRecord;
 use super::params::Params;
 use super::registry::Scope;

@@ -10,7 +10,7 @@ use http::StatusCode;
 use oss_signing::time;
 use serde_json::{Map, Value, json};
 
-use super::errors::KmsError;
+use super::kms_error::KmsError;
 use super::params::Params;
 use crate::credentials::{CredentialStore, DEV_OIDC_TOKEN};
 

@@ -15,9 +15,9 @@ use sha2::Sha256;
 use tokio::sync::mpsc;
 
 use super::{OssState, Req};
-use crate::errors::{OssError, OssResult};
 use crate::etag::{BodyDigest, BodyHasher};
 use crate::faults::FaultAction;
+use crate::oss_error::{OssError, OssResult};
 use crate::server::ConnAbort;
 use crate::store::Data;
 

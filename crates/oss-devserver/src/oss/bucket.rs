@@ -5,7 +5,7 @@ use axum::response::Response;
 use http::StatusCode;
 
 use super::{OssState, Req, empty, iso8601, xml_response};
-use crate::errors::{OssError, OssResult};
+use crate::oss_error::{OssError, OssResult};
 use crate::xml::{XmlWriter, parse_delete};
 
 /// The owner shown in listings.

@@ -9,8 +9,8 @@ use futures::StreamExt as _;
 use super::multipart::{parse_part_number, store_part};
 use super::object::{content_headers, forbid_overwrite, user_meta, validate_key, write_response};
 use super::{OssState, Req, cse, iso8601, set_header, xml_response};
-use crate::errors::{OssError, OssResult};
 use crate::etag::{BodyHasher, unquote};
+use crate::oss_error::{OssError, OssResult};
 use crate::store::{Data, Object, ObjectMeta, Part, now_ms};
 use crate::xml::XmlWriter;
 

@@ -1,7 +1,7 @@
 //! The protections OSS enforces for client-side-encrypted objects (spec `oss-api.md` §9).
 
 use super::Req;
-use crate::errors::{OssError, OssResult};
+use crate::oss_error::{OssError, OssResult};
 
 /// Prefix of every client-side-encryption metadata header.
 pub(crate) const PREFIX: &str = "x-oss-meta-client-side-encryption-";

@@ -8,7 +8,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::bucket::OWNER_ID;
 use super::{OssState, Req, iso8601, xml_response};
-use crate::errors::{OssError, OssResult};
+use crate::oss_error::{OssError, OssResult};
 use crate::store::{Bucket, ObjectMeta};
 use crate::xml::XmlWriter;
 

@@ -7,8 +7,8 @@ use http::StatusCode;
 use super::list::{elem_key, url_encoding};
 use super::object::{content_headers, forbid_overwrite, user_meta, validate_key, write_response};
 use super::{OssState, Req, body, cse, empty, iso8601, set_header, xml_response};
-use crate::errors::{OssError, OssResult};
 use crate::etag::{crc64_combine, multipart_etag, unquote};
+use crate::oss_error::{OssError, OssResult};
 use crate::store::{Data, ObjectMeta, ObjectType, Part, Upload, now_ms};
 use crate::xml::{XmlWriter, parse_complete};
 

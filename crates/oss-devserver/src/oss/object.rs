@@ -8,8 +8,8 @@ use http::{HeaderValue, StatusCode, header};
 
 use super::range::{self, RangeOutcome};
 use super::{OssState, Req, body, cse, empty, set_header};
-use crate::errors::{OssError, OssResult};
 use crate::etag::unquote;
+use crate::oss_error::{OssError, OssResult};
 use crate::store::{ObjectMeta, ObjectType, now_ms};
 
 /// Content headers OSS stores with an object and returns on GET/HEAD.

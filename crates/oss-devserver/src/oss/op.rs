@@ -5,7 +5,7 @@ use axum::response::Response;
 use http::{Method, StatusCode};
 
 use super::{OssState, Req, bucket, copy, list, multipart, object};
-use crate::errors::{OssError, OssResult};
+use crate::oss_error::{OssError, OssResult};
 
 /// The OSS operations the dev server implements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

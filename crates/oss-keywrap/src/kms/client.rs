@@ -8,15 +8,34 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use oss_credentials::{CredentialsProvider, StaticCredentials};
 use oss_signing::{Credentials, percent_encode, rpc, time};
+use oss_transport::{HttpSettings, RetryConfig};
 use rand::RngExt as _;
 use zeroize::Zeroizing;
 
 use super::response::{self, Decrypted, Encrypted, GeneratedDataKey};
-use super::retry::RetryConfig;
 use crate::error::{Error, Result};
 
 /// KMS API version.
 pub const API_VERSION: &str = "2016-01-20";
+
+/// KMS answers are small JSON documents (a data key, a blob); larger ones are refused.
+const MAX_ANSWER: usize = 64 * 1024;
+
+/// The KMS client's default retry policy (kms-api §2.2): 4 attempts, backoff from 100 ms up
+/// to 5 s.
+#[must_use]
+pub fn default_retry() -> RetryConfig {
+    RetryConfig::default()
+        .with_max_attempts(4)
+        .with_backoff(Duration::from_millis(100), Duration::from_secs(5))
+}
+
+/// The KMS client's default timeouts: [`HttpSettings::default`] with 10 s for a whole attempt
+/// (answers are small, so a slow one is a stalled one).
+#[must_use]
+pub fn default_http_settings() -> HttpSettings {
+    HttpSettings::default().with_request_timeout(Some(Duration::from_secs(10)))
+}
 
 /// Where the KMS API is reached (kms-api §1).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,8 +55,7 @@ pub struct KmsClientBuilder {
     credentials: Arc<dyn CredentialsProvider>,
     region: Option<String>,
     endpoint: KmsEndpoint,
-    timeout: Duration,
-    connect_timeout: Duration,
+    http: HttpSettings,
     retry: RetryConfig,
 }
 
@@ -59,18 +77,25 @@ impl KmsClientBuilder {
     /// Total time allowed for one attempt (default 10 s).
     #[must_use]
     pub const fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.http.request_timeout = Some(timeout);
         self
     }
 
-    /// Time allowed to connect (default 5 s).
+    /// Time allowed to connect (default 10 s).
     #[must_use]
     pub const fn with_connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.http.connect_timeout = timeout;
         self
     }
 
-    /// The retry policy (default [`RetryConfig::default`]).
+    /// All timeouts at once (default [`default_http_settings`]).
+    #[must_use]
+    pub const fn with_http_settings(mut self, http: HttpSettings) -> Self {
+        self.http = http;
+        self
+    }
+
+    /// The retry policy (default [`default_retry`]).
     #[must_use]
     pub const fn with_retry(mut self, retry: RetryConfig) -> Self {
         self.retry = retry;
@@ -90,15 +115,10 @@ impl KmsClientBuilder {
             (KmsEndpoint::Vpc, Some(region)) => format!("https://kms-vpc.{region}.aliyuncs.com"),
             (_, None) => return Err(Error::Config("kms endpoint needs a region".into())),
         };
-        let mut http = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout);
-        if is_loopback_url(&base_url) {
-            // A proxy from HTTP_PROXY & co. cannot reach this machine's loopback (dev server).
-            http = http.no_proxy();
-        }
-        let http = http
-            .build()
+        let user_agent = concat!("oss-crypto-keywrap/", env!("CARGO_PKG_VERSION"));
+        let http = self
+            .http
+            .build_client(&base_url, user_agent)
             .map_err(|e| Error::Config(format!("cannot create the http client: {e}")))?;
         Ok(KmsClient {
             http,
@@ -108,22 +128,6 @@ impl KmsClientBuilder {
             retry: self.retry,
         })
     }
-}
-
-/// Whether a URL's host is this machine (see [`oss_signing::is_loopback_host`]).
-fn is_loopback_url(url: &str) -> bool {
-    reqwest::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(oss_signing::is_loopback_host))
-        .unwrap_or(false)
-}
-
-#[cfg(test)]
-#[test]
-fn loopback_urls_are_recognised() {
-    assert!(is_loopback_url("http://[::1]:1/") && is_loopback_url("http://localhost:2"));
-    assert!(!is_loopback_url("https://kms.cn-hangzhou.aliyuncs.com"));
-    assert!(!is_loopback_url("not a url"));
 }
 
 /// A signed request: every intermediate string of the signature and the URL to POST.
@@ -175,9 +179,8 @@ impl KmsClient {
             credentials: provider,
             region: None,
             endpoint: KmsEndpoint::Public,
-            timeout: Duration::from_secs(10),
-            connect_timeout: Duration::from_secs(5),
-            retry: RetryConfig::default(),
+            http: default_http_settings(),
+            retry: default_retry(),
         }
     }
 
@@ -283,20 +286,14 @@ impl KmsClient {
     /// Sends a request, re-signing (with the provider's current credentials) and retrying
     /// retryable failures with backoff.
     async fn call(&self, action: &str, params: &[(&str, &str)]) -> Result<Zeroizing<Vec<u8>>> {
-        let mut retry = 0;
-        loop {
-            let credentials = self.credentials.credentials().await?;
-            let nonce = hex_nonce();
-            let request = self.sign_request(&credentials, action, params, &nonce, unix_now());
-            match self.attempt(action, &request.url).await {
-                Err(e) if e.is_retryable() && retry < self.retry.max_retries => {
-                    tracing::debug!(action, retry, error = %e, "retrying kms request");
-                    tokio::time::sleep(self.retry.delay(retry)).await;
-                    retry += 1;
-                }
-                outcome => return outcome,
-            }
-        }
+        self.retry
+            .run(action, Error::is_retryable, |_| async {
+                let credentials = self.credentials.credentials().await?;
+                let request =
+                    self.sign_request(&credentials, action, params, &hex_nonce(), unix_now());
+                self.attempt(action, &request.url).await
+            })
+            .await
     }
 
     async fn attempt(&self, action: &str, url: &str) -> Result<Zeroizing<Vec<u8>>> {
@@ -309,7 +306,13 @@ impl KmsClient {
             .await
             .map_err(transport)?;
         let status = response.status().as_u16();
-        let body = Zeroizing::new(response.bytes().await.map_err(transport)?.to_vec());
+        let mut body = Zeroizing::new(Vec::new());
+        oss_transport::read_capped(response, MAX_ANSWER, &mut body)
+            .await
+            .map_err(|e| match e {
+                oss_transport::BodyError::Transport(e) => transport(e),
+                too_large => Error::transport(too_large, false),
+            })?;
         if (200..300).contains(&status) {
             Ok(body)
         } else {
@@ -320,7 +323,7 @@ impl KmsClient {
 
 /// A transport error without its URL (which can carry an Encrypt plaintext).
 fn transport(error: reqwest::Error) -> Error {
-    let retryable = !error.is_builder();
+    let retryable = oss_transport::is_retryable(&error);
     Error::transport(error.without_url(), retryable)
 }
 

@@ -11,7 +11,7 @@ use oss_devserver::{
     DevCredential, DevServer, DevServerConfig, FaultAction, FaultRule, KmsConfig, Trigger,
 };
 use oss_envelope::{ContentMaterial, KmsFlavour, LegacyEnvelope};
-use oss_keywrap::kms::{Credentials, KmsClient, KmsEndpoint, KmsMasterKey, RetryConfig};
+use oss_keywrap::kms::{self, Credentials, KmsClient, KmsEndpoint, KmsMasterKey, RetryConfig};
 use oss_keywrap::{Error, Keyring, MasterKey, WrappedMaterial};
 use oss_testkit::{Vectors, headers, unhex};
 
@@ -45,7 +45,7 @@ fn client_with(
 }
 
 fn client(server: &DevServer) -> Arc<KmsClient> {
-    client_with(server, server.credentials(), RetryConfig::default())
+    client_with(server, server.credentials(), kms::default_retry())
 }
 
 fn same(a: &ContentMaterial, b: &ContentMaterial) -> bool {
@@ -168,7 +168,7 @@ async fn sts_credentials_send_the_security_token() {
     let log = kms.handle();
     let server = server(kms).await;
     let sts = DevCredential::dev_sts();
-    let key = KmsMasterKey::new(client_with(&server, &sts, RetryConfig::default()), KEY);
+    let key = KmsMasterKey::new(client_with(&server, &sts, kms::default_retry()), KEY);
     let (material, wrapped) = key.generate().await.unwrap();
     assert!(same(&material, &key.unwrap(&wrapped).await.unwrap()));
     let first = &log.requests()[0];
@@ -247,7 +247,7 @@ async fn persistent_failures_surface_with_the_request_id() {
         client_with(
             &server,
             server.credentials(),
-            RetryConfig::default().with_max_retries(2),
+            RetryConfig::default().with_max_attempts(3),
         ),
         KEY,
     );
@@ -288,7 +288,7 @@ async fn timeouts_and_refused_connections_are_transport_errors() {
     ))
     .with_endpoint(KmsEndpoint::Custom(server.kms_url()))
     .with_timeout(Duration::from_millis(200))
-    .with_retry(RetryConfig::none())
+    .with_retry(RetryConfig::disabled())
     .build()
     .unwrap();
     let err = KmsMasterKey::new(Arc::new(impatient), KEY)
@@ -310,7 +310,7 @@ async fn timeouts_and_refused_connections_are_transport_errors() {
     let gone = KmsClient::builder(Credentials::new("id", "secret"))
         .with_endpoint(KmsEndpoint::Custom(format!("http://{addr}")))
         .with_retry(
-            RetryConfig::default().with_backoff(Duration::from_millis(1), Duration::from_millis(2)),
+            kms::default_retry().with_backoff(Duration::from_millis(1), Duration::from_millis(2)),
         )
         .build()
         .unwrap();

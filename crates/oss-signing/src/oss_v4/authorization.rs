@@ -66,8 +66,11 @@ pub fn parse_authorization(value: &str) -> Option<Authorization> {
     })
 }
 
-/// Splits `<AK>/<date>/<region>/<product>/aliyun_v4_request`.
-pub(crate) fn parse_credential(credential: &str) -> Option<(String, Scope)> {
+/// Splits a V4 credential `<AK>/<date>/<region>/<product>/aliyun_v4_request` (the
+/// `Credential=` of the header form, `x-oss-credential` of the presigned form) into the
+/// AccessKey id and the scope; `None` for any other shape.
+#[must_use]
+pub fn parse_credential(credential: &str) -> Option<(String, Scope)> {
     let mut parts = credential.rsplitn(5, '/');
     let terminator = parts.next()?;
     let product = parts.next()?;

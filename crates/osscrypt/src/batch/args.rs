@@ -146,3 +146,21 @@ impl UploadsArgs {
         }
     }
 }
+
+/// The `cp --help` epilogue.
+pub(crate) const CP_HELP: &str = "\
+Forms:
+  cp oss://b/src oss://b2/dst          server-side copy, envelope kept (no keys needed)
+  cp FILE... oss://b/prefix/           upload files (a single FILE to oss://b/key: that key)
+  cp -r DIR oss://b/prefix/            upload every regular file below DIR as prefix + path
+  cp -r oss://b/prefix/ DIR            download everything under the prefix into DIR
+
+--jobs files move at once (--shard INDEX/COUNT: only the keys of that shard, both ways); files
+larger than 8 MiB use the multipart path with parallel parts.
+One progress line shows files done/total, bytes, throughput and ETA.
+
+Symbolic links are not followed and special files (FIFOs, sockets, devices) are not read: each is
+reported as skipped (a link could pull files from outside the tree; a FIFO would block). On
+download, keys ending in `/` are skipped and keys that would leave DIR (`..`, `.`, empty
+segments, backslashes) fail. Each download goes through a private temp file renamed only after
+its checks. A file that fails is reported and the others go on; exit code 1 if any failed.";

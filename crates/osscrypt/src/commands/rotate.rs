@@ -83,6 +83,7 @@ pub(super) fn bucket_and_new_keyring(
         rsa_public: args.new_rsa_public.clone(),
         rsa_private: args.new_rsa_private.clone(),
         kms_key_id: args.new_kms_key_id.clone(),
+        kms_passphrase: args.new_kms_passphrase.clone(),
         matdesc: args.new_matdesc.clone(),
         matdesc_keys: Vec::new(),
     };

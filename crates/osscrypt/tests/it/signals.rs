@@ -1,7 +1,7 @@
 //! SIGINT and SIGTERM during commands that write files, as real child processes: `decrypt`
 //! (also while it blocks reading stdin) leaves no partial plaintext and exits 130 / 143;
 //! `get --resumable` keeps its 0600 temp file and checkpoint, and the same command then
-//! resumes.
+//! resumes; `put -` (waiting on stdin) removes its ciphertext spool and exits 143.
 
 #![allow(clippy::unwrap_used)] // test helpers: a panic is a test failure
 
@@ -161,4 +161,44 @@ fn a_resumable_get_stopped_by_sigint_keeps_its_private_temp_file_and_resumes() {
         "downloaded bytes differ"
     );
     assert!(!Path::new(&temp).exists());
+}
+
+#[test]
+fn put_from_stdin_stopped_by_a_signal_removes_its_spool() {
+    let s = Server::start();
+    let (_, public) = keygen(s.dir.path(), "k");
+    let spool = s.path("spool");
+    std::fs::create_dir(&spool).unwrap();
+    let uri = format!("oss://{BUCKET}/streamed");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_osscrypt"))
+        .args([
+            "put",
+            "-",
+            &uri,
+            "--rsa-public",
+            &public,
+            "--spool-dir",
+            &spool,
+        ])
+        .args(["--part-size", "100KiB", "--parallel", "1"])
+        .env_clear()
+        .env("HOME", s.dir.path())
+        .envs(s.env())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // More than the 100 KiB memory budget, then the pipe stays open: the spool exists and
+    // osscrypt waits for the rest of stdin.
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&data(1 << 20, 8)).unwrap();
+    wait_until(&mut child, "the spool file", || {
+        std::fs::read_dir(&spool).unwrap().next().is_some()
+    });
+    kill(&child, "-TERM");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(143), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(&spool).unwrap().count(), 0, "spool left");
+    drop(stdin);
 }

@@ -5,7 +5,7 @@ use http::StatusCode;
 use oss_signing::{AccessKeySecret, constant_time_eq, rpc, sha256_hex};
 
 use super::{AuthEnv, AuthRequest, check_time, finish, lookup, signature_mismatch};
-use crate::kms::errors::KmsError;
+use crate::kms::kms_error::KmsError;
 use crate::kms::log::{KmsRequestRecord, SignatureVerdict};
 
 fn incomplete(message: impl Into<String>) -> KmsError {

@@ -1,5 +1,5 @@
 //! Full-jitter exponential backoff: attempt `n` waits a uniform random time in
-//! `[0, min(base · 2^n, max))` (the V2 SDKs' policy, oss-api.md §11).
+//! `[0, min(base · 2^n, max))` (the V2 SDKs' policy, oss-api.md §11), for OSS and KMS alike.
 
 use core::time::Duration;
 

@@ -13,9 +13,19 @@ pub fn is_loopback_host(host: &str) -> bool {
     )
 }
 
+/// Whether the host of `url` names this machine (see [`is_loopback_host`]); `false` for text
+/// that is not a URL.
+#[must_use]
+pub fn is_loopback_url(url: &str) -> bool {
+    reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(is_loopback_host))
+        .unwrap_or(false)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_loopback_host;
+    use super::{is_loopback_host, is_loopback_url};
 
     #[test]
     fn loopback_hosts_are_recognised() {
@@ -37,5 +47,13 @@ mod tests {
         ] {
             assert!(!is_loopback_host(host), "{host}");
         }
+    }
+
+    #[test]
+    fn loopback_urls_are_recognised() {
+        assert!(is_loopback_url("http://[::1]:1/") && is_loopback_url("http://localhost:2"));
+        assert!(is_loopback_url("http://127.0.0.1:9000/bucket"));
+        assert!(!is_loopback_url("https://kms.cn-hangzhou.aliyuncs.com"));
+        assert!(!is_loopback_url("not a url"));
     }
 }
