@@ -1,18 +1,23 @@
-//! `cargo xtask interop`: the official SDKs (Python, Go) against our dev server.
+//! `cargo xtask interop`: the official SDKs (Python, Go, Java) against our dev server.
 //!
 //! Creates `.venv` at the repository root if missing, installs the pinned SDKs from
-//! `xtask/interop/requirements.txt`, builds the Go drivers of `xtask/interop/go/`, builds and
-//! starts `oss-devserver`, then runs every `xtask/interop/devserver_*.py` script (the other
-//! modules there are shared code or benchmark drivers) and every Go driver with the connection
-//! details in its environment. Each prints one PASS/FAIL line per step; the task fails if any
+//! `xtask/interop/requirements.txt`, builds the Go drivers of `xtask/interop/go/` and the Java
+//! drivers of `xtask/interop/java/` (Maven), builds and starts `oss-devserver`, then runs every
+//! `xtask/interop/devserver_*.py` script (the other modules there are shared code or benchmark
+//! drivers), every Go driver and both Java drivers with the connection details in their
+//! environment. Each prints one PASS/FAIL line per step; the task fails if any
 //! driver fails.
 
 pub(crate) mod devserver;
 pub(crate) mod go;
+mod java;
+mod table;
 
+use std::collections::BTreeMap;
 use std::fs;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
@@ -38,11 +43,12 @@ const EXAMPLES: [(&str, &str, &str); 2] = [
     ("oss-keywrap", "keywrap_interop", "OSS_KEYWRAP_INTEROP_BIN"),
 ];
 
-/// One interop driver: a Python script or a Go driver.
+/// One interop driver: a Python script, a Go driver or a Java driver.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Driver {
     Python(PathBuf),
     Go(String),
+    Java(java::JavaDriver),
 }
 
 impl Driver {
@@ -50,6 +56,7 @@ impl Driver {
         match self {
             Self::Python(script) => stem(script),
             Self::Go(name) => name.clone(),
+            Self::Java(driver) => driver.name.to_owned(),
         }
     }
 }
@@ -66,6 +73,7 @@ pub(crate) fn run(options: &InteropOptions) -> anyhow::Result<()> {
     }
     let target = metadata::load()?.target_directory;
     let go_bin = target.join("interop-go");
+    let java_build = target.join("interop-java");
     let mut commands = Vec::new();
     for driver in &drivers {
         let command = match driver {
@@ -75,6 +83,7 @@ pub(crate) fn run(options: &InteropOptions) -> anyhow::Result<()> {
                 command
             }
             Driver::Go(name) => Command::new(go::build(&root, name, &go_bin)?),
+            Driver::Java(driver) => java::build(&root, *driver, &java_build)?,
         };
         commands.push((driver.name(), command));
     }
@@ -82,6 +91,7 @@ pub(crate) fn run(options: &InteropOptions) -> anyhow::Result<()> {
     let server = DevServerProcess::start(&binary, &target.join("interop-devserver.log"))?;
     eprintln!("interop: dev server at {}", server.var("OSS_ENDPOINT")?);
     let mut results = Vec::new();
+    let mut passed = BTreeMap::new();
     for (name, mut command) in commands {
         eprintln!("\n==> {name}");
         let work = tempfile::Builder::new()
@@ -97,9 +107,8 @@ pub(crate) fn run(options: &InteropOptions) -> anyhow::Result<()> {
         }
         command.env("OSSCRYPT_BIN", target.join("debug").join("osscrypt"));
         let start = Instant::now();
-        let status = command
-            .status()
-            .with_context(|| format!("cannot run {name}"))?;
+        let (status, steps) = run_driver(&mut command, &name)?;
+        passed.insert(name.clone(), steps);
         results.push((name, status.success(), start.elapsed()));
     }
     eprintln!("\ninterop results:");
@@ -119,6 +128,45 @@ pub(crate) fn run(options: &InteropOptions) -> anyhow::Result<()> {
             server.log.display()
         );
     }
+    check_table(&root, &all_drivers(&root)?, &passed)
+}
+
+/// Runs one driver, echoing its output, and returns its status and the steps it passed.
+fn run_driver(command: &mut Command, name: &str) -> anyhow::Result<(ExitStatus, Vec<String>)> {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("cannot run {name}"))?;
+    let stdout = child.stdout.take().context("no stdout pipe")?;
+    let mut steps = Vec::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.with_context(|| format!("cannot read the output of {name}"))?;
+        println!("{line}");
+        if let Some(step) = table::passed_step(&line) {
+            steps.push(step.to_owned());
+        }
+    }
+    let status = child
+        .wait()
+        .with_context(|| format!("cannot wait for {name}"))?;
+    Ok((status, steps))
+}
+
+/// Checks the README's compatibility table against the steps this run passed.
+fn check_table(
+    root: &Path,
+    drivers: &[Driver],
+    passed: &BTreeMap<String, Vec<String>>,
+) -> anyhow::Result<()> {
+    let path = root.join("README.md");
+    let readme =
+        fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let names: Vec<String> = drivers.iter().map(Driver::name).collect();
+    let coverage = table::check(&table::citations(&readme, &names)?, passed)?;
+    eprintln!(
+        "compatibility table: {} citations matched passed steps; all {} cross-reading steps are cited",
+        coverage.citations, coverage.cross_steps
+    );
     Ok(())
 }
 
@@ -191,13 +239,14 @@ fn stem(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Every driver: the Python scripts, then the Go drivers.
+/// Every driver: the Python scripts, then the Go drivers, then the Java drivers.
 fn all_drivers(root: &Path) -> anyhow::Result<Vec<Driver>> {
     let mut drivers: Vec<Driver> = scripts(&root.join(SCRIPTS_DIR))?
         .into_iter()
         .map(Driver::Python)
         .collect();
     drivers.extend(go::drivers(root)?.into_iter().map(Driver::Go));
+    drivers.extend(java::DRIVERS.into_iter().map(Driver::Java));
     Ok(drivers)
 }
 
@@ -216,8 +265,9 @@ fn select(drivers: &[Driver], names: &[String]) -> anyhow::Result<Vec<Driver>> {
                 .cloned()
                 .with_context(|| {
                     format!(
-                        "no interop driver `{name}` in {SCRIPTS_DIR} or {}",
-                        go::GO_DIR
+                        "no interop driver `{name}` in {SCRIPTS_DIR}, {} or {}",
+                        go::GO_DIR,
+                        java::JAVA_DIR
                     )
                 })
         })
@@ -235,7 +285,13 @@ mod tests {
         for go in ["gov1", "gov2"] {
             assert!(all.contains(&Driver::Go(go.into())), "{names:?}");
         }
-        let scripts: Vec<&String> = names.iter().filter(|n| !n.starts_with("go")).collect();
+        for java in ["java", "java_kms"] {
+            assert!(names.iter().any(|n| n == java), "{names:?}");
+        }
+        let scripts: Vec<&String> = names
+            .iter()
+            .filter(|n| !n.starts_with("go") && !n.starts_with("java"))
+            .collect();
         for expected in [
             "devserver_oss2_plain",
             "devserver_oss2_crypto",

@@ -204,7 +204,10 @@ impl CryptoBucket {
 
     /// Reads an object into `path`: the plaintext goes to a temp file beside it, which
     /// replaces `path` only after the CRC-64 (and MD5, when recorded) verified. On any error
-    /// `path` is left as it was.
+    /// `path` is left as it was. A symbolic link to a regular file is kept and its target
+    /// replaced; a path that is not a regular file (`/dev/null`, a FIFO, `/dev/stdout`) is
+    /// streamed into instead (see [`Destination`](crate::Destination)), and an error at the
+    /// end of the stream comes after the bytes.
     ///
     /// # Errors
     ///
@@ -227,11 +230,27 @@ impl CryptoBucket {
         options: &GetOptions,
         pin: Option<&Pin>,
     ) -> Result<HeadObjectOutput> {
-        let tmp = temp_path(path);
+        let path = match crate::destination::destination(path)? {
+            crate::Destination::File(path) => path,
+            crate::Destination::Stream(path) => {
+                let mut output = self.get_pinned(key, options, pin).await?;
+                let mut sink = crate::destination::open_stream(&path).await?;
+                while let Some(chunk) = output.body.next().await {
+                    sink.write_all(&chunk?).await?;
+                }
+                sink.flush().await?;
+                return Ok(HeadObjectOutput {
+                    size: output.content_length,
+                    envelope: output.envelope,
+                    meta: output.meta,
+                });
+            }
+        };
+        let tmp = temp_path(&path);
         let result = self.write_temp(key, &tmp, options, pin).await;
         match result {
             Ok(output) => {
-                tokio::fs::rename(&tmp, path).await?;
+                tokio::fs::rename(&tmp, &path).await?;
                 Ok(output)
             }
             Err(e) => {

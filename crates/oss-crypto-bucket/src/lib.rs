@@ -148,7 +148,9 @@
 //! * A read stream never hands out its last chunk before its checks passed: a clean end of
 //!   stream means a verified read. Files are written to a temp file and renamed only after the
 //!   checks, so a good file is never replaced by a bad one; temp files are created with mode
-//!   0600 ([`create_private_file`]), so plaintext is never readable by others.
+//!   0600 ([`create_private_file`]), so plaintext is never readable by others. Only regular
+//!   files (and new paths) take that route: a device node, a FIFO or `/dev/stdout` is
+//!   streamed into, never replaced ([`Destination`]).
 //! * Ranged reads take the keystream position from the server's `Content-Range` and refuse
 //!   any answer that does not match the request (a 200 for a range, a wrong start or end):
 //!   bytes are never decrypted at a guessed offset.
@@ -176,6 +178,7 @@ mod bucket;
 mod checkpoint;
 mod context;
 mod copy;
+mod destination;
 mod error;
 mod get;
 mod multipart;
@@ -192,6 +195,7 @@ mod upload;
 pub use bucket::{CryptoBucket, ObjectEnvelope};
 pub use context::{MultipartContext, WrappedEnvelope};
 pub use copy::{CopyOptions, CopyOutput};
+pub use destination::{Destination, destination, open_stream};
 pub use error::{CheckpointError, EnvelopeMismatch, Error, IntegrityError, Result};
 pub use get::{GetObjectOutput, GetOptions, HeadObjectOutput};
 pub use multipart::{CompleteOutput, UploadedPart};

@@ -62,6 +62,14 @@ pub enum Error {
         #[source]
         source: Box<Error>,
     },
+    /// The object has no matdesc (absent or `{}`) and the master key failed on it, so there
+    /// is no description to name.
+    #[error("the master key did not unwrap this object's data key: {source}")]
+    KeyFailed {
+        /// Why the master key failed.
+        #[source]
+        source: Box<Error>,
+    },
     /// A key could not be loaded.
     #[error(transparent)]
     Key(#[from] KeyError),
@@ -96,9 +104,9 @@ impl Error {
         match self {
             Self::Kms(e) => e.is_retryable(),
             Self::Transport { retryable, .. } => *retryable,
-            Self::NoMatchingMaterial { source, .. } | Self::MaterialFailed { source, .. } => {
-                source.is_retryable()
-            }
+            Self::NoMatchingMaterial { source, .. }
+            | Self::MaterialFailed { source, .. }
+            | Self::KeyFailed { source } => source.is_retryable(),
             _ => false,
         }
     }
@@ -108,9 +116,9 @@ impl Error {
     pub fn is_unwrap_failure(&self) -> bool {
         match self {
             Self::Unwrap => true,
-            Self::NoMatchingMaterial { source, .. } | Self::MaterialFailed { source, .. } => {
-                source.is_unwrap_failure()
-            }
+            Self::NoMatchingMaterial { source, .. }
+            | Self::MaterialFailed { source, .. }
+            | Self::KeyFailed { source } => source.is_unwrap_failure(),
             _ => false,
         }
     }
@@ -121,9 +129,9 @@ impl Error {
     pub fn is_missing_capability(&self) -> bool {
         match self {
             Self::MissingCapability(_) => true,
-            Self::NoMatchingMaterial { source, .. } | Self::MaterialFailed { source, .. } => {
-                source.is_missing_capability()
-            }
+            Self::NoMatchingMaterial { source, .. }
+            | Self::MaterialFailed { source, .. }
+            | Self::KeyFailed { source } => source.is_missing_capability(),
             _ => false,
         }
     }

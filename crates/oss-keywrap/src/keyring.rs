@@ -118,7 +118,7 @@ impl Keyring {
     /// # Errors
     ///
     /// [`Error::MaterialFailed`] or [`Error::NoMatchingMaterial`] naming the object's matdesc,
-    /// with the key's error as source.
+    /// or [`Error::KeyFailed`] when the object has none; the key's error is the source.
     pub async fn unwrap_envelope(&self, envelope: &Envelope) -> Result<ContentMaterial> {
         let wrapped = WrappedMaterial::from_envelope(envelope);
         self.unwrap(&wrapped, envelope.matdesc(), envelope.matdesc_text())
@@ -150,8 +150,11 @@ impl Keyring {
     ) -> Result<ContentMaterial> {
         let selection = self.select(matdesc.as_ref().ok().copied());
         selection.key.unwrap(wrapped).await.map_err(|source| {
-            let matdesc = describe(matdesc, matdesc_text);
             let source = Box::new(source);
+            if matdesc.as_ref().is_ok_and(|m| m.is_empty()) {
+                return Error::KeyFailed { source };
+            }
+            let matdesc = describe(matdesc, matdesc_text);
             if selection.exact {
                 Error::MaterialFailed { matdesc, source }
             } else {

@@ -35,7 +35,8 @@
 //!
 //! let stranger = Keyring::new(RsaMasterKey::new(key()));
 //! match stranger.unwrap_envelope(&envelope).await {
-//!     Err(oss_keywrap::Error::MaterialFailed { source, .. }) => {
+//!     // no matdesc on this object, so no description to name
+//!     Err(oss_keywrap::Error::KeyFailed { source }) => {
 //!         assert!(matches!(*source, oss_keywrap::Error::Unwrap));
 //!     }
 //!     other => panic!("expected an unwrap failure, got {other:?}"),

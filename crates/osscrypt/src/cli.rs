@@ -260,7 +260,9 @@ pub(crate) struct GetArgs {
     /// Source, `oss://bucket/key`.
     #[arg(value_parser = parse_uri)]
     pub(crate) source: ObjectUri,
-    /// Local file, or `-` for stdout (the default).
+    /// Local file, directory, or `-` for stdout (the default). A regular file is replaced
+    /// only after the checks (a symbolic link is kept, its target replaced); a device, a FIFO
+    /// or `/dev/stdout` is streamed into, like stdout, even with `--resumable`.
     #[arg(default_value = "-")]
     pub(crate) dest: PathBuf,
     /// Only these bytes: `START-END`, `START-` or `-SUFFIX_LEN` (optionally `bytes=`...).
@@ -440,7 +442,8 @@ pub(crate) struct KeygenArgs {
 pub(crate) struct OfflineArgs {
     /// Input file, or `-` for stdin.
     pub(crate) input: PathBuf,
-    /// Output file (`-` for stdout is allowed only with `--meta`).
+    /// Output file (`-` for stdout is allowed only with `--meta`). For `decrypt`, a device,
+    /// a FIFO or `/dev/stdout` is streamed into; a regular file is replaced after the check.
     pub(crate) output: PathBuf,
     /// Sidecar envelope file (default: `<output>.meta.json` for encrypt, `<input>.meta.json`
     /// for decrypt).

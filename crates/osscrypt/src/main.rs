@@ -114,6 +114,7 @@ mod output;
 mod remote;
 mod sidecar;
 mod signals;
+mod target;
 mod units;
 
 use std::process::ExitCode;

@@ -73,13 +73,29 @@ impl CryptoBucket {
     /// [`IntegrityError::Envelope`] or [`IntegrityError::ETag`] when a response's envelope or
     /// ETag is not the HEAD's (a rewriting proxy, a server ignoring `If-Match`): nothing of
     /// that response is written and the checkpoint keeps the parts done so far.
-    /// `dest` is replaced only after every check passed.
+    /// `dest` is replaced only after every check passed; a symbolic link to a regular file is
+    /// kept and its target replaced. A `dest` that is not a regular file (`/dev/null`, a FIFO)
+    /// is refused with [`Error::Io`] before any request: parts are written out of order into
+    /// a temp file and kept for a resume, which a stream cannot hold. Stream such targets with
+    /// [`get_object_to_file`](Self::get_object_to_file).
     pub async fn resumable_download(
         &self,
         key: &str,
         dest: &Path,
         options: &ResumableOptions,
     ) -> Result<DownloadOutput> {
+        let dest = &match crate::destination::destination(dest)? {
+            crate::Destination::File(path) => path,
+            crate::Destination::Stream(path) => {
+                return Err(Error::Io(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!(
+                        "{} is not a regular file: a resumable download needs one",
+                        path.display()
+                    ),
+                )));
+            }
+        };
         let head = self.head_object(key).await?;
         let etag = head
             .meta

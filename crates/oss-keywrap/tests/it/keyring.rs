@@ -103,6 +103,29 @@ async fn failures_name_the_objects_matdesc() {
 }
 
 #[tokio::test]
+async fn a_failure_on_an_object_without_matdesc_names_no_matdesc() {
+    let (_, envelope) = Keyring::new(rsa(KEY_A, &Matdesc::new()))
+        .generate()
+        .await
+        .unwrap();
+    // exact match of the empty description, fallback to a described default, and no header
+    for reader in [
+        Keyring::new(rsa(KEY_B, &Matdesc::new())),
+        Keyring::new(rsa(KEY_B, &matdesc(&[("k", "v")]))),
+    ] {
+        for object in [envelope.clone(), reread(&envelope, None)] {
+            let err = reader.unwrap_envelope(&object).await.unwrap_err();
+            assert!(matches!(err, Error::KeyFailed { .. }), "{err:?}");
+            assert_eq!(
+                err.to_string(),
+                "the master key did not unwrap this object's data key: wrong key or corrupt envelope"
+            );
+            assert!(err.is_unwrap_failure() && !err.is_retryable());
+        }
+    }
+}
+
+#[tokio::test]
 async fn later_entries_replace_earlier_ones() {
     let desc = matdesc(&[("k", "v")]);
     let (material, envelope) = Keyring::new(rsa(KEY_A, &desc)).generate().await.unwrap();

@@ -1,10 +1,13 @@
 //! `osscrypt get`: download and decrypt an object, whole or a range, to a file or stdout.
 //!
 //! A directory destination (`dl/`) means "into this directory", under the object key's last
-//! segment, as `cp` does. A file destination is written to `<dest>.osscrypt-partial`
-//! (created with mode 0600, removed on failure and on SIGINT/SIGTERM) and renamed only after the
-//! whole body arrived and passed its checks (CRC-64, MD5 when recorded), so a failed read
-//! never leaves unverified plaintext under the destination name.
+//! segment, as `cp` does. A regular file (or new path) destination is written to
+//! `<dest>.osscrypt-partial` (created with mode 0600, removed on failure and on
+//! SIGINT/SIGTERM) and renamed only after the whole body arrived and passed its checks
+//! (CRC-64, MD5 when recorded), so a failed read never leaves unverified plaintext under the
+//! destination name; a symbolic link is kept and its target replaced. A destination that is
+//! not a regular file (`/dev/null`, a FIFO, `/dev/stdout`) is streamed into like stdout,
+//! also with `--resumable` (which has nothing to resume into then, and says so).
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +19,7 @@ use crate::cli::GetArgs;
 use crate::connect::Connection;
 use crate::exit::{CliError, CliResult, io_error};
 use crate::output::{Output, throughput};
+use crate::target::{Target, partial_path};
 use crate::{keys, remote};
 
 /// Runs `get`.
@@ -35,14 +39,24 @@ pub(crate) async fn run(args: &GetArgs, conn: &Connection, out: &Output) -> CliR
         ring,
         remote::options(Some(&args.transfer), false).with_require_encrypted(args.require_encrypted),
     )?;
-    if args.transfer.resumable {
-        if range.is_some() {
-            return Err(CliError::usage(
-                "--resumable downloads whole objects; drop --range",
-            ));
-        }
-        let dest = into_directory(&args.dest, key);
-        let summary = super::transfer::download(&bucket, key, &dest, out).await?;
+    let target = Target::of(&into_directory(&args.dest, key))?;
+    if args.transfer.resumable && range.is_some() {
+        return Err(CliError::usage(
+            "--resumable downloads whole objects; drop --range",
+        ));
+    }
+    if args.transfer.resumable && target.is_stream() {
+        let name = match &target {
+            Target::Stream(path) => path.display().to_string(),
+            _ => "stdout".to_owned(),
+        };
+        out.notice(format!(
+            "{name} is not a regular file: streaming the object into it with one GET \
+             (--resumable needs a file to resume into)"
+        ));
+    }
+    if let (true, Target::File(dest)) = (args.transfer.resumable, &target) {
+        let summary = super::transfer::download(&bucket, key, dest, out).await?;
         out.info(format!(
             "got {} ({} bytes, resumable): {}",
             args.source,
@@ -52,18 +66,13 @@ pub(crate) async fn run(args: &GetArgs, conn: &Connection, out: &Output) -> CliR
         return Ok(());
     }
     let options = range.map_or_else(GetOptions::default, |r| GetOptions::default().with_range(r));
-    let (bytes, elapsed) = if args.dest == Path::new("-") {
-        let mut stdout = tokio::io::stdout();
-        download(&bucket, key, &options, &mut stdout, out).await?
-    } else {
-        to_file(
-            &bucket,
-            key,
-            &options,
-            &into_directory(&args.dest, key),
-            out,
-        )
-        .await?
+    let (bytes, elapsed) = match &target {
+        Target::Stdout => {
+            let mut stdout = tokio::io::stdout();
+            download(&bucket, key, &options, &mut stdout, out).await?
+        }
+        Target::Stream(path) => to_stream(&bucket, key, &options, path, out).await?,
+        Target::File(path) => to_file(&bucket, key, &options, path, out).await?,
     };
     out.info(format!(
         "got {} ({bytes} bytes{}) in {elapsed:.2?} ({})",
@@ -119,11 +128,22 @@ fn into_directory(dest: &Path, key: &str) -> PathBuf {
     dest.join(name)
 }
 
-/// `<dest>.osscrypt-partial`.
-fn partial_path(dest: &Path) -> PathBuf {
-    let mut name = dest.as_os_str().to_owned();
-    name.push(".osscrypt-partial");
-    PathBuf::from(name)
+/// Opens `path` (a device or FIFO: no create, no truncate) and streams into it; SIGINT and
+/// SIGTERM stop it, also while a FIFO's open waits for a reader.
+async fn to_stream(
+    bucket: &CryptoBucket,
+    key: &str,
+    options: &GetOptions,
+    path: &Path,
+    out: &Output,
+) -> CliResult<(u64, core::time::Duration)> {
+    crate::signals::or_interrupted(async {
+        let mut sink = oss_crypto_bucket::open_stream(path)
+            .await
+            .map_err(|e| io_error(path.display(), &e))?;
+        download(bucket, key, options, &mut sink, out).await
+    })
+    .await
 }
 
 async fn to_file(

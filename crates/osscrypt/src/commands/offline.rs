@@ -2,12 +2,13 @@
 //!
 //! `encrypt` writes the AES-256-CTR ciphertext and the envelope headers to a sidecar JSON
 //! file, which `put --raw-with-meta` uploads unchanged. `decrypt` reverses it and verifies the
-//! plaintext length and MD5 recorded in the envelope; the plaintext is written to a temporary
-//! file and renamed only after the check passes.
+//! plaintext length and MD5 recorded in the envelope; into a regular file (or new path), the
+//! plaintext is written to a temporary file and renamed only after the check passes. A
+//! device, a FIFO or `/dev/stdout` is streamed into like stdout (see [`crate::target`]).
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use md5::{Digest as _, Md5};
 use oss_envelope::ContentCipher;
@@ -15,6 +16,7 @@ use oss_envelope::ContentCipher;
 use crate::cli::OfflineArgs;
 use crate::exit::{CliError, CliResult, Kind, io_error};
 use crate::output::{Output, Transfer};
+use crate::target::{Target, partial_path};
 use crate::{keys, sidecar};
 
 const CHUNK: usize = 1 << 20;
@@ -104,13 +106,6 @@ pub(crate) async fn encrypt(args: &OfflineArgs, out: &Output) -> CliResult {
     Ok(())
 }
 
-/// `<output>.osscrypt-partial`, where plaintext waits for its checks.
-fn partial_path(output: &Path) -> PathBuf {
-    let mut name = output.as_os_str().to_owned();
-    name.push(".osscrypt-partial");
-    PathBuf::from(name)
-}
-
 /// Runs `decrypt`.
 pub(crate) async fn decrypt(args: &OfflineArgs, out: &Output) -> CliResult {
     let meta = match (&args.meta, args.input.as_path() == Path::new("-")) {
@@ -124,44 +119,47 @@ pub(crate) async fn decrypt(args: &OfflineArgs, out: &Output) -> CliResult {
     let (mut input, len) = open_input(&args.input)?;
     let progress = out.transfer("decrypt", len);
     let mut cipher = ContentCipher::new(&material);
-    let to_stdout = args.output == Path::new("-");
+    let target = Target::of(&args.output)?;
     // Armed before the partial file exists and kept until it is renamed: a signal never
     // leaves plaintext behind, also while a read of stdin blocks.
-    let _guard =
-        crate::signals::RemoveOnSignal::new((!to_stdout).then(|| partial_path(&args.output)));
-    let result = if to_stdout {
-        let mut stdout = std::io::stdout().lock();
-        pump(
-            &mut input,
-            &mut stdout,
-            &mut cipher,
-            Hash::Output,
-            &progress,
-        )
-    } else {
-        let partial = partial_path(&args.output);
-        let file = oss_crypto_bucket::create_private_file(&partial)
-            .await
-            .map_err(|e| io_error(partial.display(), &e))?;
-        let mut file = BufWriter::new(file.into_std().await);
-        // Other tasks (the signal guard) move off this worker while it blocks.
-        tokio::task::block_in_place(|| {
-            pump(&mut input, &mut file, &mut cipher, Hash::Output, &progress)
-        })
+    let _guard = crate::signals::RemoveOnSignal::new(match &target {
+        Target::File(path) => Some(partial_path(path)),
+        Target::Stdout | Target::Stream(_) => None,
+    });
+    let mut sink: Box<dyn Write> = match &target {
+        Target::Stdout => Box::new(std::io::stdout().lock()),
+        Target::Stream(path) => Box::new(BufWriter::new(
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|e| io_error(path.display(), &e))?,
+        )),
+        Target::File(path) => {
+            let partial = partial_path(path);
+            let file = oss_crypto_bucket::create_private_file(&partial)
+                .await
+                .map_err(|e| io_error(partial.display(), &e))?;
+            Box::new(BufWriter::new(file.into_std().await))
+        }
     };
+    // Other tasks (the signal guard) move off this worker while it blocks.
+    let result = tokio::task::block_in_place(|| {
+        pump(&mut input, &mut sink, &mut cipher, Hash::Output, &progress)
+    });
+    drop(sink);
     progress.finish();
     let checked = result
         .map_err(|e| io_error("decrypt", &e))
         .and_then(|(total, md5)| verify(&envelope, total, &md5));
-    if to_stdout {
+    let Target::File(path) = &target else {
         return checked;
-    }
-    let partial = partial_path(&args.output);
+    };
+    let partial = partial_path(path);
     if let Err(e) = checked {
         let _ = std::fs::remove_file(&partial);
         return Err(e);
     }
-    std::fs::rename(&partial, &args.output).map_err(|e| io_error(args.output.display(), &e))?;
+    std::fs::rename(&partial, path).map_err(|e| io_error(path.display(), &e))?;
     out.info(format!("decrypted to {}", args.output.display()));
     Ok(())
 }

@@ -76,22 +76,17 @@ pub(crate) async fn upload(
     })
 }
 
-/// Downloads `key` into `dest` resumably.
+/// Downloads `key` into the regular file (or new path) `dest` resumably.
 ///
 /// # Errors
 ///
-/// Usage error for stdout; the bucket's errors.
+/// The bucket's errors.
 pub(crate) async fn download(
     bucket: &CryptoBucket,
     key: &str,
     dest: &Path,
     out: &Output,
 ) -> CliResult<Summary> {
-    if dest == Path::new("-") {
-        return Err(CliError::usage(
-            "--resumable needs a destination file, not stdout",
-        ));
-    }
     let progress = out.transfer("get", 0);
     // Interrupted, the checkpoint and the 0600 temp file stay for the next run.
     let download = async {

@@ -20,5 +20,6 @@ mod offline_keys;
 mod remote;
 mod serve;
 mod signals;
+mod targets;
 mod transfer;
 mod upload;

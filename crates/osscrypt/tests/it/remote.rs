@@ -458,7 +458,14 @@ fn a_directory_target_means_into_it_and_a_failed_get_leaves_nothing() {
         "--rsa-private",
         &stranger,
     ];
-    expect_code(&s.run(&get), 4);
+    let out = s.run(&get);
+    expect_code(&out, 4);
+    let err = stderr(&out);
+    assert!(
+        err.contains("the master key did not unwrap this object's data key")
+            && !err.contains("matdesc"),
+        "{err}"
+    );
     assert_eq!(std::fs::read_dir(&dl).unwrap().count(), 0);
 }
 
