@@ -4,8 +4,9 @@
 //! [`Compare::Checksum`], the file's MD5 equals the object's `unencrypted-content-md5`.
 //! Uploads by `sync` record the mtime; downloads set the file's mtime from it.
 
+use core::time::Duration;
 use std::path::Path;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use md5::{Digest as _, Md5};
 use oss_client::ObjectMeta;

@@ -252,7 +252,10 @@ async fn fetch(bucket: &CryptoBucket, object: &ObjectSummary, path: &Path) -> Re
             .resumable_download(&object.key, path, &ResumableOptions::default())
             .await?;
         // The resumable path does not hand out its headers: one more HEAD for the mtime.
-        bucket.client().head_object(&object.key, &Default::default()).await?
+        bucket
+            .client()
+            .head_object(&object.key, &Default::default())
+            .await?
     } else {
         bucket
             .get_object_to_file(&object.key, path, &GetOptions::default())

@@ -45,7 +45,9 @@ impl PathFilter {
 
     /// Whether `relative` (a `/`-separated path below the root) is covered.
     pub(crate) fn selects(&self, relative: &str) -> bool {
-        self.include.as_ref().is_none_or(|set| set.is_match(relative))
+        self.include
+            .as_ref()
+            .is_none_or(|set| set.is_match(relative))
             && !self.exclude.is_match(relative)
     }
 }
@@ -53,9 +55,7 @@ impl PathFilter {
 fn set(globs: &[String]) -> CliResult<GlobSet> {
     let mut builder = GlobSetBuilder::new();
     for glob in globs {
-        builder.add(
-            Glob::new(glob).map_err(|e| CliError::usage(format!("glob {glob:?}: {e}")))?,
-        );
+        builder.add(Glob::new(glob).map_err(|e| CliError::usage(format!("glob {glob:?}: {e}")))?);
     }
     builder
         .build()

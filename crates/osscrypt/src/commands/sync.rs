@@ -143,7 +143,8 @@ impl Sync<'_> {
                 Ok(true) => {}
                 Ok(false) => changed.push(file),
                 Err(e) => {
-                    self.out.notice(format!("{}: cannot compare: {e}", file.key));
+                    self.out
+                        .notice(format!("{}: cannot compare: {e}", file.key));
                     failed += 1;
                 }
             }

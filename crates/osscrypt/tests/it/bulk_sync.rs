@@ -66,7 +66,11 @@ fn sync_round_trip_then_changes_adds_and_deletes() {
         up,
         lines(&["upload s/a.txt", "upload s/c.log", "upload s/sub/b.txt"])
     );
-    assert_ne!(s.stored_bytes("s/a.txt"), data(100, 1), "stored in plaintext");
+    assert_ne!(
+        s.stored_bytes("s/a.txt"),
+        data(100, 1),
+        "stored in plaintext"
+    );
     let recorded = whole_seconds(mtime(&tree.join("a.txt"))).to_string();
     let meta = s.head("s/a.txt");
     let header = meta.headers.get("x-oss-meta-osscrypt-mtime").unwrap();
@@ -82,7 +86,11 @@ fn sync_round_trip_then_changes_adds_and_deletes() {
     let down = sync(&s, &private, &[&uri("s/"), back_arg]);
     assert_eq!(
         down,
-        lines(&["download s/a.txt", "download s/c.log", "download s/sub/b.txt"])
+        lines(&[
+            "download s/a.txt",
+            "download s/c.log",
+            "download s/sub/b.txt"
+        ])
     );
     for name in ["a.txt", "sub/b.txt", "c.log"] {
         assert_eq!(
@@ -104,10 +112,19 @@ fn sync_round_trip_then_changes_adds_and_deletes() {
     let plan = lines(&["upload s/a.txt", "upload s/d/new.txt", "delete s/c.log"]);
     let dry: BTreeSet<String> = plan.iter().map(|l| format!("{l} (dry run)")).collect();
     let args = [tree_arg, &uri("s/"), "--delete"];
-    assert_eq!(sync(&s, &private, &[&args[..], &["--dry-run"]].concat()), dry);
-    assert_eq!(s.head("s/c.log").content_length(), Some(9 * 1024 * 1024 + 3));
+    assert_eq!(
+        sync(&s, &private, &[&args[..], &["--dry-run"]].concat()),
+        dry
+    );
+    assert_eq!(
+        s.head("s/c.log").content_length(),
+        Some(9 * 1024 * 1024 + 3)
+    );
     assert_eq!(sync(&s, &private, &args), plan);
-    assert_eq!(sync(&s, &private, &[&args[..], &["--dry-run"]].concat()), lines(&[]));
+    assert_eq!(
+        sync(&s, &private, &[&args[..], &["--dry-run"]].concat()),
+        lines(&[])
+    );
 
     let back_c = back.join("c.log");
     let args = [&uri("s/"), back_arg, "--delete"];
@@ -117,7 +134,10 @@ fn sync_round_trip_then_changes_adds_and_deletes() {
         &format!("delete {}", back_c.display()),
     ]);
     let dry: BTreeSet<String> = expected.iter().map(|l| format!("{l} (dry run)")).collect();
-    assert_eq!(sync(&s, &private, &[&args[..], &["--dry-run"]].concat()), dry);
+    assert_eq!(
+        sync(&s, &private, &[&args[..], &["--dry-run"]].concat()),
+        dry
+    );
     assert!(back_c.exists(), "--dry-run deleted");
     assert_eq!(sync(&s, &private, &args), expected);
     assert!(!back_c.exists());
@@ -140,7 +160,10 @@ fn sync_round_trip_then_changes_adds_and_deletes() {
         .unwrap();
     assert!(sync(&s, &private, &[tree_arg, &uri("s/")]).is_empty());
     let checksum = [tree_arg, &uri("s/"), "--checksum"];
-    assert_eq!(sync(&s, &private, &checksum), lines(&["upload s/sub/b.txt"]));
+    assert_eq!(
+        sync(&s, &private, &checksum),
+        lines(&["upload s/sub/b.txt"])
+    );
     assert!(sync(&s, &private, &checksum).is_empty());
 }
 
@@ -150,7 +173,12 @@ fn sync_include_exclude_and_exclude_from() {
     let (private, _) = keygen(s.dir.path(), "k");
     let tree = s.dir.path().join("tree");
     let tree_arg = tree.to_str().unwrap();
-    for (name, seed) in [("x.txt", 1), ("y.log", 2), ("skip/z.txt", 3), ("deep/w.txt", 4)] {
+    for (name, seed) in [
+        ("x.txt", 1),
+        ("y.log", 2),
+        ("skip/z.txt", 3),
+        ("deep/w.txt", 4),
+    ] {
         write(&tree, name, &data(10, seed));
     }
     let excludes = s.dir.path().join("excludes");
