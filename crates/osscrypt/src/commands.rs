@@ -88,13 +88,21 @@ fn buckets(command: &Command) -> Vec<&str> {
 async fn remote(command: &Command, conn: &Connection, out: &Output) -> CliResult {
     match command {
         Command::Put(args) => put::run(args, conn, out).await,
-        Command::Get(args) => get::run(args, conn, out).await,
-        Command::Head(args) => head::head(args, conn).await,
-        Command::Inspect(args) => head::inspect(args, conn).await,
+        Command::Get(args) => get::run(args, conn, out)
+            .await
+            .map_err(|e| e.on_object(&args.source)),
+        Command::Head(args) => head::head(args, conn)
+            .await
+            .map_err(|e| e.on_object(&args.object)),
+        Command::Inspect(args) => head::inspect(args, conn)
+            .await
+            .map_err(|e| e.on_object(&args.object)),
         Command::Cp(args) => cp::run(args, conn, out).await,
         Command::Rm(args) => rm::run(args, conn, out).await,
         Command::Ls(args) => ls::run(args, conn).await,
-        Command::Rotate(args) => rotate::run(args, conn, out).await,
+        Command::Rotate(args) => rotate::run(args, conn, out)
+            .await
+            .map_err(|e| e.on_object(&args.object)),
         Command::Audit(args) => audit::run(args, conn, out).await,
         Command::Migrate(args) => migrate::run(args, conn, out).await,
         Command::Mb(args) => buckets::mb(args, conn, out).await,

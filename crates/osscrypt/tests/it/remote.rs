@@ -78,12 +78,26 @@ fn put_get_head_inspect_ls_cp_rm() {
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
 
     expect_code(&s.run(&["rm", &uri("copy.bin")]), 0);
-    expect_code(
-        &s.run(&["get", &uri("copy.bin"), "-", "--rsa-private", &private]),
-        3,
+    let out = s.run(&["get", &uri("copy.bin"), "-", "--rsa-private", &private]);
+    expect_code(&out, 3);
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("osscrypt: not found: oss://test-bucket/copy.bin: status 404"),
+        "{err}"
     );
     expect_code(&s.run(&["rm", &uri("copy.bin")]), 3);
-    expect_code(&s.run(&["head", &uri("nothing")]), 3);
+    // HEAD answers have no body: no empty code, and "not found" said once
+    let out = s.run(&["head", &uri("nothing")]);
+    expect_code(&out, 3);
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("osscrypt: not found: oss://test-bucket/nothing: status 404"),
+        "{err}"
+    );
+    assert!(
+        err.matches("not found").count() == 1 && !err.contains("code"),
+        "{err}"
+    );
 }
 
 #[test]
