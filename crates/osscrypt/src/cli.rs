@@ -179,6 +179,9 @@ pub(crate) enum Command {
     Inspect(HeadArgs),
     /// Copy an object within OSS, keeping its envelope.
     Cp(CpArgs),
+    /// Copy only what is new or changed between a local directory and a prefix (either
+    /// way); `--delete` also removes what the source lacks.
+    Sync(crate::batch::args::SyncArgs),
     /// Delete objects (`-r`: everything under prefixes).
     Rm(RmArgs),
     /// List objects under a bucket and prefix, one level (`-r`: everything below).

@@ -16,6 +16,7 @@ mod rm;
 mod rotate;
 mod rotate_prefix;
 mod serve;
+mod sync;
 mod transfer;
 mod upload;
 
@@ -78,6 +79,7 @@ fn buckets(command: &Command) -> Vec<&str> {
         Command::Migrate(a) => vec![a.prefix.bucket.as_str()],
         Command::Rb(a) => vec![a.bucket.bucket.as_str()],
         Command::Uploads(a) => vec![a.prefix().bucket.as_str()],
+        Command::Sync(a) => a.buckets(),
         _ => Vec::new(),
     }
 }
@@ -106,6 +108,7 @@ async fn remote(command: &Command, conn: &Connection, out: &Output) -> CliResult
         Command::Mb(args) => buckets::mb(args, conn, out).await,
         Command::Rb(args) => buckets::rb(args, conn, out).await,
         Command::Uploads(args) => buckets::uploads(args, conn, out).await,
+        Command::Sync(args) => sync::run(args, conn, out).await,
         _ => Err(CliError::other("not a remote command")),
     }
 }
