@@ -31,8 +31,11 @@ pub enum Error {
     #[error("unexpected response: {0}")]
     UnexpectedResponse(String),
     /// The requested range lies outside the object.
-    #[error("range not satisfiable")]
-    RangeNotSatisfiable,
+    #[error("range not satisfiable{}", object_size.map(|n| format!(": the object has {n} bytes")).unwrap_or_default())]
+    RangeNotSatisfiable {
+        /// Size of the object, when known (not from a bare 416 answer, which carries none).
+        object_size: Option<u64>,
+    },
     /// A check of the data failed: CRC-64, MD5 or length.
     #[error("integrity check failed: {0}")]
     Integrity(#[from] IntegrityError),
@@ -80,7 +83,9 @@ impl Error {
 impl From<oss_envelope::RangeError> for Error {
     fn from(e: oss_envelope::RangeError) -> Self {
         match e {
-            oss_envelope::RangeError::NotSatisfiable => Self::RangeNotSatisfiable,
+            oss_envelope::RangeError::NotSatisfiable { object_size } => Self::RangeNotSatisfiable {
+                object_size: Some(object_size),
+            },
             other => Self::Range(other),
         }
     }
@@ -98,7 +103,9 @@ impl From<oss_client::Error> for Error {
             oss_client::Error::BodyLength {
                 expected, actual, ..
             } => Self::Integrity(IntegrityError::Length { expected, actual }),
-            oss_client::Error::Service(s) if s.status == 416 => Self::RangeNotSatisfiable,
+            oss_client::Error::Service(s) if s.status == 416 => {
+                Self::RangeNotSatisfiable { object_size: None }
+            }
             other => Self::Client(other),
         }
     }

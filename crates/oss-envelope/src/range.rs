@@ -106,7 +106,7 @@ impl ByteRange {
                 Self::Suffix { .. } => size == 0,
             };
             if unsatisfiable {
-                return Err(RangeError::NotSatisfiable);
+                return Err(RangeError::NotSatisfiable { object_size: size });
             }
         }
         let request = match self {
@@ -201,8 +201,11 @@ impl RangePlan {
     /// answered (spec §4.4 corner case); [`RangeError::Mismatch`] when the first byte, last
     /// byte or object size differ from what the request implies.
     pub fn validate(&self, answer: ContentRange) -> Result<RangeWindow, RangeError> {
-        let ContentRange::Satisfied { first, last, size } = answer else {
-            return Err(RangeError::NotSatisfiable);
+        let (first, last, size) = match answer {
+            ContentRange::Satisfied { first, last, size } => (first, last, size),
+            ContentRange::Unsatisfied { size } => {
+                return Err(RangeError::NotSatisfiable { object_size: size });
+            }
         };
         // `ContentRange::parse` guarantees this; a hand-built value might not.
         if first > last || last >= size {
@@ -214,7 +217,7 @@ impl RangePlan {
         let (caller_start, expected_first) = match self.requested {
             ByteRange::Bounded { start, .. } | ByteRange::From { start } => {
                 if start >= size {
-                    return Err(RangeError::NotSatisfiable);
+                    return Err(RangeError::NotSatisfiable { object_size: size });
                 }
                 (start, floor_block(start))
             }

@@ -629,7 +629,7 @@ fn class(e: &Error) -> &'static str {
         Error::Integrity(IntegrityError::Md5) => "md5",
         Error::Integrity(IntegrityError::Length { .. }) => "length",
         Error::Envelope(_) | Error::LegacyV1Disabled => "envelope",
-        Error::Range(_) | Error::RangeNotSatisfiable => "range",
+        Error::Range(_) | Error::RangeNotSatisfiable { .. } => "range",
         Error::UnexpectedResponse(_) => "unexpected",
         Error::Client(_) => "client",
         Error::Refused(_) => "refused",

@@ -99,7 +99,14 @@ async fn v2_vectors_read_whole_and_ranged() {
             )
             .await
             .unwrap_err();
-        assert!(matches!(err, Error::RangeNotSatisfiable), "{err:?}");
+        assert!(
+            matches!(err, Error::RangeNotSatisfiable { object_size: Some(n) } if n == size),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            format!("range not satisfiable: the object has {size} bytes")
+        );
         let head = bucket.head_object(&key).await.unwrap();
         assert_eq!(head.size, size);
         assert!(head.envelope.v2().is_some());

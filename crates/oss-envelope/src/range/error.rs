@@ -21,7 +21,10 @@ pub enum RangeError {
     EmptySuffix,
     /// The range starts at or beyond the end of the object, or the object is empty
     /// (HTTP 416, or the widened-start corner case of spec §4.4).
-    NotSatisfiable,
+    NotSatisfiable {
+        /// Size of the whole object, from the caller or the answer.
+        object_size: u64,
+    },
     /// The `Content-Range` value is not `bytes a-b/total` or `bytes */total`.
     InvalidContentRange,
     /// A ranged request was answered without a `Content-Range` (for example `200` with the
@@ -72,7 +75,12 @@ impl fmt::Display for RangeError {
                 write!(f, "invalid byte range: start {start} is after end {end}")
             }
             Self::EmptySuffix => f.write_str("invalid byte range: suffix length 0"),
-            Self::NotSatisfiable => f.write_str("range not satisfiable"),
+            Self::NotSatisfiable { object_size } => {
+                write!(
+                    f,
+                    "range not satisfiable: the object has {object_size} bytes"
+                )
+            }
             Self::InvalidContentRange => f.write_str("invalid content-range in response"),
             Self::MissingContentRange => {
                 f.write_str("ranged request answered without content-range")

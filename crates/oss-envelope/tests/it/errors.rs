@@ -15,7 +15,10 @@ fn every_error_converts_and_keeps_its_message_and_source() {
             header_error.into(),
             "invalid envelope header x-oss-meta-client-side-encryption-start: not valid base64",
         ),
-        (RangeError::NotSatisfiable.into(), "range not satisfiable"),
+        (
+            RangeError::NotSatisfiable { object_size: 20 }.into(),
+            "range not satisfiable: the object has 20 bytes",
+        ),
         (
             MultipartError::EmptyData.into(),
             "multipart data size is 0; use a single put",

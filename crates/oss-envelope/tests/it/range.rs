@@ -120,26 +120,29 @@ fn edge_case_table_of_spec_4_4() {
     // 416 answers and the widened-start corner case (S = 20, s = 25 -> request 16-).
     assert_eq!(
         window("30000-", &format!("bytes */{s}")),
-        Err(RangeError::NotSatisfiable)
+        Err(RangeError::NotSatisfiable { object_size: s })
     );
     assert_eq!(
         window("25-30", "bytes 16-19/20"),
-        Err(RangeError::NotSatisfiable)
+        Err(RangeError::NotSatisfiable { object_size: 20 })
     );
     assert_eq!(
         window("25-", "bytes 16-19/20"),
-        Err(RangeError::NotSatisfiable)
+        Err(RangeError::NotSatisfiable { object_size: 20 })
     );
-    assert_eq!(window("-5", "bytes */0"), Err(RangeError::NotSatisfiable));
+    assert_eq!(
+        window("-5", "bytes */0"),
+        Err(RangeError::NotSatisfiable { object_size: 0 })
+    );
     // Sizes known up front refuse before sending.
     let refuse = |r: ByteRange, size| r.plan(Some(size)).unwrap_err();
     assert_eq!(
         refuse(ByteRange::From { start: 20 }, 20),
-        RangeError::NotSatisfiable
+        RangeError::NotSatisfiable { object_size: 20 }
     );
     assert_eq!(
         refuse(ByteRange::Suffix { len: 1 }, 0),
-        RangeError::NotSatisfiable
+        RangeError::NotSatisfiable { object_size: 0 }
     );
 }
 

@@ -152,6 +152,22 @@ fn ranges_stdin_and_stdout() {
         ]),
         2,
     );
+    // past the end: the message states the object's size
+    let out = s.run(&[
+        "get",
+        &uri("r"),
+        "-",
+        "--range",
+        "5000-",
+        "--rsa-private",
+        &private,
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("range not satisfiable: the object has 5000 bytes"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
