@@ -142,7 +142,8 @@ pub(crate) struct KeyArgs {
     #[arg(long)]
     pub(crate) matdesc: Option<String>,
     /// Extra key for reading objects by their material description: `MATDESC@PRIVATE.pem` or
-    /// `MATDESC@kms:KEY_ID` (repeatable).
+    /// `MATDESC@kms:KEY_ID` (repeatable). Split at the last `@`, so the matdesc may contain
+    /// `@` (`owner=ops@example.com@ops.pem`) but the key path may not.
     #[arg(long = "matdesc-key", value_name = "MATDESC@KEY")]
     pub(crate) matdesc_keys: Vec<String>,
 }

@@ -252,7 +252,8 @@ fn kms_and_several_master_keys_by_matdesc() {
     let (a_private, a_public) = keygen(s.dir.path(), "a");
     let (b_private, b_public) = keygen(s.dir.path(), "b");
     let (c_private, _) = keygen(s.dir.path(), "c");
-    for (key, public, desc) in [("ka", &a_public, "key=a"), ("kb", &b_public, "key=b")] {
+    // "key=a@ops": the matdesc itself holds an `@` (the entry splits at the last one)
+    for (key, public, desc) in [("ka", &a_public, "key=a@ops"), ("kb", &b_public, "key=b")] {
         expect_code(
             &s.run(&[
                 "put",
@@ -266,7 +267,7 @@ fn kms_and_several_master_keys_by_matdesc() {
             0,
         );
     }
-    let a_entry = format!("key=a@{a_private}");
+    let a_entry = format!("key=a@ops@{a_private}");
     let b_entry = format!("{{\"key\":\"b\"}}@{b_private}");
     for key in ["ka", "kb"] {
         let out = s.run(&[
