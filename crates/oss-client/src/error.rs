@@ -27,15 +27,21 @@ pub struct ServiceError {
 
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "status {} code {}: {}",
-            self.status, self.code, self.message
-        )?;
+        // A HEAD answer has no body: its code and message are empty and are left out.
+        write!(f, "status {}", self.status)?;
+        if !self.code.is_empty() {
+            write!(f, " {}", self.code)?;
+        }
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
         if let Some(ec) = &self.ec {
             write!(f, " (ec {ec})")?;
         }
-        write!(f, " (request id {})", self.request_id)
+        if !self.request_id.is_empty() {
+            write!(f, " (request id {})", self.request_id)?;
+        }
+        Ok(())
     }
 }
 
@@ -224,6 +230,23 @@ mod tests {
         assert_eq!(
             std::io::Error::from(service(404, "NoSuchKey")).kind(),
             std::io::ErrorKind::NotFound
+        );
+    }
+
+    #[test]
+    fn service_errors_leave_out_empty_fields() {
+        // a HEAD 404: no body, so no code, message or request id
+        assert_eq!(service(404, "").to_string(), "not found: status 404");
+        let full = ServiceError {
+            status: 404,
+            code: "NoSuchKey".into(),
+            message: "The specified key does not exist.".into(),
+            request_id: "R1".into(),
+            ..ServiceError::default()
+        };
+        assert_eq!(
+            full.to_string(),
+            "status 404 NoSuchKey: The specified key does not exist. (request id R1)"
         );
     }
 }

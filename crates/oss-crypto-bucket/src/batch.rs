@@ -9,7 +9,8 @@
 //! plaintext MD5; optionally a verified download) into an [`AuditReport`]; [`migrate_prefix`]
 //! encrypts plaintext objects in place, keeping their metadata and system headers;
 //! [`uploads`] lists the multipart uploads in progress; [`local_files`], [`upload_files`]
-//! and [`download_prefix`] move directory trees (`cp -r`).
+//! and [`download_prefix`] move directory trees (`cp -r`); [`in_sync`] is what `sync`
+//! compares.
 //!
 //! [`CryptoBucket::rotate_master_key`]: crate::CryptoBucket::rotate_master_key
 
@@ -18,6 +19,7 @@ mod listing;
 mod migrate;
 mod rotate;
 mod shard;
+mod sync;
 mod tree;
 mod uploads;
 
@@ -26,7 +28,9 @@ pub use listing::{BatchOptions, objects};
 pub use migrate::{MigrateOutcome, MigrateRecord, migrate_prefix};
 pub use rotate::{RotateOutcome, RotateRecord, rotate_prefix};
 pub use shard::{Shard, ShardError};
+pub use sync::{Compare, MTIME_METADATA, file_mtime, in_sync, mtime_metadata};
 pub use tree::{
-    LocalFile, Skipped, TransferRecord, download_prefix, local_files, local_path, upload_files,
+    LocalFile, Skipped, TransferRecord, download_objects, download_prefix, local_files, local_path,
+    upload_files,
 };
 pub use uploads::uploads;

@@ -2,6 +2,7 @@
 //! objects, and JSON-lines journals.
 
 pub(crate) mod args;
+pub(crate) mod filter;
 
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal as _, Write as _};

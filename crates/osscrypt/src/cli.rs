@@ -142,7 +142,8 @@ pub(crate) struct KeyArgs {
     #[arg(long)]
     pub(crate) matdesc: Option<String>,
     /// Extra key for reading objects by their material description: `MATDESC@PRIVATE.pem` or
-    /// `MATDESC@kms:KEY_ID` (repeatable).
+    /// `MATDESC@kms:KEY_ID` (repeatable). Split at the last `@`, so the matdesc may contain
+    /// `@` (`owner=ops@example.com@ops.pem`) but the key path may not.
     #[arg(long = "matdesc-key", value_name = "MATDESC@KEY")]
     pub(crate) matdesc_keys: Vec<String>,
 }
@@ -178,6 +179,9 @@ pub(crate) enum Command {
     Inspect(HeadArgs),
     /// Copy an object within OSS, keeping its envelope.
     Cp(CpArgs),
+    /// Copy only what is new or changed between a local directory and a prefix (either
+    /// way); `--delete` also removes what the source lacks.
+    Sync(crate::batch::args::SyncArgs),
     /// Delete objects (`-r`: everything under prefixes).
     Rm(RmArgs),
     /// List objects under a bucket and prefix, one level (`-r`: everything below).

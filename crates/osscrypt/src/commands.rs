@@ -16,6 +16,7 @@ mod rm;
 mod rotate;
 mod rotate_prefix;
 mod serve;
+mod sync;
 mod transfer;
 mod upload;
 
@@ -78,6 +79,7 @@ fn buckets(command: &Command) -> Vec<&str> {
         Command::Migrate(a) => vec![a.prefix.bucket.as_str()],
         Command::Rb(a) => vec![a.bucket.bucket.as_str()],
         Command::Uploads(a) => vec![a.prefix().bucket.as_str()],
+        Command::Sync(a) => a.buckets(),
         _ => Vec::new(),
     }
 }
@@ -86,18 +88,27 @@ fn buckets(command: &Command) -> Vec<&str> {
 async fn remote(command: &Command, conn: &Connection, out: &Output) -> CliResult {
     match command {
         Command::Put(args) => put::run(args, conn, out).await,
-        Command::Get(args) => get::run(args, conn, out).await,
-        Command::Head(args) => head::head(args, conn).await,
-        Command::Inspect(args) => head::inspect(args, conn).await,
+        Command::Get(args) => get::run(args, conn, out)
+            .await
+            .map_err(|e| e.on_object(&args.source)),
+        Command::Head(args) => head::head(args, conn)
+            .await
+            .map_err(|e| e.on_object(&args.object)),
+        Command::Inspect(args) => head::inspect(args, conn)
+            .await
+            .map_err(|e| e.on_object(&args.object)),
         Command::Cp(args) => cp::run(args, conn, out).await,
         Command::Rm(args) => rm::run(args, conn, out).await,
         Command::Ls(args) => ls::run(args, conn).await,
-        Command::Rotate(args) => rotate::run(args, conn, out).await,
+        Command::Rotate(args) => rotate::run(args, conn, out)
+            .await
+            .map_err(|e| e.on_object(&args.object)),
         Command::Audit(args) => audit::run(args, conn, out).await,
         Command::Migrate(args) => migrate::run(args, conn, out).await,
         Command::Mb(args) => buckets::mb(args, conn, out).await,
         Command::Rb(args) => buckets::rb(args, conn, out).await,
         Command::Uploads(args) => buckets::uploads(args, conn, out).await,
+        Command::Sync(args) => sync::run(args, conn, out).await,
         _ => Err(CliError::other("not a remote command")),
     }
 }

@@ -85,6 +85,8 @@ pub(crate) enum Peer {
 pub(crate) struct CliError {
     kind: Kind,
     message: String,
+    /// OSS answered 404: [`CliError::on_object`] names the object.
+    remote_not_found: bool,
 }
 
 /// Result alias of the commands.
@@ -96,6 +98,7 @@ impl CliError {
         Self {
             kind,
             message: message.into(),
+            remote_not_found: false,
         }
     }
 
@@ -118,8 +121,19 @@ impl CliError {
     #[must_use]
     pub(crate) fn context(self, context: impl fmt::Display) -> Self {
         Self {
-            kind: self.kind,
             message: format!("{context}: {}", self.message),
+            ..self
+        }
+    }
+
+    /// Names `object` (`oss://bucket/key`) when OSS said it does not exist (other errors are
+    /// returned as they are: a missing local file already names its path).
+    #[must_use]
+    pub(crate) fn on_object(self, object: impl fmt::Display) -> Self {
+        if self.remote_not_found {
+            self.context(object)
+        } else {
+            self
         }
     }
 
@@ -198,7 +212,13 @@ impl From<oss_client::Error> for CliError {
                 let cause = crate::net::describe_cause(source.as_ref());
                 return Self::new(Kind::Network(Peer::Oss), format!("{operation}: {cause}"));
             }
-            E::NotFound(_) => Kind::NotFound,
+            // The label already says "not found": show the server's answer once.
+            E::NotFound(service) => {
+                return Self {
+                    remote_not_found: true,
+                    ..Self::new(Kind::NotFound, service.to_string())
+                };
+            }
             E::Service(service) if matches!(service.status, 401 | 403) => Kind::Auth,
             E::CrcMismatch { .. } | E::BodyLength { .. } => Kind::Integrity,
             E::Credentials(_) => Kind::Auth,

@@ -137,7 +137,9 @@ fn default_key(args: &KeyArgs, kms: Option<&crate::kms::KmsSettings>) -> CliResu
 pub(crate) fn keyring(args: &KeyArgs, kms: Option<&crate::kms::KmsSettings>) -> CliResult<Keyring> {
     let mut ring = Keyring::from_arc(default_key(args, kms)?);
     for entry in &args.matdesc_keys {
-        let (desc, key) = entry.split_once('@').ok_or_else(|| {
+        // At the last `@`: a matdesc value may hold one (`owner=ops@example.com`), a key
+        // path or KMS key id does not.
+        let (desc, key) = entry.rsplit_once('@').ok_or_else(|| {
             CliError::usage(format!("--matdesc-key {entry:?} is not MATDESC@KEY"))
         })?;
         let matdesc = parse_matdesc(desc)?;

@@ -14,6 +14,7 @@ use futures::{Stream, StreamExt as _, TryStreamExt as _, stream};
 use oss_client::ObjectSummary;
 use serde::Serialize;
 
+use super::sync::apply_recorded_mtime;
 use super::{BatchOptions, objects};
 use crate::bucket::CryptoBucket;
 use crate::error::{Error, Result};
@@ -179,9 +180,8 @@ async fn upload_one(
 }
 
 /// Downloads every object under `prefix` (in `options.shard`) into `dir`, at
-/// `dir + key without the prefix`, `options.jobs` at a time, each through a temp file that
-/// replaces the destination only after its checks passed. Keys ending in `/` (directory
-/// markers) are skipped; keys that would leave `dir` fail.
+/// `dir + key without the prefix`, `options.jobs` at a time (see [`download_objects`]).
+/// Keys ending in `/` (directory markers) are skipped.
 ///
 /// # Errors
 ///
@@ -192,14 +192,35 @@ pub fn download_prefix<'a>(
     dir: &'a Path,
     options: &BatchOptions,
 ) -> impl Stream<Item = Result<TransferRecord>> + Send + 'a {
-    let prefix = prefix.to_owned();
-    objects(bucket.client(), &prefix, options)
-        .try_filter(|object| futures::future::ready(!object.key.ends_with('/')))
+    let listing = objects(bucket.client(), prefix, options)
+        .try_filter(|object| futures::future::ready(!object.key.ends_with('/')));
+    download_objects(bucket, prefix.to_owned(), dir, listing, options.jobs)
+}
+
+/// Downloads `listing` (objects under `prefix`) into `dir`, at `dir + key without the
+/// prefix`, `jobs` at a time, each through a temp file that replaces the destination only
+/// after its checks passed; a recorded source mtime ([`super::MTIME_METADATA`]) becomes the
+/// file's. Keys that would leave `dir` fail.
+///
+/// # Errors
+///
+/// The stream yields an error, and ends, when `listing` does.
+pub fn download_objects<'a, L>(
+    bucket: &'a CryptoBucket,
+    prefix: String,
+    dir: &'a Path,
+    listing: L,
+    jobs: usize,
+) -> impl Stream<Item = Result<TransferRecord>> + Send + 'a
+where
+    L: Stream<Item = Result<ObjectSummary>> + Send + 'a,
+{
+    listing
         .map_ok(move |object| {
             let prefix = prefix.clone();
             async move { Ok(download_one(bucket, &prefix, dir, object).await) }
         })
-        .try_buffer_unordered(options.jobs)
+        .try_buffer_unordered(jobs.max(1))
         .boxed()
 }
 
@@ -226,15 +247,22 @@ async fn fetch(bucket: &CryptoBucket, object: &ObjectSummary, path: &Path) -> Re
     if let Some(parent) = path.parent() {
         tokio::fs::create_dir_all(parent).await?;
     }
-    if object.size > bucket.options().part_size {
+    let meta = if object.size > bucket.options().part_size {
         bucket
             .resumable_download(&object.key, path, &ResumableOptions::default())
             .await?;
+        // The resumable path does not hand out its headers: one more HEAD for the mtime.
+        bucket
+            .client()
+            .head_object(&object.key, &Default::default())
+            .await?
     } else {
         bucket
             .get_object_to_file(&object.key, path, &GetOptions::default())
-            .await?;
-    }
+            .await?
+            .meta
+    };
+    apply_recorded_mtime(path, &meta)?;
     Ok(())
 }
 

@@ -164,3 +164,70 @@ reported as skipped (a link could pull files from outside the tree; a FIFO would
 download, keys ending in `/` are skipped and keys that would leave DIR (`..`, `.`, empty
 segments, backslashes) fail. Each download goes through a private temp file renamed only after
 its checks. A file that fails is reported and the others go on; exit code 1 if any failed.";
+
+/// `sync`.
+#[derive(Debug, Args)]
+#[command(after_help = SYNC_HELP)]
+pub(crate) struct SyncArgs {
+    /// Source: a local directory or `oss://bucket/prefix/`.
+    pub(crate) source: String,
+    /// Destination: `oss://bucket/prefix/` or a local directory (the other kind).
+    pub(crate) dest: String,
+    /// Judge existing files by size and plaintext MD5 (the local file's against the object's
+    /// `unencrypted-content-md5`) instead of size and mtime; reads every same-size file.
+    #[arg(long)]
+    pub(crate) checksum: bool,
+    /// Also delete destination entries that the source does not have (within the filters
+    /// and the shard).
+    #[arg(long)]
+    pub(crate) delete: bool,
+    /// Print what would be copied and deleted; change nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Only relative paths matching this glob (repeatable; default: everything).
+    #[arg(long, value_name = "GLOB")]
+    pub(crate) include: Vec<String>,
+    /// Leave out relative paths matching this glob (repeatable; wins over --include).
+    #[arg(long, value_name = "GLOB")]
+    pub(crate) exclude: Vec<String>,
+    /// Read more --exclude globs from FILE, one per line (blank lines and `#` lines ignored).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) exclude_from: Vec<PathBuf>,
+    /// Files moved at once, and the shard of the key space.
+    #[command(flatten)]
+    pub(crate) batch: BatchArgs,
+    /// Master keys.
+    #[command(flatten)]
+    pub(crate) keys: KeyArgs,
+}
+
+impl SyncArgs {
+    /// The buckets named by the source and destination.
+    pub(crate) fn buckets(&self) -> Vec<&str> {
+        [&self.source, &self.dest]
+            .into_iter()
+            .filter_map(|s| s.strip_prefix("oss://"))
+            .map(|rest| rest.split('/').next().unwrap_or(rest))
+            .collect()
+    }
+}
+
+const SYNC_HELP: &str = "\
+Forms:
+  sync DIR oss://b/prefix/     upload what is new or changed below DIR
+  sync oss://b/prefix/ DIR     download what is new or changed under the prefix
+
+A file and an object are the same when their sizes match and the mtime recorded in the
+object's user metadata x-oss-meta-osscrypt-mtime (whole seconds since the Unix epoch) equals the
+file's; with --checksum, when the file's MD5 equals the object's unencrypted-content-md5
+instead. Uploads by sync always record both; downloads set the file's mtime from the recorded
+one. Objects without them (e.g. written by `put`) are copied again once.
+
+Stdout gets one line per action: `upload KEY`, `download KEY`, `delete KEY` (remote) or
+`delete PATH` (local); --dry-run prints the same lines and changes nothing. Globs (--include,
+--exclude, --exclude-from) match the path relative to DIR, which is also the key relative to
+the prefix; `*` also matches `/` (`*.log` matches `a/b.log`). Excluded entries are neither
+copied nor deleted. --shard INDEX/COUNT restricts both sides to the keys of that shard.
+Symbolic links and special files are skipped as by `cp -r`; --delete removes files, not the
+directories they leave empty. Both listings (keys and sizes) are held in memory. A file that
+fails is reported and the others go on; exit code 1 if any failed.";

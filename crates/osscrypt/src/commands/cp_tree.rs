@@ -109,14 +109,14 @@ fn bucket(args: &CpArgs, name: &str, conn: &Connection) -> CliResult<CryptoBucke
 }
 
 /// One progress line over all files: files done/total, bytes, throughput, ETA.
-struct Progress {
+pub(crate) struct Progress {
     bar: ProgressBar,
     files: usize,
     done: core::cell::Cell<usize>,
 }
 
 impl Progress {
-    fn new(out: &Output, label: &str, files: usize, bytes: Option<u64>) -> Self {
+    pub(crate) fn new(out: &Output, label: &str, files: usize, bytes: Option<u64>) -> Self {
         let target = if out.is_quiet() || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
             ProgressDrawTarget::hidden()
         } else {
@@ -140,7 +140,7 @@ impl Progress {
     }
 
     /// Counts a record; reports and returns `true` for a failure.
-    fn record(&self, record: &TransferRecord, out: &Output) -> bool {
+    pub(crate) fn record(&self, record: &TransferRecord, out: &Output) -> bool {
         self.done.set(self.done.get() + 1);
         self.bar.inc(record.bytes);
         let of = if self.files > 0 {
@@ -162,7 +162,7 @@ impl Progress {
         }
     }
 
-    fn finish(&self, out: &Output, verb: &str, failed: u64) -> CliResult {
+    pub(crate) fn finish(&self, out: &Output, verb: &str, failed: u64) -> CliResult {
         let elapsed = self.bar.elapsed();
         let bytes = self.bar.position();
         self.bar.finish_and_clear();

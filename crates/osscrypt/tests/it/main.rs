@@ -7,6 +7,7 @@ mod bulk_audit;
 mod bulk_buckets;
 mod bulk_cp;
 mod bulk_migrate;
+mod bulk_sync;
 mod common;
 mod credentials;
 mod demo;

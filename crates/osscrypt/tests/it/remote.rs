@@ -78,12 +78,26 @@ fn put_get_head_inspect_ls_cp_rm() {
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
 
     expect_code(&s.run(&["rm", &uri("copy.bin")]), 0);
-    expect_code(
-        &s.run(&["get", &uri("copy.bin"), "-", "--rsa-private", &private]),
-        3,
+    let out = s.run(&["get", &uri("copy.bin"), "-", "--rsa-private", &private]);
+    expect_code(&out, 3);
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("osscrypt: not found: oss://test-bucket/copy.bin: status 404"),
+        "{err}"
     );
     expect_code(&s.run(&["rm", &uri("copy.bin")]), 3);
-    expect_code(&s.run(&["head", &uri("nothing")]), 3);
+    // HEAD answers have no body: no empty code, and "not found" said once
+    let out = s.run(&["head", &uri("nothing")]);
+    expect_code(&out, 3);
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("osscrypt: not found: oss://test-bucket/nothing: status 404"),
+        "{err}"
+    );
+    assert!(
+        err.matches("not found").count() == 1 && !err.contains("code"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -238,7 +252,8 @@ fn kms_and_several_master_keys_by_matdesc() {
     let (a_private, a_public) = keygen(s.dir.path(), "a");
     let (b_private, b_public) = keygen(s.dir.path(), "b");
     let (c_private, _) = keygen(s.dir.path(), "c");
-    for (key, public, desc) in [("ka", &a_public, "key=a"), ("kb", &b_public, "key=b")] {
+    // "key=a@ops": the matdesc itself holds an `@` (the entry splits at the last one)
+    for (key, public, desc) in [("ka", &a_public, "key=a@ops"), ("kb", &b_public, "key=b")] {
         expect_code(
             &s.run(&[
                 "put",
@@ -252,7 +267,7 @@ fn kms_and_several_master_keys_by_matdesc() {
             0,
         );
     }
-    let a_entry = format!("key=a@{a_private}");
+    let a_entry = format!("key=a@ops@{a_private}");
     let b_entry = format!("{{\"key\":\"b\"}}@{b_private}");
     for key in ["ka", "kb"] {
         let out = s.run(&[
