@@ -34,12 +34,16 @@ pub(crate) fn run(options: &FuzzOptions) -> anyhow::Result<()> {
     if options.seeds_only {
         return Ok(());
     }
-    ensure_cargo_fuzz()?;
+    let toolchain = Toolchain::pick();
+    eprintln!("fuzz: {}", toolchain.describe());
+    ensure_cargo_fuzz(toolchain)?;
     let max_time = format!("-max_total_time={}", options.seconds);
     for (name, _) in &targets {
         timings.step(
             &format!("fuzz {name}"),
-            cmd::rustup_cargo("nightly").args(["fuzz", "run", name, "--", &max_time]),
+            toolchain
+                .cargo()
+                .args(["fuzz", "run", name, "--", &max_time]),
         )?;
     }
     timings.print();
@@ -92,9 +96,54 @@ fn write_corpus(name: &str, generate: seeds::Generator, vectors: &Path) -> anyho
     Ok(seeds.len())
 }
 
-/// Installs cargo-fuzz when `cargo +nightly fuzz` is not available.
-fn ensure_cargo_fuzz() -> anyhow::Result<()> {
-    if cmd::succeeds(cmd::rustup_cargo("nightly").args(["fuzz", "--version"])) {
+/// The toolchain cargo-fuzz runs on. cargo-fuzz needs unstable flags (`-Zsanitizer`); stable
+/// ships the sanitizer runtime, so where nightly is missing `RUSTC_BOOTSTRAP=1` unlocks them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Toolchain {
+    Nightly,
+    StableBootstrapped,
+}
+
+impl Toolchain {
+    /// Nightly when rustup has it, otherwise stable with `RUSTC_BOOTSTRAP=1`.
+    fn pick() -> Self {
+        Self::from_nightly_present(cmd::succeeds(cmd::rustup_cargo("nightly").arg("--version")))
+    }
+
+    fn from_nightly_present(nightly: bool) -> Self {
+        if nightly {
+            Self::Nightly
+        } else {
+            Self::StableBootstrapped
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Nightly => "using the nightly toolchain",
+            Self::StableBootstrapped => {
+                "nightly toolchain not installed: using stable with RUSTC_BOOTSTRAP=1 \
+                 (stable ships the sanitizer runtime)"
+            }
+        }
+    }
+
+    /// `cargo +<toolchain>` with the environment this toolchain needs.
+    fn cargo(self) -> std::process::Command {
+        match self {
+            Self::Nightly => cmd::rustup_cargo("nightly"),
+            Self::StableBootstrapped => {
+                let mut cargo = cmd::rustup_cargo("stable");
+                cargo.env("RUSTC_BOOTSTRAP", "1");
+                cargo
+            }
+        }
+    }
+}
+
+/// Installs cargo-fuzz when `cargo fuzz` is not available on `toolchain`.
+fn ensure_cargo_fuzz(toolchain: Toolchain) -> anyhow::Result<()> {
+    if cmd::succeeds(toolchain.cargo().args(["fuzz", "--version"])) {
         return Ok(());
     }
     cmd::run(cmd::cargo().args(["install", "cargo-fuzz", "--locked"]))?;
@@ -130,6 +179,25 @@ mod tests {
                 "{stem} has no [[bin]] in fuzz/Cargo.toml"
             );
         }
+    }
+
+    #[test]
+    fn stable_is_bootstrapped_only_when_nightly_is_missing() {
+        let env_of = |toolchain: Toolchain| {
+            let cargo = toolchain.cargo();
+            let bootstrap = cargo
+                .get_envs()
+                .find(|(name, _)| *name == "RUSTC_BOOTSTRAP")
+                .and_then(|(_, value)| value.map(|v| v.to_owned()));
+            let first_arg = cargo.get_args().next().map(|a| a.to_owned());
+            (first_arg, bootstrap)
+        };
+        let nightly = Toolchain::from_nightly_present(true);
+        assert_eq!(nightly, Toolchain::Nightly);
+        assert_eq!(env_of(nightly), (Some("+nightly".into()), None));
+        let stable = Toolchain::from_nightly_present(false);
+        assert_eq!(stable, Toolchain::StableBootstrapped);
+        assert_eq!(env_of(stable), (Some("+stable".into()), Some("1".into())));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `osscrypt sync` through the binary against the dev server: a round trip, then changes,
 //! additions and deletions synced both ways (asserting exactly what moved), `--dry-run`,
-//! `--checksum` on a same-size same-mtime change, and the filters.
+//! `--checksum` on a same-size same-mtime change, the filters, and `--shard`.
 
 #![allow(
     clippy::unwrap_used,
@@ -209,4 +209,49 @@ fn sync_include_exclude_and_exclude_from() {
     let down = [&uri("f/"), back.to_str().unwrap(), "--exclude", "deep/*"];
     assert_eq!(sync(&s, &private, &down), lines(&["download f/y.log"]));
     assert!(!back.join("deep").exists());
+}
+
+#[test]
+fn sync_shards_cover_the_tree_once_and_delete_only_their_keys() {
+    let s = Server::start();
+    let (private, _) = keygen(s.dir.path(), "k");
+    let tree = s.dir.path().join("tree");
+    let tree_arg = tree.to_str().unwrap();
+    let names: Vec<String> = (0..12).map(|i| format!("f{i}.txt")).collect();
+    for (i, name) in names.iter().enumerate() {
+        write(&tree, name, &data(10, i as u64));
+    }
+    let mut union = BTreeSet::new();
+    for index in 0..2 {
+        let shard = oss_crypto_bucket::batch::Shard::new(index, 2).unwrap();
+        let text = shard.to_string();
+        let moved = sync(&s, &private, &[tree_arg, &uri("h/"), "--shard", &text]);
+        let expected: BTreeSet<String> = names
+            .iter()
+            .map(|n| format!("h/{n}"))
+            .filter(|k| shard.contains(k))
+            .map(|k| format!("upload {k}"))
+            .collect();
+        assert_eq!(moved, expected, "shard {text}");
+        assert!(union.is_disjoint(&moved), "shards overlap");
+        union.extend(moved);
+    }
+    assert_eq!(union.len(), names.len());
+    // --delete in one shard removes only that shard's missing keys.
+    for name in &names {
+        std::fs::remove_file(tree.join(name)).unwrap();
+    }
+    let shard = oss_crypto_bucket::batch::Shard::new(0, 2).unwrap();
+    let deleted = sync(
+        &s,
+        &private,
+        &[tree_arg, &uri("h/"), "--delete", "--shard", "0/2"],
+    );
+    let expected: BTreeSet<String> = names
+        .iter()
+        .map(|n| format!("h/{n}"))
+        .filter(|k| shard.contains(k))
+        .map(|k| format!("delete {k}"))
+        .collect();
+    assert_eq!(deleted, expected);
 }
