@@ -169,6 +169,15 @@ pub(crate) fn io_error(path: impl fmt::Display, e: &std::io::Error) -> CliError 
     CliError::new(kind, format!("{path}: {e}"))
 }
 
+/// A library error about the local file `path`: an i/o failure names the path instead of
+/// "local file".
+pub(crate) fn bucket_error_at(path: &std::path::Path, e: oss_crypto_bucket::Error) -> CliError {
+    match e {
+        oss_crypto_bucket::Error::Io(inner) => io_error(path.display(), &inner),
+        other => other.into(),
+    }
+}
+
 impl From<oss_keywrap::Error> for CliError {
     fn from(e: oss_keywrap::Error) -> Self {
         use oss_keywrap::Error as E;

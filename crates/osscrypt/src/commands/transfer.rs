@@ -90,9 +90,10 @@ pub(crate) async fn download(
     let progress = out.transfer("get", 0);
     // Interrupted, the checkpoint and the 0600 temp file stay for the next run.
     let download = async {
-        Ok(bucket
+        bucket
             .resumable_download(key, dest, &options(&progress))
-            .await?)
+            .await
+            .map_err(|e| crate::exit::bucket_error_at(dest, e))
     };
     let result = crate::signals::or_interrupted(download).await;
     let elapsed = progress.finish();

@@ -541,3 +541,29 @@ fn the_partial_file_is_private() {
         .mode();
     assert_eq!(mode & 0o777, 0o600);
 }
+
+#[test]
+fn a_missing_local_directory_is_named() {
+    let s = Server::start();
+    let (private, public) = keygen(s.dir.path(), "k");
+    let missing = s.path("no-such-dir/file");
+    std::fs::write(s.path("p"), b"text").unwrap();
+    expect_code(
+        &s.run(&["put", &s.path("p"), &uri("m"), "--rsa-public", &public]),
+        0,
+    );
+    let out = s.run(&[
+        "get",
+        &uri("m"),
+        &missing,
+        "--resumable",
+        "--rsa-private",
+        &private,
+    ]);
+    expect_code(&out, 3);
+    let err = stderr(&out);
+    assert!(
+        err.contains("no-such-dir") && !err.contains("local file"),
+        "{err}"
+    );
+}
