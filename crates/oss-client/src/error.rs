@@ -162,6 +162,26 @@ impl Error {
         }
     }
 
+    /// A body that broke before its announced end: says how far it got, and keeps the
+    /// transport's cause (reset, decode error, ...) as the source.
+    pub(crate) fn body_cut(
+        operation: &'static str,
+        received: u64,
+        expected: u64,
+        e: reqwest::Error,
+    ) -> Self {
+        let retryable = oss_transport::is_retryable(&e);
+        Self::Transport {
+            operation,
+            source: Box::new(BodyCut {
+                received,
+                expected,
+                source: e.without_url(),
+            }),
+            retryable,
+        }
+    }
+
     /// A capped body read that failed: a cut connection is a transport error, an oversized
     /// body an invalid response.
     pub(crate) fn body(operation: &'static str, e: oss_transport::BodyError) -> Self {
@@ -177,6 +197,16 @@ impl Error {
             detail: detail.into(),
         }
     }
+}
+
+/// The cause of a [`Error::Transport`] whose body ended early.
+#[derive(Debug, thiserror::Error)]
+#[error("connection closed after {received} of {expected} bytes")]
+struct BodyCut {
+    received: u64,
+    expected: u64,
+    #[source]
+    source: reqwest::Error,
 }
 
 impl From<Error> for std::io::Error {

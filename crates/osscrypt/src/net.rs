@@ -61,7 +61,8 @@ pub(crate) fn host_of(endpoint: &str) -> &str {
 /// DNS, TLS), then the innermost message.
 pub(crate) fn describe_cause(error: &(dyn core::error::Error + 'static)) -> String {
     let mut class = None;
-    let mut innermost = error.to_string();
+    let outermost = error.to_string();
+    let mut innermost = outermost.clone();
     let mut next = Some(error);
     while let Some(e) = next {
         let text = e.to_string();
@@ -74,6 +75,10 @@ pub(crate) fn describe_cause(error: &(dyn core::error::Error + 'static)) -> Stri
             format!("{class} ({innermost})")
         }
         Some(class) => class.to_owned(),
+        // oss-client says how far a body got before it broke: keep that over hyper's text.
+        None if outermost.starts_with("connection closed after") && outermost != innermost => {
+            format!("{outermost} ({innermost})")
+        }
         None => format!("connection failed ({innermost})"),
     }
 }
@@ -184,5 +189,27 @@ mod tests {
         assert!(describe_cause(&tls).starts_with("TLS failed"));
         let other = Wrapped(std::io::Error::other("reset"));
         assert_eq!(describe_cause(&other), "connection failed (reset)");
+    }
+
+    #[derive(Debug)]
+    struct Cut(std::io::Error);
+    impl core::fmt::Display for Cut {
+        fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+            f.write_str("connection closed after 10 of 20 bytes")
+        }
+    }
+    impl core::error::Error for Cut {
+        fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn a_cut_body_says_how_far_it_got() {
+        let cut = Cut(std::io::Error::other("unexpected end of file"));
+        assert_eq!(
+            describe_cause(&cut),
+            "connection closed after 10 of 20 bytes (unexpected end of file)"
+        );
     }
 }

@@ -32,6 +32,8 @@ pub(crate) struct Download {
     headers: HeaderMap,
     etag: Option<String>,
     body: BoxStream<'static, reqwest::Result<Bytes>>,
+    /// Absolute offset of the first byte this download delivers.
+    start: u64,
     /// Absolute offset of the next byte.
     next: u64,
     /// Absolute end (exclusive), when known.
@@ -72,6 +74,7 @@ impl Download {
             headers,
             etag: meta.etag().map(str::to_owned),
             body: response.bytes_stream().boxed(),
+            start: next,
             next,
             end,
             crc,
@@ -104,7 +107,13 @@ impl Download {
                 Some(Ok(chunk)) if chunk.is_empty() => {}
                 Some(Ok(chunk)) => return Some(self.accept(chunk)),
                 Some(Err(e)) => {
-                    if let Err(e) = self.resume(Error::transport(OP, e)).await {
+                    let cause = match self.end {
+                        Some(end) => {
+                            Error::body_cut(OP, self.next - self.start, end - self.start, e)
+                        }
+                        None => Error::transport(OP, e),
+                    };
+                    if let Err(e) = self.resume(cause).await {
                         return Some(Err(e));
                     }
                 }

@@ -218,6 +218,20 @@ async fn download_cut_mid_body_resumes_from_next_byte() {
         ),
         "{e:?}"
     );
+    // The message says how far the body got, not reqwest's "error decoding response body".
+    let message = e.to_string();
+    let received: u64 = message
+        .strip_prefix("transport error during GetObject: connection closed after ")
+        .and_then(|rest| rest.strip_suffix(" of 700000 bytes"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected message: {message}"));
+    assert!(received <= 1000, "{message}");
+    assert!(
+        core::error::Error::source(&e)
+            .and_then(|s| s.source())
+            .is_some(),
+        "the transport cause is kept"
+    );
 }
 
 #[tokio::test]
