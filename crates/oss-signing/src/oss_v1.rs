@@ -11,8 +11,8 @@ use crate::error::ParseError;
 use crate::headers::{canonical, find, render};
 use crate::mac::hmac_sha1;
 use crate::secret::{AccessKeySecret, Credentials};
-use crate::validity::Validity;
 use crate::time::rfc1123;
+use crate::validity::Validity;
 
 /// Query parameters that are part of the V1 canonicalized resource (besides any `x-oss-*`).
 pub const SIGNED_SUBRESOURCES: &[&str] = &[

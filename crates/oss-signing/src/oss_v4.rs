@@ -194,7 +194,11 @@ pub struct Context<'a> {
 }
 
 /// Computes every intermediate string and the signature of `request` in `context`.
-pub fn compute(request: &Request<'_>, context: &Context<'_>, secret: &AccessKeySecret) -> Signature {
+pub fn compute(
+    request: &Request<'_>,
+    context: &Context<'_>,
+    secret: &AccessKeySecret,
+) -> Signature {
     let Context {
         x_oss_date,
         region,

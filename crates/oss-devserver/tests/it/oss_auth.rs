@@ -185,7 +185,8 @@ async fn presigned_urls_work_until_they_expire() {
     let r = fetch(old1).await;
     r.expect(403, Some("AccessDenied"));
     assert_eq!(r.xml("EC").as_deref(), Some("0002-00000069"));
-    let presign4 = |validity| oss_v4::presign(&req4, &c.creds, validity, &c.region, oss_v4::PRODUCT);
+    let presign4 =
+        |validity| oss_v4::presign(&req4, &c.creds, validity, &c.region, oss_v4::PRODUCT);
     let ok4 = presign4(Validity::new(now, 60)).added_query;
     assert_eq!(fetch(ok4).await.body, b"presigned");
     let old4 = presign4(Validity::new(now - 120, 60)).added_query;
