@@ -6,7 +6,12 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use oss_devserver::{DevServer, DevServerConfig};
-use oss_signing::{Credentials, oss_v1, oss_v4, percent_encode, percent_encode_path};
+use oss_signing::{
+    Credentials, Request, TextPair, oss_v1, oss_v4, percent_encode, percent_encode_path,
+};
+
+/// An empty query for [`Client::url`].
+pub const NO_QUERY: [(&str, &str); 0] = [];
 use reqwest::Method;
 
 /// A response read completely.
@@ -122,7 +127,13 @@ impl Client {
         self
     }
 
-    pub fn url(&self, bucket: Option<&str>, key: Option<&str>, query: &[(&str, &str)]) -> String {
+    /// The URL of `bucket`/`key` with `query` (pairs of any [`TextPair`] shape; [`NO_QUERY`]).
+    pub fn url<'a, P: TextPair<'a>>(
+        &self,
+        bucket: Option<&str>,
+        key: Option<&str>,
+        query: impl IntoIterator<Item = P>,
+    ) -> String {
         let mut url = self.base.clone();
         url.push('/');
         if let Some(b) = bucket {
@@ -132,7 +143,7 @@ impl Client {
                 url.push_str(&percent_encode_path(k));
             }
         }
-        for (i, (n, v)) in query.iter().enumerate() {
+        for (i, (n, v)) in query.into_iter().map(TextPair::text_pair).enumerate() {
             url.push(if i == 0 { '?' } else { '&' });
             url.push_str(&percent_encode(n));
             if !v.is_empty() {
@@ -153,28 +164,18 @@ impl Client {
         headers: &[(&str, &str)],
     ) -> Vec<(String, String)> {
         let time = now_unix().saturating_add_signed(self.skew);
+        let req = Request::new(method)
+            .bucket(bucket)
+            .key(key)
+            .query(query)
+            .headers(headers);
         let (mut added, auth) = match self.sig {
             Sig::V4 => {
-                let req = oss_v4::Request {
-                    method,
-                    bucket,
-                    key,
-                    query,
-                    headers,
-                    additional_headers: &[],
-                };
                 let s =
                     oss_v4::sign_headers(&req, &self.creds, time, &self.region, oss_v4::PRODUCT);
                 (s.added_headers, s.authorization)
             }
             Sig::V1 => {
-                let req = oss_v1::Request {
-                    method,
-                    bucket,
-                    key,
-                    query,
-                    headers,
-                };
                 let s = oss_v1::sign_headers(&req, &self.creds, time);
                 (s.added_headers, s.authorization)
             }

@@ -232,21 +232,9 @@ async fn v3_requests_signed_now_work_with_sts_and_checks() {
             if let Some(token) = &signer.token {
                 headers.push(("x-acs-security-token".to_owned(), token.clone()));
             }
-            let q: Vec<(&str, &str)> = query
-                .iter()
-                .map(|(n, v)| (n.as_str(), v.as_str()))
-                .collect();
-            let h: Vec<(&str, &str)> = headers
-                .iter()
-                .map(|(n, v)| (n.as_str(), v.as_str()))
-                .collect();
-            let request = rpc::v3::Request {
-                method: "POST",
-                path: "/",
-                query: &q,
-                headers: &h,
-                signed_headers: None,
-            };
+            let request = rpc::v3::Request::new("POST")
+                .query(&query)
+                .headers(&headers);
             let sig = rpc::v3::compute(&request, &AccessKeySecret::new(signer.secret.clone()));
             let auth =
                 rpc::v3::authorization(&signer.access_key_id, &sig.signed_headers, &sig.signature);

@@ -28,13 +28,6 @@ fn pairs(value: &Value) -> Vec<(String, String)> {
     }
 }
 
-fn refs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
-    pairs
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect()
-}
-
 fn strs(value: &Value) -> Vec<&str> {
     value
         .as_array()
@@ -89,15 +82,12 @@ fn every_v4_vector_reproduces() {
             creds = creds.with_security_token(token);
         }
         let (query, headers) = (pairs(&case["query"]), pairs(&case["caller_headers"]));
-        let (query, headers) = (refs(&query), refs(&headers));
-        let request = oss_v4::Request {
-            method: case["method"].as_str().unwrap(),
-            bucket: case["bucket"].as_str(),
-            key: case["key"].as_str(),
-            query: &query,
-            headers: &headers,
-            additional_headers: &strs(&case["additional_headers_requested"]),
-        };
+        let request = oss_v4::Request::new(case["method"].as_str().unwrap())
+            .bucket(case["bucket"].as_str())
+            .key(case["key"].as_str())
+            .query(&query)
+            .headers(&headers)
+            .additional_headers(strs(&case["additional_headers_requested"]));
         let (region, product) = (
             case["region"].as_str().unwrap(),
             case["product"].as_str().unwrap(),
@@ -152,21 +142,16 @@ fn server_recomputation_matches_and_tampering_is_detected() {
     let case = &file["cases"][2]; // V4-H3: additional headers
     let mut all = pairs(&case["caller_headers"]);
     all.extend(pairs(&case["signer_added_headers"]));
-    let headers = refs(&all);
     let query = pairs(&case["query"]);
-    let query = refs(&query);
     let expected = case["expected"]["signature"].as_str().unwrap();
     let auth =
         oss_v4::parse_authorization(case["expected"]["authorization"].as_str().unwrap()).unwrap();
-    let additional: Vec<&str> = auth.additional_headers.iter().map(String::as_str).collect();
-    let base = oss_v4::Request {
-        method: "PUT",
-        bucket: Some("bucket"),
-        key: Some("1234+-/123/1.txt"),
-        query: &query,
-        headers: &headers,
-        additional_headers: &additional,
-    };
+    let base = oss_v4::Request::new("PUT")
+        .bucket("bucket")
+        .key("1234+-/123/1.txt")
+        .query(&query)
+        .headers(&all)
+        .additional_headers(&auth.additional_headers);
     let secret = oss_signing::AccessKeySecret::new("sk");
     let date = "20231216T172512Z";
     let context = oss_v4::Context {
@@ -186,29 +171,13 @@ fn server_recomputation_matches_and_tampering_is_detected() {
         .find(|(n, _)| n == "abc")
         .unwrap()
         .1 = "other".into();
-    let changed_header = refs(&changed_header);
-    let changed_query = [&query[..1], &[("param3", "x")]].concat();
+    let changed_query = [&query[..1], &[("param3".into(), "x".into())]].concat();
     let variants = [
-        oss_v4::Request {
-            method: "GET",
-            ..base
-        },
-        oss_v4::Request {
-            key: Some("1234+-/123/2.txt"),
-            ..base
-        },
-        oss_v4::Request {
-            headers: &changed_header,
-            ..base
-        },
-        oss_v4::Request {
-            query: &changed_query,
-            ..base
-        },
-        oss_v4::Request {
-            additional_headers: &[],
-            ..base
-        },
+        base.clone().method("GET"),
+        base.clone().key("1234+-/123/2.txt"),
+        base.clone().headers(&changed_header),
+        base.clone().query(&changed_query),
+        base.clone().additional_headers::<str>([]),
     ];
     for (i, req) in variants.iter().enumerate() {
         let sig = oss_v4::compute(req, &context, &secret).signature;
@@ -232,15 +201,6 @@ fn server_recomputation_matches_and_tampering_is_detected() {
     // A header that is neither x-oss-* nor additional is not signed.
     let mut unsigned = all.clone();
     unsigned.push(("user-agent".into(), "x".into()));
-    let unsigned = refs(&unsigned);
-    let sig = oss_v4::compute(
-        &oss_v4::Request {
-            headers: &unsigned,
-            ..base
-        },
-        &context,
-        &secret,
-    )
-    .signature;
+    let sig = oss_v4::compute(&base.clone().headers(&unsigned), &context, &secret).signature;
     assert_eq!(sig, expected);
 }
