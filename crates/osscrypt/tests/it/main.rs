@@ -23,3 +23,4 @@ mod signals;
 mod targets;
 mod transfer;
 mod upload;
+mod without_devserver;
