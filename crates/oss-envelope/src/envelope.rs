@@ -101,8 +101,8 @@ impl Envelope {
     /// Required: `key`, `start`, `cek-alg` (exactly `AES/CTR/NoPadding`) and `wrap-alg` (a
     /// known name, any case), all non-empty. Optional headers with an empty value count as
     /// absent. A material description that does not parse does not fail the envelope: it is
-    /// kept and reported by [`matdesc`](EnvelopeFields::matdesc), because it only affects material
-    /// selection (spec §8.2).
+    /// kept and reported by [`matdesc`](EnvelopeFields::matdesc), because it only affects
+    /// material selection (spec §8.2).
     ///
     /// # Errors
     ///

@@ -11,8 +11,9 @@ use crate::error::HeaderError;
 ///
 /// The wrapped `start` is not an IV: after unwrapping it is a decimal number, turned into the
 /// initial counter block by [`Iv::from_v1_start`](crate::Iv::from_v1_start). For `kms` the
-/// header values are KMS blob strings to send as they are ([`WrappedValue::as_text`]); for
-/// RSA they are base64 of OAEP-SHA1 ciphertexts ([`WrappedValue::as_bytes`]).
+/// header values are KMS blob strings to send as they are
+/// ([`WrappedValue::as_text`](crate::WrappedValue::as_text)); for RSA they are base64 of
+/// OAEP-SHA1 ciphertexts ([`WrappedValue::as_bytes`](crate::WrappedValue::as_bytes)).
 ///
 /// Its values are those a V2 envelope also has, read from the V1 headers: see
 /// [`EnvelopeFields`], which this type dereferences to.

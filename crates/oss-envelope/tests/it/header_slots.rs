@@ -204,7 +204,7 @@ fn every_v1_header_lands_in_its_own_field() {
 #[test]
 fn the_writer_follows_v2_all() {
     let rows = v2_rows();
-    let envelope = Envelope::from_headers(&headers(&rows, None)).unwrap();
+    let envelope = Envelope::from_headers(headers(&rows, None)).unwrap();
     let written: Vec<_> = envelope.to_headers().into_iter().map(|(n, _)| n).collect();
     assert_eq!(written, header::V2_ALL);
 }
@@ -218,11 +218,11 @@ fn a_header_of_the_other_version_is_ignored() {
     let envelope = Envelope::from_headers(&both).unwrap();
     assert_eq!(
         envelope,
-        Envelope::from_headers(&headers(&v2, None)).unwrap()
+        Envelope::from_headers(headers(&v2, None)).unwrap()
     );
     let legacy = LegacyEnvelope::from_headers(&both).unwrap();
     assert_eq!(
         legacy,
-        LegacyEnvelope::from_headers(&headers(&v1, None)).unwrap()
+        LegacyEnvelope::from_headers(headers(&v1, None)).unwrap()
     );
 }
