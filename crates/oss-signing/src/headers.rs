@@ -65,8 +65,8 @@ mod tests {
             ("x-oss-b", "3"),
             ("Other", "x"),
         ];
-        let c = canonical(&h, |n| n.starts_with("x-oss-"));
+        let c = canonical(h, |n| n.starts_with("x-oss-"));
         assert_eq!(render(&c), "x-oss-a:1\nx-oss-b:2,3\n");
-        assert_eq!(find(&h, "OTHER"), Some("x"));
+        assert_eq!(find(h, "OTHER"), Some("x"));
     }
 }

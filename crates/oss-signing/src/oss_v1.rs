@@ -255,16 +255,16 @@ mod tests {
         let none: [(&str, &str); 0] = [];
         assert_eq!(canonicalized_resource(None, None, none), "/");
         assert_eq!(
-            canonicalized_resource(Some("b"), None, &[("prefix", "x")]),
+            canonicalized_resource(Some("b"), None, [("prefix", "x")]),
             "/b/"
         );
         let q = [("uploadId", "u1"), ("partNumber", "2"), ("max-keys", "5")];
         assert_eq!(
-            canonicalized_resource(Some("b"), Some("a b+c"), &q),
+            canonicalized_resource(Some("b"), Some("a b+c"), q),
             "/b/a b+c?partNumber=2&uploadId=u1"
         );
         assert_eq!(
-            canonicalized_resource(Some("b"), Some("k"), &[("x-oss-process", "p")]),
+            canonicalized_resource(Some("b"), Some("k"), [("x-oss-process", "p")]),
             "/b/k?x-oss-process=p"
         );
     }

@@ -48,7 +48,7 @@ mod tests {
         let map = BTreeMap::from([("a".to_owned(), "1".to_owned())]);
         let expected = vec![("a", "1")];
         assert_eq!(collect(&owned), expected);
-        assert_eq!(collect(&borrowed), expected);
+        assert_eq!(collect(borrowed.as_slice()), expected);
         assert_eq!(collect(borrowed), expected);
         assert_eq!(collect(&map), expected);
         assert_eq!(collect(owned.iter().map(|(n, v)| (n, v))), expected);
