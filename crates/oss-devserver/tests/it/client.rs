@@ -14,6 +14,28 @@ use oss_signing::{
 pub const NO_QUERY: [(&str, &str); 0] = [];
 use reqwest::Method;
 
+/// The prefix of the client-side-encryption envelope headers.
+pub const CSE_PREFIX: &str = "x-oss-meta-client-side-encryption-";
+
+/// A complete client-side-encryption envelope (placeholder wrapped key and IV) for
+/// `data_size` plaintext bytes in parts of `part_size`.
+pub fn cse_envelope<'a>(data_size: &'a str, part_size: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("x-oss-meta-client-side-encryption-key", "d3JhcHBlZA=="),
+        ("x-oss-meta-client-side-encryption-start", "c3RhcnQ="),
+        (
+            "x-oss-meta-client-side-encryption-cek-alg",
+            "AES/CTR/NoPadding",
+        ),
+        (
+            "x-oss-meta-client-side-encryption-wrap-alg",
+            "RSA/NONE/PKCS1Padding",
+        ),
+        ("x-oss-meta-client-side-encryption-data-size", data_size),
+        ("x-oss-meta-client-side-encryption-part-size", part_size),
+    ]
+}
+
 /// A response read completely.
 #[derive(Debug)]
 pub struct Resp {
