@@ -11,5 +11,6 @@ mod get_put;
 mod hostile;
 mod kms;
 mod multipart;
+mod progress;
 mod resumable;
 mod vectors;

@@ -17,6 +17,7 @@ mod logs;
 mod network;
 mod offline;
 mod offline_keys;
+mod progress;
 mod remote;
 mod serve;
 mod signals;
