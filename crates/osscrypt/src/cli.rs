@@ -1,13 +1,12 @@
 //! The command line: clap types only, no behaviour.
 
 use core::net::SocketAddr;
-use core::time::Duration;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::batch::BatchArgs;
-use crate::net::{Timeouts, parse_duration};
+use crate::net::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, Timeout, Timeouts};
 pub(crate) use crate::units::ObjectUri;
 use crate::units::{parse_size, parse_uri};
 
@@ -97,20 +96,20 @@ pub(crate) struct GlobalArgs {
     #[arg(long, short, global = true, action = clap::ArgAction::Count)]
     pub(crate) verbose: u8,
     /// Time to establish a connection (TCP and TLS), e.g. `10s` or `500ms`.
-    #[arg(long, global = true, default_value = "10s", value_parser = parse_duration)]
-    pub(crate) connect_timeout: Duration,
+    #[arg(long, global = true, default_value_t = Timeout(DEFAULT_CONNECT_TIMEOUT))]
+    pub(crate) connect_timeout: Timeout,
     /// Time a response may stay silent (before its headers or between bytes) before the
     /// request fails (and is retried, up to 3 attempts), e.g. `20s`.
-    #[arg(long, global = true, default_value = "20s", value_parser = parse_duration)]
-    pub(crate) read_timeout: Duration,
+    #[arg(long, global = true, default_value_t = Timeout(DEFAULT_READ_TIMEOUT))]
+    pub(crate) read_timeout: Timeout,
 }
 
 impl GlobalArgs {
     /// The request timeouts.
     pub(crate) const fn timeouts(&self) -> Timeouts {
         Timeouts {
-            connect: self.connect_timeout,
-            read: self.read_timeout,
+            connect: self.connect_timeout.0,
+            read: self.read_timeout.0,
         }
     }
 }
@@ -356,6 +355,17 @@ pub(crate) struct LsArgs {
     /// Print JSON instead of text (an array of objects, `{"prefix": ...}` for directories).
     #[arg(long)]
     pub(crate) json: bool,
+    /// Sizes in exact bytes instead of KiB/MiB/GiB.
+    #[arg(long, short)]
+    pub(crate) bytes: bool,
+    /// Long listing: add the client-side encryption of each object (`v2 rsa`, `v2 kms`,
+    /// `v1 rsa`, `plain`). The listing does not carry it, so this costs one HeadObject per
+    /// object, `--jobs` at a time.
+    #[arg(long, short)]
+    pub(crate) long: bool,
+    /// HeadObject requests in flight with `-l`.
+    #[arg(long, default_value_t = crate::batch::DEFAULT_JOBS, requires = "long", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub(crate) jobs: u16,
 }
 
 /// `rotate`.

@@ -13,6 +13,7 @@ mod credentials;
 mod demo;
 mod hostile;
 mod kms_passphrase;
+mod listing;
 mod logs;
 mod network;
 mod offline;
