@@ -18,13 +18,12 @@ use oss_envelope::Classification;
 use serde_json::json;
 
 use crate::cli::LsArgs;
-use crate::connect::Connection;
-use crate::exit::{CliError, CliResult};
-use crate::remote;
+use crate::connection::Connection;
+use crate::error::{CliError, CliResult};
 
 /// Runs `ls`.
 pub(crate) async fn run(args: &LsArgs, conn: &Connection) -> CliResult {
-    let client = remote::client(conn, &args.prefix.bucket)?;
+    let client = conn.client(&args.prefix.bucket)?;
     let mut printer = Printer::new(args);
     if args.recursive {
         let objects = batch::objects(&client, &args.prefix.key, &BatchOptions::default())
@@ -193,7 +192,7 @@ impl Printer {
         let size = if self.exact {
             o.size.to_string()
         } else {
-            crate::units::human_bytes(o.size)
+            crate::size::human_bytes(o.size)
         };
         let column = encryption.map(Encryption::column).unwrap_or_default();
         let line = self.columns(&size, &display_time(&o.last_modified), &column, &o.key);
@@ -232,7 +231,7 @@ impl Printer {
     fn line_raw(&mut self, text: &str) -> CliResult {
         self.out
             .write_all(text.as_bytes())
-            .map_err(|e| crate::exit::io_error("stdout", &e))
+            .map_err(|e| crate::error::io_error("stdout", &e))
     }
 
     fn finish(mut self) -> CliResult {
@@ -242,7 +241,7 @@ impl Printer {
         }
         self.out
             .flush()
-            .map_err(|e| crate::exit::io_error("stdout", &e))
+            .map_err(|e| crate::error::io_error("stdout", &e))
     }
 }
 

@@ -5,10 +5,9 @@ use oss_crypto_bucket::batch;
 
 use crate::batch::Counter;
 use crate::cli::RmArgs;
-use crate::connect::Connection;
-use crate::exit::{CliError, CliResult, Kind, Peer};
+use crate::connection::Connection;
+use crate::error::{CliError, CliResult, Kind, Peer};
 use crate::output::Output;
-use crate::remote;
 
 /// Runs `rm`. A missing object is "not found" (exit 3): OSS itself would answer 204, so the
 /// object is checked first to give scripts a useful answer. Each failure is reported on
@@ -23,7 +22,7 @@ pub(crate) async fn run(args: &RmArgs, conn: &Connection, out: &Output) -> CliRe
     let keys = args
         .objects
         .iter()
-        .map(|uri| Ok((uri, remote::object_key(uri)?)))
+        .map(|uri| Ok((uri, uri.object_key()?)))
         .collect::<CliResult<Vec<_>>>()?;
     let mut failures = Failures::default();
     for (uri, key) in keys {
@@ -37,7 +36,7 @@ pub(crate) async fn run(args: &RmArgs, conn: &Connection, out: &Output) -> CliRe
 
 /// Deletes one object that must exist.
 async fn delete(conn: &Connection, bucket: &str, key: &str) -> CliResult {
-    let client = remote::client(conn, bucket)?;
+    let client = conn.client(bucket)?;
     client
         .head_object(key, &oss_client::http::HeaderMap::new())
         .await?;
@@ -81,7 +80,7 @@ async fn recursive(args: &RmArgs, conn: &Connection, out: &Output) -> CliResult 
     let counter = Counter::new(out, "deleting");
     let mut deleted = 0u64;
     for uri in &args.objects {
-        let client = remote::client(conn, &uri.bucket)?;
+        let client = conn.client(&uri.bucket)?;
         let mut deletions = batch::objects(&client, &uri.key, &options)
             .map_ok(|object| {
                 let client = client.clone();
