@@ -126,7 +126,10 @@ mod tests {
         .boxed()
     }
 
-    fn recording() -> (Progress, Arc<Mutex<Vec<(u64, u64)>>>) {
+    /// Every (done, total) reported.
+    type Seen = Arc<Mutex<Vec<(u64, u64)>>>;
+
+    fn recording() -> (Progress, Seen) {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let sink = Arc::clone(&seen);
         let callback: Arc<ProgressFn> = Arc::new(move |done, total| {

@@ -305,6 +305,9 @@ pub(crate) fn encrypted_payload(
     }
 }
 
+/// Bytes per chunk of an in-memory body sent with progress.
+const BYTES_CHUNK: usize = 512 << 10;
+
 /// Bytes in memory as a body: whole, or, to report progress, as a replayable stream of
 /// chunks (slices of the same buffer, no copy).
 fn bytes_payload(bytes: Bytes, progress: Option<&Progress>) -> PutPayload {
@@ -314,8 +317,8 @@ fn bytes_payload(bytes: Bytes, progress: Option<&Progress>) -> PutPayload {
     let len = bytes.len() as u64;
     let factory: oss_client::StreamFactory = Arc::new(move || {
         let chunks: Vec<io::Result<Bytes>> = (0..bytes.len())
-            .step_by(FILE_CHUNK as usize)
-            .map(|at| Ok(bytes.slice(at..bytes.len().min(at + FILE_CHUNK as usize))))
+            .step_by(BYTES_CHUNK)
+            .map(|at| Ok(bytes.slice(at..bytes.len().min(at + BYTES_CHUNK))))
             .collect();
         futures::stream::iter(chunks).boxed()
     });
