@@ -73,6 +73,16 @@ pub(crate) struct GlobalArgs {
     /// KMS endpoint (defaults to the region's public KMS endpoint) [env: OSS_KMS_ENDPOINT].
     #[arg(long, global = true)]
     pub(crate) kms_endpoint: Option<String>,
+    /// STS endpoint of the credential chain (RamRoleArn, RRSA/OIDC), e.g.
+    /// `https://sts-vpc.cn-hangzhou.aliyuncs.com` [env: ALIBABA_CLOUD_STS_ENDPOINT; profile
+    /// key: sts_endpoint] (default `https://sts.aliyuncs.com`).
+    #[arg(long, global = true)]
+    pub(crate) sts_endpoint: Option<String>,
+    /// ECS metadata service of the credential chain (the instance RAM role)
+    /// [env: ALIBABA_CLOUD_ECS_METADATA_SERVICE_ENDPOINT; profile key: metadata_endpoint]
+    /// (default `http://100.100.100.200`).
+    #[arg(long, global = true)]
+    pub(crate) metadata_endpoint: Option<String>,
     /// Profile: table `[NAME]` of the profile file, or, when that file has none, profile NAME
     /// of ~/.aliyun/config.json for the credentials [env: OSSCRYPT_PROFILE] (default
     /// `default`).
@@ -138,6 +148,12 @@ pub(crate) struct KeyArgs {
         value_name = "PASSPHRASE"
     )]
     pub(crate) kms_passphrase: Option<crate::keys::Passphrase>,
+    /// KMS EncryptionContext entries of the KMS keys, `KEY=VALUE` (`k=v,k2=v2`) or a JSON
+    /// object (repeatable, merged, sent with the passphrase's `x-passphrase` as one object).
+    /// KMS binds the data key to it; the object does not record it, so reading needs the same
+    /// entries (oss2 and the Go/Java SDKs send no other context).
+    #[arg(long = "kms-context", value_name = "KEY=VALUE")]
+    pub(crate) kms_context: Vec<String>,
     /// Material description of the master key, `k=v,k2=v2` or a JSON object.
     #[arg(long)]
     pub(crate) matdesc: Option<String>,
@@ -426,6 +442,13 @@ pub(crate) struct RotateArgs {
         value_name = "PASSPHRASE"
     )]
     pub(crate) new_kms_passphrase: Option<crate::keys::Passphrase>,
+    /// EncryptionContext entries of the new KMS key, like --kms-context.
+    #[arg(
+        long = "new-kms-context",
+        requires = "new_kms_key_id",
+        value_name = "KEY=VALUE"
+    )]
+    pub(crate) new_kms_context: Vec<String>,
     /// Material description of the new master key.
     #[arg(long)]
     pub(crate) new_matdesc: Option<String>,

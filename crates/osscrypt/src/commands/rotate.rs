@@ -91,6 +91,7 @@ pub(super) fn bucket_and_new_keyring(
         rsa_private: args.new_rsa_private.clone(),
         kms_key_id: args.new_kms_key_id.clone(),
         kms_passphrase: args.new_kms_passphrase.clone(),
+        kms_context: args.new_kms_context.clone(),
         matdesc: args.new_matdesc.clone(),
         matdesc_keys: Vec::new(),
     };
