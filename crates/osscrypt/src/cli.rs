@@ -12,7 +12,8 @@ pub(crate) use crate::uri::ObjectUri;
 use crate::uri::parse_uri;
 
 const EXIT_CODES: &str = "\
-Exit codes: 0 ok, 1 other error, 2 usage error, 3 not found, 4 key or authentication error,
+Exit codes: 0 ok, 1 other error, 2 usage error, 3 not found, 4 key error (master key) or auth
+error (AccessKey refused or request denied),
 5 integrity error (CRC-64/MD5/length mismatch, malformed envelope, a response whose envelope or
 ETag contradicts the HEAD it was planned from, a server answer the request does not allow, an
 unencrypted object with --require-encrypted), 130/143 stopped by SIGINT/SIGTERM, 141 stdout
@@ -506,6 +507,8 @@ pub(crate) struct OfflineArgs {
 }
 
 /// `serve`.
+// Parsed but unused in a build without the devserver, which refuses the command.
+#[cfg_attr(not(feature = "embedded-devserver"), allow(dead_code))]
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
     /// OSS listen address (loopback; port 0 picks a free port).
@@ -526,6 +529,8 @@ pub(crate) struct ServeArgs {
 }
 
 /// `demo`.
+// Parsed but unused in a build without the devserver, which refuses the command.
+#[cfg_attr(not(feature = "embedded-devserver"), allow(dead_code))]
 #[derive(Debug, Args)]
 pub(crate) struct DemoArgs {
     /// Size of the generated file, e.g. `256MiB` or `8MiB`.

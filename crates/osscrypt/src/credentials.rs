@@ -64,7 +64,7 @@ fn no_credentials(settings: &Settings, cause: &CredentialsError) -> CliError {
         return CliError::usage(format!("{cause}{hint}"));
     }
     CliError::new(
-        Kind::Auth,
+        Kind::Access,
         format!(
             "no credentials (none given by --access-key-id/--access-key-secret or in profile \
              [{}] of {}): {cause}",
@@ -75,6 +75,7 @@ fn no_credentials(settings: &Settings, cause: &CredentialsError) -> CliError {
 }
 
 /// Fixed credentials (the embedded devserver's).
+#[cfg(feature = "embedded-devserver")]
 pub(crate) fn fixed(credentials: oss_client::Credentials) -> Arc<dyn CredentialsProvider> {
     Arc::new(StaticCredentials::new(credentials))
 }
