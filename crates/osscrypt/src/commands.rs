@@ -73,6 +73,7 @@ fn buckets(command: &Command) -> Vec<&str> {
         Command::Head(a) | Command::Inspect(a) => vec![a.object.bucket.as_str()],
         Command::Cp(a) => a.buckets(),
         Command::Rm(a) => a.objects.iter().map(|o| o.bucket.as_str()).collect(),
+        Command::Ls(a) if a.lists_buckets() => Vec::new(),
         Command::Ls(a) => vec![a.prefix.bucket.as_str()],
         Command::Rotate(a) => vec![a.object.bucket.as_str()],
         Command::Audit(a) => vec![a.prefix.bucket.as_str()],

@@ -1,6 +1,6 @@
 //! OSS clients and crypto buckets for a [`Connection`].
 
-use oss_client::{Addressing, Client};
+use oss_client::{Addressing, Client, ClientBuilder, ServiceClient};
 use oss_crypto_bucket::{CryptoBucket, CryptoOptions};
 use oss_keywrap::Keyring;
 
@@ -14,10 +14,25 @@ use crate::exit::{CliError, CliResult};
 ///
 /// Usage errors for a bad endpoint or bucket name.
 pub(crate) fn client(conn: &Connection, bucket: &str) -> CliResult<Client> {
+    builder(conn)
+        .with_bucket(bucket)
+        .build()
+        .map_err(CliError::from)
+}
+
+/// A client of the service itself (ListBuckets).
+///
+/// # Errors
+///
+/// Usage errors for a bad endpoint.
+pub(crate) fn service_client(conn: &Connection) -> CliResult<ServiceClient> {
+    builder(conn).build_service().map_err(CliError::from)
+}
+
+fn builder(conn: &Connection) -> ClientBuilder {
     Client::builder()
         .with_endpoint(conn.endpoint.clone())
         .with_region(conn.region.clone())
-        .with_bucket(bucket)
         .with_credentials_provider(std::sync::Arc::clone(&conn.credentials))
         .with_addressing(if conn.path_style {
             Addressing::PathStyle
@@ -27,8 +42,6 @@ pub(crate) fn client(conn: &Connection, bucket: &str) -> CliResult<Client> {
         .with_user_agent_suffix(concat!("osscrypt/", env!("CARGO_PKG_VERSION")))
         .with_connect_timeout(conn.timeouts.connect)
         .with_read_timeout(conn.timeouts.read)
-        .build()
-        .map_err(CliError::from)
 }
 
 /// The crypto options of a transfer.
