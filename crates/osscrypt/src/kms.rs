@@ -7,7 +7,7 @@ use oss_keywrap::DynMasterKey;
 use oss_keywrap::kms::{CredentialsProvider, KmsClient, KmsEndpoint, KmsMasterKey};
 
 use crate::config::Settings;
-use crate::exit::{CliError, CliResult, Kind};
+use crate::error::{CliError, CliResult, Kind};
 
 /// What a KMS client needs: where KMS is and who signs.
 #[derive(Clone, Debug)]

@@ -3,7 +3,7 @@
 
 use std::io::{BufWriter, Stdout, Write as _};
 
-use crate::exit::{CliResult, io_error};
+use crate::error::{CliResult, io_error};
 
 /// Text lines or one JSON array on stdout, one entry at a time.
 pub(crate) struct Listing {
