@@ -1,8 +1,9 @@
 //! The account's buckets, streamed page by page.
 
-use futures::{Stream, StreamExt as _, TryStreamExt as _, stream};
+use futures::Stream;
 use oss_client::{BucketSummary, ListBucketsOptions, ServiceClient};
 
+use super::listing::paged;
 use crate::error::Result;
 
 /// Every bucket of the account, by name, one ListBuckets page of `page_size` (1 to 1000)
@@ -17,20 +18,14 @@ pub fn buckets(
 ) -> impl Stream<Item = Result<BucketSummary>> + Send + 'static {
     let service = service.clone();
     let first = ListBucketsOptions::default().with_max_keys(page_size.clamp(1, 1000));
-    stream::try_unfold(Some(first), move |next| {
+    paged(first, move |options: ListBucketsOptions| {
         let service = service.clone();
         async move {
-            let Some(options) = next else {
-                return Ok(None);
-            };
             let page = service.list_buckets(&options).await?;
             let next = page
                 .is_truncated
-                .then(|| options.clone().with_marker(page.next_marker.clone()));
-            Ok::<_, crate::Error>(Some((page.buckets, next)))
+                .then(|| options.with_marker(page.next_marker));
+            Ok((page.buckets, next))
         }
     })
-    .map_ok(|page| stream::iter(page.into_iter().map(Ok)))
-    .try_flatten()
-    .boxed()
 }
