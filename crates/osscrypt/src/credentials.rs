@@ -56,7 +56,7 @@ fn no_credentials(settings: &Settings, cause: &CredentialsError) -> CliError {
         return CliError::usage(format!("{cause}{hint}"));
     }
     CliError::new(
-        Kind::Auth,
+        Kind::Access,
         format!(
             "no credentials (none given by --access-key-id/--access-key-secret or in profile \
              [{}] of {}): {cause}",

@@ -69,7 +69,7 @@ pub(crate) fn master_key(
     let credentials = settings
         .credentials
         .clone()
-        .ok_or_else(|| CliError::new(Kind::Auth, "KMS master keys need credentials"))?;
+        .ok_or_else(|| CliError::new(Kind::Access, "KMS master keys need credentials"))?;
     let mut builder = KmsClient::builder_with_provider(credentials)
         .with_connect_timeout(settings.timeouts.connect)
         .with_timeout(settings.timeouts.read);
