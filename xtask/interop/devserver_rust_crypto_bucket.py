@@ -101,6 +101,83 @@ def pyv2_put_with_matdesc_read_by_rust_keyring(ctx):
     eq(got, ctx.data, "Rust read through the keyring")
 
 
+# Two RSA master keys told apart by matdesc: the shared pair is `one`, ctx.second is `two`.
+MATDESC = ({"key": "one"}, {"key": "two"})
+# Ranges of the 4099-byte objects of the two-keys steps: unaligned closed, and open.
+TWO_KEYS_RANGES = (("17-3000", slice(17, 3001)), ("2000-", slice(2000, None)))
+
+
+def pyv2_rsa(desc, pair, cls=None):
+    return (cls or oss.crypto.MasterRsaCipher)(mat_desc=desc, public_key=pair.public_pem,
+                                               private_key=pair.private_pem)
+
+
+class CompactMatdescRsaCipher(oss.crypto.MasterRsaCipher):
+    """pyv2's RSA cipher under the compact matdesc spelling Go, Java and we write (pyv2 spells
+    it with json.dumps's spaces and looks decrypt ciphers up by the raw header string)."""
+
+    def get_mat_desc(self):
+        return json.dumps(json.loads(super().get_mat_desc()), separators=(",", ":"),
+                          sort_keys=True)
+
+
+def pyv2_read(client, bucket, key, spec=None):
+    request = oss.GetObjectRequest(bucket=bucket, key=key,
+                                   range_header=f"bytes={spec}" if spec else None)
+    return client.get_object(request).body.read()
+
+
+def check_pyv2_reads(client, ctx, key, data, who):
+    eq(pyv2_read(client, ctx.bucket_name, key), data, f"{who} read whole")
+    for spec, part in TWO_KEYS_RANGES:
+        eq(pyv2_read(client, ctx.bucket_name, key, spec), data[part], f"{who} read {spec}")
+
+
+@step
+def pyv2_two_keys_by_matdesc_read_by_us(ctx):
+    # Our default key is `one`; the object pyv2 wrote with `two` must pick two by matdesc (we
+    # compare matdesc as a parsed map, so pyv2's spaced spelling matches).
+    ours = ["--private-key", ctx.private_path, "--read-key",
+            f"{ctx.second.private_path}:{json.dumps(MATDESC[1])}"]
+    for i, pair in enumerate((ctx.keys, ctx.second)):
+        key, data = f"pyv2/matdesc-{i + 1}", ctx.two_keys_data[i]
+        writer = oss.EncryptionClient(ctx.v2client, pyv2_rsa(MATDESC[i], pair))
+        writer.put_object(oss.PutObjectRequest(bucket=ctx.bucket_name, key=key, body=data))
+        eq(rust_read(ctx, "get", key, *ours), data, f"Rust read of key {i + 1}'s object")
+        for spec, part in TWO_KEYS_RANGES + (("-33", slice(-33, None)),):
+            got = rust_read(ctx, "get-range", key, f"--range={spec}", *ours)
+            eq(got, data[part], f"Rust read {spec} of key {i + 1}'s object")
+
+
+@step
+def our_two_keys_by_matdesc_read_by_pyv2(ctx):
+    for i, pair in enumerate((ctx.keys, ctx.second)):
+        rust(ctx, "put", f"rust/matdesc-{i + 1}", write_temp(ctx, ctx.two_keys_data[i]),
+             "--private-key", pair.private_path, "--public-key", pair.public_path,
+             "--matdesc", json.dumps(MATDESC[i], separators=(",", ":")))
+    one = pyv2_rsa(MATDESC[0], ctx.keys)
+    # Key two registered as pyv2 documents it: spec §12.2 item 1, pyv2 looks it up by its own
+    # spelling `{"key": "two"}`, misses our `{"key":"two"}`, falls back to key one silently and
+    # fails at unwrap. Recorded as the peer's bug; a fixed pyv2 fails here to be noticed.
+    documented = oss.EncryptionClient(ctx.v2client, one,
+                                      decrypt_master_ciphers=[pyv2_rsa(MATDESC[1], ctx.second)])
+    check_pyv2_reads(documented, ctx, "rust/matdesc-1", ctx.two_keys_data[0], "pyv2")
+    try:
+        got = pyv2_read(documented, ctx.bucket_name, "rust/matdesc-2")
+    except Exception as err:  # noqa: BLE001 - the SDK's error type is checked by its message
+        if "Decrypted data error" not in str(err):
+            raise AssertionError(f"pyv2 failed otherwise than at unwrap with key one: {err}") from err
+    else:
+        raise AssertionError("pyv2 now matches our compact matdesc: update the expectation"
+                             if got == ctx.two_keys_data[1] else
+                             "pyv2 returned wrong bytes instead of an error")
+    # Registered under the header's spelling, pyv2 picks key two by matdesc.
+    compact = oss.EncryptionClient(ctx.v2client, one, decrypt_master_ciphers=[
+        pyv2_rsa(MATDESC[1], ctx.second, CompactMatdescRsaCipher)])
+    for i in range(2):
+        check_pyv2_reads(compact, ctx, f"rust/matdesc-{i + 1}", ctx.two_keys_data[i], "pyv2")
+
+
 @step
 def wrong_rsa_key_is_refused_by_rust(ctx):
     from Crypto.PublicKey import RSA
@@ -190,6 +267,19 @@ def vector_objects_read_by_rust(ctx):
         eq(got, expected, f"{name} read by Rust")
 
 
+def second_rsa_key(tmp):
+    """A fresh RSA-1024 pair (PKCS#1 private, SPKI public PEM files in tmp): key `two` of the two-keys steps."""
+    from Crypto.PublicKey import RSA
+    key = RSA.generate(1024)
+    pair = types.SimpleNamespace(private_pem=key.export_key().decode(),
+                                 public_pem=key.publickey().export_key().decode())
+    pair.private_path, pair.public_path = os.path.join(tmp, "two.pem"), os.path.join(tmp, "two.pub.pem")
+    for path, text in ((pair.private_path, pair.private_pem), (pair.public_path, pair.public_pem)):
+        with open(path, "w") as f:
+            f.write(text)
+    return pair
+
+
 def main():
     env = os.environ
     vectors = env["OSS_CRYPTO_VECTORS"]
@@ -218,12 +308,16 @@ def main():
     cfg = oss.config.load_default()
     cfg.credentials_provider = oss.credentials.StaticCredentialsProvider(ak, sk)
     cfg.region, cfg.endpoint = ctx.region, ctx.endpoint
-    ctx.eclient = oss.EncryptionClient(oss.Client(cfg), oss.crypto.MasterRsaCipher(
+    ctx.v2client = oss.Client(cfg)
+    ctx.eclient = oss.EncryptionClient(ctx.v2client, oss.crypto.MasterRsaCipher(
         mat_desc={"tag": "interop"}, public_key=public_pem, private_key=private_pem),
         decrypt_master_ciphers=[oss.crypto.MasterRsaCipher(
             public_key=public_pem, private_key=private_pem)])
+    ctx.keys = keys
+    ctx.two_keys_data = (os.urandom(4099), os.urandom(4099))
     with tempfile.TemporaryDirectory() as tmp:
         ctx.tmp = tmp
+        ctx.second = second_rsa_key(tmp)
         return 0 if run("devserver_rust_crypto_bucket", ctx, describe_oss2) else 1
 
 

@@ -73,7 +73,7 @@ impl Client {
 
     /// Records the server's clock from an HTTP `Date` header.
     pub(crate) fn learn_clock(&self, server_date: &str) {
-        let Some(server) = oss_signing::time::parse_rfc1123(server_date) else {
+        let Ok(server) = oss_signing::time::parse_rfc1123(server_date) else {
             return;
         };
         let local = SystemTime::now()

@@ -55,6 +55,16 @@ pub enum Error {
     /// A condition (`If-Match`, ...) failed: 412, or 304 for `If-None-Match`.
     #[error("precondition failed: {0}")]
     PreconditionFailed(Box<ServiceError>),
+    /// The server did not accept the request's credentials: HTTP 401, or a 403 whose code
+    /// says so (see [`Error::is_credential_rejection`]: an unknown AccessKeyId, a signature
+    /// made with another secret, an invalid or expired security token, a request time too far
+    /// from the server's).
+    #[error("unauthenticated: {0}")]
+    Unauthenticated(Box<ServiceError>),
+    /// The credentials were accepted but the request is not allowed: any other 403
+    /// (`AccessDenied`: a RAM or bucket policy, an expired presigned URL, ...).
+    #[error("permission denied: {0}")]
+    PermissionDenied(Box<ServiceError>),
     /// Any other error answer from the server.
     #[error("oss error: {0}")]
     Service(Box<ServiceError>),
@@ -108,6 +118,13 @@ pub enum Error {
     Io(#[from] std::io::Error),
 }
 
+/// Classifies a server error answer, as the client does with every non-2xx response.
+impl From<ServiceError> for Error {
+    fn from(e: ServiceError) -> Self {
+        Self::from_service(e)
+    }
+}
+
 impl From<oss_credentials::CredentialsError> for Error {
     fn from(error: oss_credentials::CredentialsError) -> Self {
         Self::Credentials(error.to_string())
@@ -119,7 +136,7 @@ impl Error {
     /// `RequestTimeTooSkewed`, connection errors and CRC mismatches.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Service(e) => {
+            Self::Service(e) | Self::Unauthenticated(e) => {
                 e.status >= 500
                     || e.status == 408
                     || e.status == 429
@@ -139,9 +156,25 @@ impl Error {
     /// The server's error details, for the variants that carry them.
     pub fn service_error(&self) -> Option<&ServiceError> {
         match self {
-            Self::NotFound(e) | Self::PreconditionFailed(e) | Self::Service(e) => Some(e),
+            Self::NotFound(e)
+            | Self::PreconditionFailed(e)
+            | Self::Unauthenticated(e)
+            | Self::PermissionDenied(e)
+            | Self::Service(e) => Some(e),
             _ => None,
         }
+    }
+
+    /// Whether the server refused the request's credentials, not its permissions:
+    /// [`Error::Unauthenticated`].
+    pub fn is_unauthenticated(&self) -> bool {
+        matches!(self, Self::Unauthenticated(_))
+    }
+
+    /// Whether a 403 answer's `code` says the credentials were not accepted (oss-api.md §3,
+    /// §8.2), rather than that an authenticated request is not allowed.
+    pub fn is_credential_rejection(code: &str) -> bool {
+        CREDENTIAL_REJECTIONS.contains(&code)
     }
 
     /// Classifies a server error answer.
@@ -149,6 +182,9 @@ impl Error {
         match e.status {
             404 => Self::NotFound(Box::new(e)),
             304 | 412 => Self::PreconditionFailed(Box::new(e)),
+            401 => Self::Unauthenticated(Box::new(e)),
+            403 if Self::is_credential_rejection(&e.code) => Self::Unauthenticated(Box::new(e)),
+            403 => Self::PermissionDenied(Box::new(e)),
             _ => Self::Service(Box::new(e)),
         }
     }
@@ -199,6 +235,15 @@ impl Error {
     }
 }
 
+/// The 403 codes OSS (and the dev server) answer when it cannot authenticate the request.
+const CREDENTIAL_REJECTIONS: [&str; 5] = [
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "InvalidSecurityToken",
+    "SecurityTokenExpired",
+    "RequestTimeTooSkewed",
+];
+
 /// The cause of a [`Error::Transport`] whose body ended early.
 #[derive(Debug, thiserror::Error)]
 #[error("connection closed after {received} of {expected} bytes")]
@@ -215,6 +260,7 @@ impl From<Error> for std::io::Error {
         let kind = match &e {
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::PreconditionFailed(_) => ErrorKind::InvalidInput,
+            Error::Unauthenticated(_) | Error::PermissionDenied(_) => ErrorKind::PermissionDenied,
             Error::Transport { .. } => ErrorKind::ConnectionAborted,
             Error::CrcMismatch { .. }
             | Error::BodyLength { .. }
@@ -250,6 +296,25 @@ mod tests {
         assert!(service(429, "TooManyRequests").is_retryable());
         assert!(service(403, "RequestTimeTooSkewed").is_retryable());
         assert!(!service(403, "SignatureDoesNotMatch").is_retryable());
+        for (status, code) in [
+            (401, ""),
+            (403, "SignatureDoesNotMatch"),
+            (403, "InvalidAccessKeyId"),
+            (403, "SecurityTokenExpired"),
+        ] {
+            assert!(
+                service(status, code).is_unauthenticated(),
+                "{status} {code}"
+            );
+        }
+        assert!(matches!(
+            service(403, "AccessDenied"),
+            Error::PermissionDenied(_)
+        ));
+        assert_eq!(
+            std::io::Error::from(service(403, "AccessDenied")).kind(),
+            std::io::ErrorKind::PermissionDenied
+        );
         assert!(!service(404, "NoSuchKey").is_retryable());
         let crc = Error::CrcMismatch {
             operation: "GetObject",

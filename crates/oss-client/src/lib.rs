@@ -26,6 +26,13 @@
 //!   learning the server clock), connection errors and CRC mismatches, with full-jitter
 //!   backoff; a download cut mid-body resumes from the next byte (`If-Match` on the ETag).
 //!
+//! * **Errors**: server answers are classified so that callers can branch on them:
+//!   [`Error::NotFound`] (404), [`Error::PreconditionFailed`] (412, 304),
+//!   [`Error::Unauthenticated`] (401, or a 403 refusing the credentials: unknown AccessKeyId,
+//!   wrong secret, bad or expired token, clock skew), [`Error::PermissionDenied`] (any other
+//!   403: the request is authenticated but not allowed), [`Error::Service`] (the rest); each
+//!   carries the [`ServiceError`] (status, code, message, request id, EC, host id).
+//!
 //! Extra headers (`x-oss-meta-*`, conditionals, `x-oss-forbid-overwrite`, ...) pass through
 //! every operation as an [`http::HeaderMap`].
 //!
@@ -81,6 +88,7 @@
 //!     .build()?;
 //! assert!(!format!("{wrong:?}").contains("not-the-secret"));
 //! let err = wrong.get_object_bytes("a.txt", &GetOptions::default()).await.unwrap_err();
+//! assert!(err.is_unauthenticated());
 //! assert_eq!(err.service_error().map(|e| e.code.as_str()), Some("SignatureDoesNotMatch"));
 //! server.shutdown().await;
 //! # Ok(())

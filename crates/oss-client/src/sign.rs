@@ -2,7 +2,7 @@
 //! produces presigned query parameters.
 
 use http::{HeaderMap, HeaderName, HeaderValue};
-use oss_signing::{Credentials, oss_v1, oss_v4};
+use oss_signing::{Credentials, Validity, oss_v1, oss_v4};
 
 use crate::error::{Error, Result};
 
@@ -105,8 +105,8 @@ impl Signer {
         insert(headers, "authorization", &authorization, true)
     }
 
-    /// Query parameters that presign a request at `now` for `expires_in` seconds (values raw;
-    /// the URL builder encodes them).
+    /// Query parameters that presign a request for `validity` (values raw; the URL builder
+    /// encodes them).
     pub(crate) fn presign(
         &self,
         creds: &Credentials,
@@ -114,7 +114,7 @@ impl Signer {
         key: &str,
         query: &[(String, String)],
         headers: &HeaderMap,
-        (now, expires_in): (u64, u64),
+        validity: Validity,
     ) -> Vec<(String, String)> {
         let pairs = header_pairs(headers);
         let (header_refs, query_refs) = (refs(&pairs), refs(query));
@@ -128,15 +128,7 @@ impl Signer {
                     headers: &header_refs,
                     additional_headers: &[],
                 };
-                oss_v4::presign(
-                    &request,
-                    creds,
-                    now,
-                    expires_in,
-                    &self.region,
-                    &self.product,
-                )
-                .added_query
+                oss_v4::presign(&request, creds, validity, &self.region, &self.product).added_query
             }
             SignatureVersion::V1 => {
                 let request = oss_v1::Request {
@@ -146,7 +138,7 @@ impl Signer {
                     query: &query_refs,
                     headers: &header_refs,
                 };
-                oss_v1::presign(&request, creds, now.saturating_add(expires_in)).added_query
+                oss_v1::presign(&request, creds, validity).added_query
             }
         }
     }

@@ -37,7 +37,7 @@ pub(crate) fn url_decode(operation: &'static str, encoded: bool, value: String) 
         return Ok(value);
     }
     oss_signing::percent_decode(&value)
-        .ok_or_else(|| Error::invalid_response(operation, "url-encoded value is not utf-8"))
+        .map_err(|e| Error::invalid_response(operation, format!("url-encoded value: {e}")))
 }
 
 /// Escapes text for an XML element.

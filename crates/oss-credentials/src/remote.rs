@@ -37,9 +37,9 @@ struct StsAnswer {
 
 impl Issued {
     fn into_expiring(self, source: &str) -> Result<ExpiringCredentials> {
-        let at = time::parse_iso8601_extended(&self.expiration).ok_or_else(|| {
+        let at = time::parse_iso8601_extended(&self.expiration).map_err(|e| {
             CredentialsError::new(format!(
-                "{source}: unreadable Expiration {:?}",
+                "{source}: unreadable Expiration {:?}: {e}",
                 self.expiration
             ))
         })?;

@@ -1,5 +1,6 @@
 //! Percent-encoding shared by every scheme (kms-api.md §3, oss-api.md §4.3).
 
+use crate::error::ParseError;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 /// Everything except the RFC 3986 unreserved set `A-Z a-z 0-9 - _ . ~` is encoded.
@@ -23,17 +24,24 @@ pub fn percent_encode_path(text: &str) -> String {
     utf8_percent_encode(text, RFC3986_PATH).to_string()
 }
 
-/// Decodes `%XX` escapes (`+` stays a plus). `None` when the result is not UTF-8.
-pub fn percent_decode(text: &str) -> Option<String> {
+/// Decodes `%XX` escapes (`+` stays a plus); a `%` not followed by two hex digits stays as is.
+///
+/// # Errors
+///
+/// [`ParseError::NotUtf8`] when the decoded bytes are not UTF-8.
+pub fn percent_decode(text: &str) -> Result<String, ParseError> {
     percent_decode_str(text)
         .decode_utf8()
-        .ok()
         .map(|c| c.into_owned())
+        .map_err(|_| ParseError::NotUtf8)
 }
 
 /// Decodes with form rules (`+` is a space), as KMS servers must (kms-api.md §4.3).
-/// `None` when the result is not UTF-8.
-pub fn form_decode(text: &str) -> Option<String> {
+///
+/// # Errors
+///
+/// [`ParseError::NotUtf8`] when the decoded bytes are not UTF-8.
+pub fn form_decode(text: &str) -> Result<String, ParseError> {
     percent_decode(&text.replace('+', " "))
 }
 
@@ -48,8 +56,8 @@ mod tests {
             percent_encode_path("1234+-/123/1.txt"),
             "1234%2B-/123/1.txt"
         );
-        assert_eq!(percent_decode("a%2Bb+c").as_deref(), Some("a+b+c"));
-        assert_eq!(form_decode("a%2Bb+c").as_deref(), Some("a+b c"));
-        assert_eq!(percent_decode("%FF"), None);
+        assert_eq!(percent_decode("a%2Bb+c").as_deref(), Ok("a+b+c"));
+        assert_eq!(form_decode("a%2Bb+c").as_deref(), Ok("a+b c"));
+        assert_eq!(percent_decode("%FF"), Err(ParseError::NotUtf8));
     }
 }

@@ -16,11 +16,16 @@
 //!   `parse_authorization`; client forms `sign_headers` (adds `Date`, STS header) and
 //!   `presign` (adds `OSSAccessKeyId`, `Expires`, `Signature`, `security-token`).
 //! * [`oss_v4`]: [`oss_v4::Request`] (with requested additional headers) →
-//!   [`oss_v4::compute`]`(req, x_oss_date, region, product, secret)` → [`oss_v4::Signature`]
-//!   (additional headers, canonical URI/query/headers/request, hash, [`oss_v4::Scope`], string
-//!   to sign, signature); [`oss_v4::SigningKey::derive`]; `authorization` /
-//!   `parse_authorization`; client forms `sign_headers` (adds `x-oss-date`, `Date`,
-//!   `x-oss-content-sha256`, STS header) and `presign` (adds the `x-oss-*` query parameters).
+//!   [`oss_v4::compute`]`(req, &Context { x_oss_date, region, product }, secret)` →
+//!   [`oss_v4::Signature`] (additional headers, canonical URI/query/headers/request, hash,
+//!   [`oss_v4::Scope`], string to sign, signature); [`oss_v4::SigningKey::derive`];
+//!   `authorization` / `parse_authorization` / `parse_credential`; client forms `sign_headers`
+//!   (adds `x-oss-date`, `Date`, `x-oss-content-sha256`, STS header) and `presign` (adds the
+//!   `x-oss-*` query parameters).
+//! * Presigning takes a [`Validity`] in both schemes: a signing time and a duration
+//!   ([`Validity::until`] converts an absolute end). V1 sends the end, V4 both.
+//! * Parsers (`parse_authorization`, `parse_credential`, the [`time`] and percent decoders)
+//!   return [`ParseError`], which names the malformed part but never echoes a signature or token.
 //! * [`rpc`]: [`rpc::percent_encode`] (kms-api §3), [`rpc::form_decode`];
 //!   [`rpc::v1::sign`]`(method, params, secret)` → canonical query, string to sign, Base64
 //!   HMAC-SHA1 keyed with `secret&`; [`rpc::v3::compute`] → canonical request, hash, string to
@@ -63,14 +68,14 @@
 //! // Server side: everything the client sent, then a recomputation with the stored secret.
 //! let mut received = headers.to_vec();
 //! received.extend(signed.added_headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
-//! let claim = oss_v4::parse_authorization(&signed.authorization).expect("well-formed");
+//! let claim = oss_v4::parse_authorization(&signed.authorization)?;
 //! assert_eq!(claim.access_key_id, "ak");
 //! let x_oss_date = find_header(&received, "x-oss-date").expect("added by sign_headers");
 //! let verifies = |secret: &str, method: &str| {
 //!     let got = oss_v4::Request { method, headers: &received, ..request };
 //!     let scope = &claim.scope;
-//!     let secret = AccessKeySecret::new(secret);
-//!     let expected = oss_v4::compute(&got, x_oss_date, &scope.region, &scope.product, &secret);
+//!     let context = oss_v4::Context { x_oss_date, region: &scope.region, product: &scope.product };
+//!     let expected = oss_v4::compute(&got, &context, &AccessKeySecret::new(secret));
 //!     constant_time_eq(expected.signature.as_bytes(), claim.signature.as_bytes())
 //! };
 //! assert!(verifies("sk", "PUT"));
@@ -90,6 +95,7 @@
 //!
 //! // The secret never shows in Debug output.
 //! assert!(!format!("{creds:?}").contains("\"sk\""));
+//! # Ok::<(), oss_signing::ParseError>(())
 //! ```
 //!
 //! # ⚠️ Security
@@ -119,9 +125,11 @@
 
 mod compare;
 mod encode;
+mod error;
 mod headers;
 mod mac;
 mod secret;
+mod validity;
 
 pub mod oss_v1;
 pub mod oss_v4;
@@ -131,6 +139,8 @@ pub mod time;
 // The public interface:
 pub use compare::constant_time_eq;
 pub use encode::{form_decode, percent_decode, percent_encode, percent_encode_path};
+pub use error::{CredentialFault, ParseError, TimeFormat};
 pub use headers::find as find_header;
 pub use mac::sha256_hex;
 pub use secret::{AccessKeySecret, Credentials, SecurityToken};
+pub use validity::Validity;

@@ -7,10 +7,12 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
+use crate::error::ParseError;
 use crate::headers::{canonical, find, render};
 use crate::mac::hmac_sha1;
 use crate::secret::{AccessKeySecret, Credentials};
 use crate::time::rfc1123;
+use crate::validity::Validity;
 
 /// Query parameters that are part of the V1 canonicalized resource (besides any `x-oss-*`).
 pub const SIGNED_SUBRESOURCES: &[&str] = &[
@@ -157,12 +159,20 @@ pub fn authorization(access_key_id: &str, signature: &str) -> String {
 }
 
 /// Parses `OSS <AccessKeyId>:<signature>` (split at the last `:`) into `(id, signature)`.
-pub fn parse_authorization(value: &str) -> Option<(&str, &str)> {
-    let (scheme, rest) = value.split_once(' ')?;
+///
+/// # Errors
+///
+/// [`ParseError::Scheme`] when the value does not start with `OSS `, [`ParseError::Missing`]
+/// when there is no `:` before the signature.
+pub fn parse_authorization(value: &str) -> Result<(&str, &str), ParseError> {
+    const SCHEME: ParseError = ParseError::Scheme { expected: "OSS" };
+    let (scheme, rest) = value.split_once(' ').ok_or(SCHEME)?;
     if scheme != "OSS" {
-        return None;
+        return Err(SCHEME);
     }
-    rest.trim().rsplit_once(':')
+    rest.trim()
+        .rsplit_once(':')
+        .ok_or(ParseError::Missing("the ':' before the signature"))
 }
 
 /// A header-form signature plus the headers the signer adds.
@@ -219,8 +229,9 @@ pub struct Presigned {
     pub detail: Signature,
 }
 
-/// Presigns a request that expires at `expires_unix` (absolute Unix seconds).
-pub fn presign(request: &Request<'_>, credentials: &Credentials, expires_unix: u64) -> Presigned {
+/// Presigns for `validity`. V1 signs only the end, `Expires` = [`Validity::expires_at`]
+/// (decimal Unix seconds); [`Validity::until`] presigns for an absolute end.
+pub fn presign(request: &Request<'_>, credentials: &Credentials, validity: Validity) -> Presigned {
     let token = credentials.security_token().map(|t| t.expose_secret());
     let mut query: Vec<(&str, &str)> = request.query.to_vec();
     if let Some(token) = token {
@@ -230,7 +241,7 @@ pub fn presign(request: &Request<'_>, credentials: &Credentials, expires_unix: u
         query: &query,
         ..*request
     };
-    let expires = expires_unix.to_string();
+    let expires = validity.expires_at().to_string();
     let detail = compute(&full, &expires, credentials.access_key_secret());
     let mut added_query = vec![
         (
@@ -273,8 +284,15 @@ mod tests {
 
     #[test]
     fn parse_authorization_splits_at_last_colon() {
-        assert_eq!(parse_authorization("OSS ak:abc="), Some(("ak", "abc=")));
-        assert_eq!(parse_authorization("OSS a:k:sig"), Some(("a:k", "sig")));
-        assert_eq!(parse_authorization("OSS4-HMAC-SHA256 x"), None);
+        assert_eq!(parse_authorization("OSS ak:abc="), Ok(("ak", "abc=")));
+        assert_eq!(parse_authorization("OSS a:k:sig"), Ok(("a:k", "sig")));
+        assert_eq!(
+            parse_authorization("OSS4-HMAC-SHA256 x"),
+            Err(ParseError::Scheme { expected: "OSS" })
+        );
+        assert_eq!(
+            parse_authorization("OSS ak-sig"),
+            Err(ParseError::Missing("the ':' before the signature"))
+        );
     }
 }

@@ -181,15 +181,29 @@ pub fn canonical_headers(headers: &[(&str, &str)], additional: &[String]) -> Str
     }))
 }
 
-/// Computes every intermediate string and the signature. `x_oss_date` is the
-/// `YYYYMMDDTHHMMSSZ` timestamp (header or query); `region`/`product` come from the scope.
+/// When and where a V4 signature is made. Named fields, because three `&str` in a row are
+/// easy to swap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Context<'a> {
+    /// The `YYYYMMDDTHHMMSSZ` timestamp, as in the `x-oss-date` header or query parameter.
+    pub x_oss_date: &'a str,
+    /// Region id of the scope, e.g. `cn-hangzhou` (CloudBox: the box id).
+    pub region: &'a str,
+    /// Product of the scope, normally [`PRODUCT`].
+    pub product: &'a str,
+}
+
+/// Computes every intermediate string and the signature of `request` in `context`.
 pub fn compute(
     request: &Request<'_>,
-    x_oss_date: &str,
-    region: &str,
-    product: &str,
+    context: &Context<'_>,
     secret: &AccessKeySecret,
 ) -> Signature {
+    let Context {
+        x_oss_date,
+        region,
+        product,
+    } = *context;
     let additional = additional_headers(request.additional_headers, request.headers);
     let additional_headers = additional.join(";");
     let canonical_uri = canonical_uri(request.bucket, request.key);

@@ -5,6 +5,8 @@
 
 use core::fmt::Write as _;
 
+use crate::error::{ParseError, TimeFormat};
+
 const DAY: u64 = 86_400;
 const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
 const MONTHS: [&str; 12] = [
@@ -121,8 +123,7 @@ fn digits(text: &str) -> Option<u64> {
     text.parse().ok()
 }
 
-/// Parses the [`iso8601_basic`] form.
-pub fn parse_iso8601_basic(text: &str) -> Option<u64> {
+fn read_iso8601_basic(text: &str) -> Option<u64> {
     let b = text.as_bytes();
     if b.len() != 16 || b.get(8) != Some(&b'T') || b.get(15) != Some(&b'Z') {
         return None;
@@ -138,8 +139,17 @@ pub fn parse_iso8601_basic(text: &str) -> Option<u64> {
     })
 }
 
-/// Parses the [`iso8601_extended`] form.
-pub fn parse_iso8601_extended(text: &str) -> Option<u64> {
+/// Parses the [`iso8601_basic`] form.
+///
+/// # Errors
+///
+/// [`ParseError::Timestamp`] when the text has another shape or is not a real UTC time
+/// between 1970 and 9999.
+pub fn parse_iso8601_basic(text: &str) -> Result<u64, ParseError> {
+    read_iso8601_basic(text).ok_or(ParseError::Timestamp(TimeFormat::Iso8601Basic))
+}
+
+fn read_iso8601_extended(text: &str) -> Option<u64> {
     let b = text.as_bytes();
     let seps = [
         (4, b'-'),
@@ -163,8 +173,17 @@ pub fn parse_iso8601_extended(text: &str) -> Option<u64> {
     })
 }
 
-/// Parses the [`rfc1123`] form (the weekday is not checked).
-pub fn parse_rfc1123(text: &str) -> Option<u64> {
+/// Parses the [`iso8601_extended`] form.
+///
+/// # Errors
+///
+/// [`ParseError::Timestamp`] when the text has another shape or is not a real UTC time
+/// between 1970 and 9999.
+pub fn parse_iso8601_extended(text: &str) -> Result<u64, ParseError> {
+    read_iso8601_extended(text).ok_or(ParseError::Timestamp(TimeFormat::Iso8601Extended))
+}
+
+fn read_rfc1123(text: &str) -> Option<u64> {
     let (_, rest) = text.split_once(", ")?;
     let mut parts = rest.split(' ');
     let day = digits(parts.next()?)?;
@@ -191,6 +210,16 @@ pub fn parse_rfc1123(text: &str) -> Option<u64> {
     })
 }
 
+/// Parses the [`rfc1123`] form (the weekday is not checked).
+///
+/// # Errors
+///
+/// [`ParseError::Timestamp`] when the text has another shape or is not a real UTC time
+/// between 1970 and 9999.
+pub fn parse_rfc1123(text: &str) -> Result<u64, ParseError> {
+    read_rfc1123(text).ok_or(ParseError::Timestamp(TimeFormat::Rfc1123))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,19 +238,24 @@ mod tests {
     #[test]
     fn parse_round_trips() {
         for t in [0, 951_782_400, 1_702_743_657, 1_704_164_645, 4_102_444_799] {
-            assert_eq!(parse_iso8601_basic(&iso8601_basic(t)), Some(t));
-            assert_eq!(parse_iso8601_extended(&iso8601_extended(t)), Some(t));
-            assert_eq!(parse_rfc1123(&rfc1123(t)), Some(t));
+            assert_eq!(parse_iso8601_basic(&iso8601_basic(t)), Ok(t));
+            assert_eq!(parse_iso8601_extended(&iso8601_extended(t)), Ok(t));
+            assert_eq!(parse_rfc1123(&rfc1123(t)), Ok(t));
         }
     }
 
     #[test]
     fn parse_rejects_garbage() {
-        assert_eq!(parse_iso8601_basic("20230231T000000Z"), None);
-        assert_eq!(parse_iso8601_basic("2023121T162057Z"), None);
-        assert_eq!(parse_iso8601_extended("2024-01-02 03:04:05Z"), None);
-        assert_eq!(parse_rfc1123("Sat, 16 Foo 2023 16:20:57 GMT"), None);
-        assert_eq!(parse_rfc1123("Sat, 16 Dec 2023 16:20:57 UTC"), None);
-        assert_eq!(parse_rfc1123("Sat, 16 Dec 2023 25:20:57 GMT"), None);
+        let basic = Err(ParseError::Timestamp(TimeFormat::Iso8601Basic));
+        let rfc = Err(ParseError::Timestamp(TimeFormat::Rfc1123));
+        assert_eq!(parse_iso8601_basic("20230231T000000Z"), basic);
+        assert_eq!(parse_iso8601_basic("2023121T162057Z"), basic);
+        assert_eq!(
+            parse_iso8601_extended("2024-01-02 03:04:05Z"),
+            Err(ParseError::Timestamp(TimeFormat::Iso8601Extended))
+        );
+        assert_eq!(parse_rfc1123("Sat, 16 Foo 2023 16:20:57 GMT"), rfc);
+        assert_eq!(parse_rfc1123("Sat, 16 Dec 2023 16:20:57 UTC"), rfc);
+        assert_eq!(parse_rfc1123("Sat, 16 Dec 2023 25:20:57 GMT"), rfc);
     }
 }

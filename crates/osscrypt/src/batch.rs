@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use oss_crypto_bucket::batch::{BatchOptions, Shard};
 use serde::Serialize;
 
-use crate::exit::{CliError, CliResult};
+use crate::error::{CliError, CliResult};
 use crate::output::Output;
 
 /// Objects worked on at once unless `--jobs` says otherwise.

@@ -8,11 +8,13 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::batch::BatchArgs;
 use crate::net::{Timeouts, parse_duration};
-pub(crate) use crate::units::ObjectUri;
-use crate::units::{parse_size, parse_uri};
+use crate::size::parse_size;
+pub(crate) use crate::uri::ObjectUri;
+use crate::uri::parse_uri;
 
 const EXIT_CODES: &str = "\
-Exit codes: 0 ok, 1 other error, 2 usage error, 3 not found, 4 key or authentication error,
+Exit codes: 0 ok, 1 other error, 2 usage error, 3 not found, 4 key error (master key) or auth
+error (AccessKey refused or request denied),
 5 integrity error (CRC-64/MD5/length mismatch, malformed envelope, a response whose envelope or
 ETag contradicts the HEAD it was planned from, a server answer the request does not allow, an
 unencrypted object with --require-encrypted), 130/143 stopped by SIGINT/SIGTERM, 141 stdout
@@ -166,9 +168,20 @@ pub(crate) struct TransferArgs {
     pub(crate) checkpoint_dir: Option<PathBuf>,
 }
 
-/// The subcommands.
+/// The subcommands: those that talk to OSS and those that do not.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    // (Plain comments: clap would read doc comments on flattened variants as help text.)
+    #[command(flatten)]
+    Remote(RemoteCommand),
+    #[command(flatten)]
+    Local(LocalCommand),
+}
+
+/// The commands that talk to OSS, through a connection to the configured endpoint (or the
+/// embedded devserver in local mode).
+#[derive(Debug, Subcommand)]
+pub(crate) enum RemoteCommand {
     /// Encrypt and upload a file (or stdin, `-`).
     Put(PutArgs),
     /// Download and decrypt an object to a file (or stdout, `-`).
@@ -200,6 +213,11 @@ pub(crate) enum Command {
     Rb(crate::batch::args::RbArgs),
     /// Unfinished multipart uploads: `ls` and `abort` (they are billed until then).
     Uploads(crate::batch::args::UploadsArgs),
+}
+
+/// The commands that need no endpoint: local files, or a devserver of their own.
+#[derive(Debug, Subcommand)]
+pub(crate) enum LocalCommand {
     /// Write a new RSA key pair (PEM).
     Keygen(KeygenArgs),
     /// Encrypt a local file offline; the envelope goes to `<out>.meta.json`.

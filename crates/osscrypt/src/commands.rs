@@ -20,95 +20,113 @@ mod sync;
 mod transfer;
 mod upload;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, GlobalArgs, LocalCommand, RemoteCommand};
 use crate::config::Settings;
-use crate::connect::Connection;
-use crate::exit::{CliError, CliResult, Peer};
+use crate::connection::Connection;
+use crate::error::{CliResult, Peer};
 use crate::output::Output;
 
 /// Runs the parsed command line.
 ///
 /// # Errors
 ///
-/// Whatever the command reports; see [`crate::exit`] for the exit codes.
+/// Whatever the command reports; see [`crate::error`] for the exit codes.
 pub(crate) async fn run(cli: Cli) -> CliResult {
     let out = Output::new(cli.global.quiet);
-    let env = |name: &str| std::env::var(name).ok();
     match &cli.command {
-        Command::Keygen(args) => return keygen::run(args, &out),
-        Command::Encrypt(args) => return offline::encrypt(args, &out).await,
-        Command::Decrypt(args) => return offline::decrypt(args, &out).await,
-        _ => {}
-    }
-    let settings = Settings::resolve(&cli.global, &env)?;
-    match &cli.command {
-        Command::Serve(args) => return serve::run(args, &settings, &out).await,
-        Command::Demo(args) => return demo::run(args, &out).await,
-        _ => {}
-    }
-    let mut conn = Connection::open(&settings, &buckets(&cli.command), &out).await?;
-    conn.set_timeouts(cli.global.timeouts());
-    tracing::debug!(
-        endpoint = %conn.endpoint,
-        region = %conn.region,
-        // The provider's Debug: the source in use and at most the AccessKey id.
-        credentials = ?conn.credentials,
-        connect_timeout = ?conn.timeouts.connect,
-        read_timeout = ?conn.timeouts.read,
-        "connection"
-    );
-    let result = remote(&cli.command, &conn, &out)
-        .await
-        .map_err(|e| e.at_host(Peer::Oss, conn.host()))
-        .map_err(|e| e.at_host(Peer::Kms, &conn.kms.host()));
-    conn.close().await;
-    result
-}
-
-/// The buckets a command touches (created in an embedded devserver).
-fn buckets(command: &Command) -> Vec<&str> {
-    match command {
-        Command::Put(a) => vec![a.dest.bucket.as_str()],
-        Command::Get(a) => vec![a.source.bucket.as_str()],
-        Command::Head(a) | Command::Inspect(a) => vec![a.object.bucket.as_str()],
-        Command::Cp(a) => a.buckets(),
-        Command::Rm(a) => a.objects.iter().map(|o| o.bucket.as_str()).collect(),
-        Command::Ls(a) => vec![a.prefix.bucket.as_str()],
-        Command::Rotate(a) => vec![a.object.bucket.as_str()],
-        Command::Audit(a) => vec![a.prefix.bucket.as_str()],
-        Command::Migrate(a) => vec![a.prefix.bucket.as_str()],
-        Command::Rb(a) => vec![a.bucket.bucket.as_str()],
-        Command::Uploads(a) => vec![a.prefix().bucket.as_str()],
-        Command::Sync(a) => a.buckets(),
-        _ => Vec::new(),
+        Command::Local(command) => command.run(&cli.global, &out).await,
+        Command::Remote(command) => command.run(&cli.global, &out).await,
     }
 }
 
-/// The commands that talk to OSS.
-async fn remote(command: &Command, conn: &Connection, out: &Output) -> CliResult {
-    match command {
-        Command::Put(args) => put::run(args, conn, out).await,
-        Command::Get(args) => get::run(args, conn, out)
+/// The settings from flags, environment and profile file.
+fn settings(global: &GlobalArgs) -> CliResult<Settings> {
+    Settings::resolve(global, &|name: &str| std::env::var(name).ok())
+}
+
+impl LocalCommand {
+    /// Runs a command that needs no endpoint; only `serve` reads the settings (for its data
+    /// directory), so a broken profile file does not stop the others.
+    async fn run(&self, global: &GlobalArgs, out: &Output) -> CliResult {
+        match self {
+            Self::Keygen(args) => keygen::run(args, out),
+            Self::Encrypt(args) => offline::encrypt(args, out).await,
+            Self::Decrypt(args) => offline::decrypt(args, out).await,
+            Self::Serve(args) => serve::run(args, &settings(global)?, out).await,
+            Self::Demo(args) => demo::run(args, out).await,
+        }
+    }
+}
+
+impl RemoteCommand {
+    /// Connects (starting the embedded devserver in local mode), runs the command and closes
+    /// the connection; errors name the OSS or KMS host they came from.
+    async fn run(&self, global: &GlobalArgs, out: &Output) -> CliResult {
+        let settings = settings(global)?;
+        let mut conn = Connection::open(&settings, &self.buckets(), out).await?;
+        conn.set_timeouts(global.timeouts());
+        tracing::debug!(
+            endpoint = %conn.endpoint,
+            region = %conn.region,
+            // The provider's Debug: the source in use and at most the AccessKey id.
+            credentials = ?conn.credentials,
+            connect_timeout = ?conn.timeouts.connect,
+            read_timeout = ?conn.timeouts.read,
+            "connection"
+        );
+        let result = self
+            .run_on(&conn, out)
             .await
-            .map_err(|e| e.on_object(&args.source)),
-        Command::Head(args) => head::head(args, conn)
-            .await
-            .map_err(|e| e.on_object(&args.object)),
-        Command::Inspect(args) => head::inspect(args, conn)
-            .await
-            .map_err(|e| e.on_object(&args.object)),
-        Command::Cp(args) => cp::run(args, conn, out).await,
-        Command::Rm(args) => rm::run(args, conn, out).await,
-        Command::Ls(args) => ls::run(args, conn).await,
-        Command::Rotate(args) => rotate::run(args, conn, out)
-            .await
-            .map_err(|e| e.on_object(&args.object)),
-        Command::Audit(args) => audit::run(args, conn, out).await,
-        Command::Migrate(args) => migrate::run(args, conn, out).await,
-        Command::Mb(args) => buckets::mb(args, conn, out).await,
-        Command::Rb(args) => buckets::rb(args, conn, out).await,
-        Command::Uploads(args) => buckets::uploads(args, conn, out).await,
-        Command::Sync(args) => sync::run(args, conn, out).await,
-        _ => Err(CliError::other("not a remote command")),
+            .map_err(|e| e.at_host(Peer::Oss, conn.host()))
+            .map_err(|e| e.at_host(Peer::Kms, &conn.kms.host()));
+        conn.close().await;
+        result
+    }
+
+    /// The buckets the command touches (created in an embedded devserver).
+    fn buckets(&self) -> Vec<&str> {
+        match self {
+            Self::Put(a) => vec![a.dest.bucket.as_str()],
+            Self::Get(a) => vec![a.source.bucket.as_str()],
+            Self::Head(a) | Self::Inspect(a) => vec![a.object.bucket.as_str()],
+            Self::Cp(a) => a.buckets(),
+            Self::Rm(a) => a.objects.iter().map(|o| o.bucket.as_str()).collect(),
+            Self::Ls(a) => vec![a.prefix.bucket.as_str()],
+            Self::Rotate(a) => vec![a.object.bucket.as_str()],
+            Self::Audit(a) => vec![a.prefix.bucket.as_str()],
+            Self::Migrate(a) => vec![a.prefix.bucket.as_str()],
+            // `mb` creates its bucket itself.
+            Self::Mb(_) => Vec::new(),
+            Self::Rb(a) => vec![a.bucket.bucket.as_str()],
+            Self::Uploads(a) => vec![a.prefix().bucket.as_str()],
+            Self::Sync(a) => a.buckets(),
+        }
+    }
+
+    async fn run_on(&self, conn: &Connection, out: &Output) -> CliResult {
+        match self {
+            Self::Put(args) => put::run(args, conn, out).await,
+            Self::Get(args) => get::run(args, conn, out)
+                .await
+                .map_err(|e| e.on_object(&args.source)),
+            Self::Head(args) => head::head(args, conn)
+                .await
+                .map_err(|e| e.on_object(&args.object)),
+            Self::Inspect(args) => head::inspect(args, conn)
+                .await
+                .map_err(|e| e.on_object(&args.object)),
+            Self::Cp(args) => cp::run(args, conn, out).await,
+            Self::Rm(args) => rm::run(args, conn, out).await,
+            Self::Ls(args) => ls::run(args, conn).await,
+            Self::Rotate(args) => rotate::run(args, conn, out)
+                .await
+                .map_err(|e| e.on_object(&args.object)),
+            Self::Audit(args) => audit::run(args, conn, out).await,
+            Self::Migrate(args) => migrate::run(args, conn, out).await,
+            Self::Mb(args) => buckets::mb(args, conn, out).await,
+            Self::Rb(args) => buckets::rb(args, conn, out).await,
+            Self::Uploads(args) => buckets::uploads(args, conn, out).await,
+            Self::Sync(args) => sync::run(args, conn, out).await,
+        }
     }
 }

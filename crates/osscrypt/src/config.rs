@@ -31,7 +31,7 @@ use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use crate::cli::GlobalArgs;
-use crate::exit::{CliError, CliResult};
+use crate::error::{CliError, CliResult};
 
 /// Environment variable names.
 pub(crate) mod env {
@@ -341,7 +341,7 @@ mod tests {
             &[]
         ));
         let bad = resolve(&["--config", file], &[(env::PATH_STYLE, "maybe")]);
-        assert_eq!(bad.unwrap_err().kind(), crate::exit::Kind::Usage);
+        assert_eq!(bad.unwrap_err().kind(), crate::error::Kind::Usage);
     }
 
     #[test]
@@ -402,7 +402,7 @@ mod tests {
     fn bad_configurations_are_usage_errors() {
         let dir = tempfile::tempdir().unwrap();
         let kind = |r: CliResult<Settings>| r.unwrap_err().kind();
-        use crate::exit::Kind::Usage;
+        use crate::error::Kind::Usage;
         assert_eq!(
             kind(resolve(&["--config", "/nonexistent/x.toml"], &[])),
             Usage

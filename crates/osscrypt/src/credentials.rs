@@ -16,7 +16,7 @@ use oss_client::{
 };
 
 use crate::config::Settings;
-use crate::exit::{CliError, CliResult, Kind};
+use crate::error::{CliError, CliResult, Kind};
 
 /// The provider for `settings`, checked once so that a missing source fails before any
 /// transfer starts (the chain's temporary credentials are then cached and renewed).
@@ -56,7 +56,7 @@ fn no_credentials(settings: &Settings, cause: &CredentialsError) -> CliError {
         return CliError::usage(format!("{cause}{hint}"));
     }
     CliError::new(
-        Kind::Auth,
+        Kind::Access,
         format!(
             "no credentials (none given by --access-key-id/--access-key-secret or in profile \
              [{}] of {}): {cause}",

@@ -12,7 +12,7 @@ use oss_keywrap::{DynMasterKey, Keyring};
 use zeroize::Zeroizing;
 
 use crate::cli::KeyArgs;
-use crate::exit::{CliError, CliResult, Kind};
+use crate::error::{CliError, CliResult, Kind};
 
 /// Environment variable holding the passphrase of encrypted PKCS#8 private keys.
 pub(crate) const PASSPHRASE_ENV: &str = "OSSCRYPT_KEY_PASSPHRASE";

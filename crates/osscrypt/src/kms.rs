@@ -7,7 +7,7 @@ use oss_keywrap::DynMasterKey;
 use oss_keywrap::kms::{CredentialsProvider, KmsClient, KmsEndpoint, KmsMasterKey};
 
 use crate::config::Settings;
-use crate::exit::{CliError, CliResult, Kind};
+use crate::error::{CliError, CliResult, Kind};
 
 /// What a KMS client needs: where KMS is and who signs.
 #[derive(Clone, Debug)]
@@ -69,7 +69,7 @@ pub(crate) fn master_key(
     let credentials = settings
         .credentials
         .clone()
-        .ok_or_else(|| CliError::new(Kind::Auth, "KMS master keys need credentials"))?;
+        .ok_or_else(|| CliError::new(Kind::Access, "KMS master keys need credentials"))?;
     let mut builder = KmsClient::builder_with_provider(credentials)
         .with_connect_timeout(settings.timeouts.connect)
         .with_timeout(settings.timeouts.read);

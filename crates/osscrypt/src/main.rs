@@ -8,7 +8,7 @@
 //! (what is and is not encrypted under a prefix), `migrate` (encrypt a plaintext prefix in
 //! place), `mb` / `rb`, `uploads ls` / `uploads abort` (unfinished multipart uploads), `keygen`,
 //! offline `encrypt` / `decrypt` with a `<file>.meta.json` envelope sidecar, `serve` (the devserver) and `demo`.
-//! See `osscrypt --help`; exit codes are documented in [`exit`].
+//! See `osscrypt --help`; exit codes are documented in [`error`].
 //!
 //! Use this tool if you want to upload, download or inspect client-side encrypted objects from
 //! a shell or script, or to try the format locally without an account; from Rust, use the
@@ -103,19 +103,19 @@ mod batch;
 mod cli;
 mod commands;
 mod config;
-mod connect;
+mod connection;
 mod credentials;
-mod exit;
+mod error;
 mod keys;
 mod kms;
 mod logging;
 mod net;
 mod output;
-mod remote;
 mod sidecar;
 mod signals;
+mod size;
 mod target;
-mod units;
+mod uri;
 
 use std::process::ExitCode;
 
@@ -131,7 +131,7 @@ fn main() -> ExitCode {
             // Help and version go to stdout with 0; usage errors to stderr with 2.
             let _ = e.print();
             return if e.use_stderr() {
-                ExitCode::from(exit::Kind::Usage.code())
+                ExitCode::from(error::Kind::Usage.code())
             } else {
                 ExitCode::SUCCESS
             };
@@ -145,7 +145,7 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("osscrypt: error: cannot start the async runtime: {e}");
-            return ExitCode::from(exit::Kind::Other.code());
+            return ExitCode::from(error::Kind::Other.code());
         }
     };
     let result = runtime.block_on(commands::run(cli));
@@ -155,7 +155,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // A reader that stopped early (`| head`) is not an error worth a message.
-        Err(e) if e.kind() == exit::Kind::BrokenPipe => e.exit_code(),
+        Err(e) if e.kind() == error::Kind::BrokenPipe => e.exit_code(),
         Err(e) => {
             eprintln!("osscrypt: {e}");
             e.exit_code()

@@ -11,7 +11,7 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
-use crate::exit::{CliError, CliResult};
+use crate::error::{CliError, CliResult};
 
 /// How long a transfer runs before its progress bar appears.
 const SHOW_AFTER: Duration = Duration::from_secs(1);
@@ -57,7 +57,7 @@ impl Output {
     /// Prints a result line on stdout.
     pub(crate) fn result(line: impl AsRef<str>) -> CliResult {
         let mut out = std::io::stdout().lock();
-        writeln!(out, "{}", line.as_ref()).map_err(|e| crate::exit::io_error("stdout", &e))
+        writeln!(out, "{}", line.as_ref()).map_err(|e| crate::error::io_error("stdout", &e))
     }
 
     /// Prints `value` as pretty JSON on stdout.
@@ -160,7 +160,7 @@ impl Transfer {
 /// Throughput as `12.3 MiB/s`.
 pub(crate) fn throughput(bytes: u64, elapsed: Duration) -> String {
     let secs = elapsed.as_secs_f64().max(1e-6);
-    format!("{}/s", crate::units::human_f64(bytes as f64 / secs))
+    format!("{}/s", crate::size::human_f64(bytes as f64 / secs))
 }
 
 #[cfg(test)]

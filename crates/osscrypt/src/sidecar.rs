@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use oss_envelope::Envelope;
 
-use crate::exit::{CliError, CliResult, Kind, io_error};
+use crate::error::{CliError, CliResult, Kind, io_error};
 
 /// `<path>.meta.json`.
 pub(crate) fn default_path(path: &Path) -> PathBuf {

@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use crate::exit::{CliError, CliResult, Kind};
+use crate::error::{CliError, CliResult, Kind};
 
 /// Resolves when SIGINT or SIGTERM arrives, with the error to end the command with.
 pub(crate) async fn interrupted() -> CliError {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use oss_crypto_bucket::Destination;
 
-use crate::exit::{CliResult, io_error};
+use crate::error::{CliResult, io_error};
 
 /// An output target.
 #[derive(Debug)]

@@ -5,6 +5,9 @@
 //!
 //! Maven resolves the pinned artifacts from Maven Central into `~/.m2` on first use and reuses
 //! them afterwards; the compiled classes and the resolved class path go to the target directory.
+//! Each driver's whole dependency tree is locked, with SHA-256 checksums, in a lockfile of its
+//! own (maven-lockfile, see the pom); its `validate` goal runs in every build, so a tree that
+//! resolves differently from the committed lockfile fails the build.
 
 use std::fs;
 use std::path::Path;
@@ -17,31 +20,49 @@ use crate::cmd;
 /// The Maven project's directory, relative to the repository root.
 pub(crate) const JAVA_DIR: &str = "xtask/interop/java";
 
-/// A Java driver: its name, the `Main` argument that selects its steps, and the Maven
-/// property naming the SDK version to build against.
+/// A Java driver: its name, the `Main` argument that selects its steps, the Maven property
+/// naming the SDK version to build against, and the lockfile of that build's dependencies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct JavaDriver {
     pub(crate) name: &'static str,
     part: &'static str,
     version_property: &'static str,
+    lockfile: &'static str,
 }
 
+/// The RSA and matdesc driver, built against the newest SDK release (also the bench's build).
+pub(crate) const NEWEST: JavaDriver = JavaDriver {
+    name: "java",
+    part: "rsa",
+    version_property: "oss.version",
+    lockfile: "lockfile.json",
+};
+
+/// The KMS driver, built against the newest release with `KmsEncryptionMaterials`.
+const KMS: JavaDriver = JavaDriver {
+    name: "java_kms",
+    part: "kms",
+    version_property: "oss.kms.version",
+    lockfile: "lockfile-kms.json",
+};
+
 /// Both Java drivers.
-pub(crate) const DRIVERS: [JavaDriver; 2] = [
-    JavaDriver {
-        name: "java",
-        part: "rsa",
-        version_property: "oss.version",
-    },
-    JavaDriver {
-        name: "java_kms",
-        part: "kms",
-        version_property: "oss.kms.version",
-    },
-];
+pub(crate) const DRIVERS: [JavaDriver; 2] = [NEWEST, KMS];
 
 /// Compiles `driver` into `out_dir/<name>` and returns the command that runs it.
 pub(crate) fn build(root: &Path, driver: JavaDriver, out_dir: &Path) -> anyhow::Result<Command> {
+    let mut command = Command::new("java");
+    command
+        .arg("-cp")
+        .arg(compile(root, driver, out_dir)?)
+        .args(["ossinterop.Main", driver.part])
+        .current_dir(root);
+    Ok(command)
+}
+
+/// Compiles the Maven project as `driver` builds it (its SDK version, its lockfile validated)
+/// into `out_dir/<name>` and returns the class path of the classes and their dependencies.
+pub(crate) fn compile(root: &Path, driver: JavaDriver, out_dir: &Path) -> anyhow::Result<String> {
     let build_dir = out_dir.join(driver.name);
     let classpath_file = build_dir.join("classpath.txt");
     cmd::run(
@@ -54,22 +75,18 @@ pub(crate) fn build(root: &Path, driver: JavaDriver, out_dir: &Path) -> anyhow::
                 "-Doss.version={}",
                 pom_property(root, driver.version_property)?
             ))
+            .arg(format!("-DlockfileName={}", driver.lockfile))
             .arg(format!("-Dmdep.outputFile={}", classpath_file.display()))
             .args(["compile", "dependency:build-classpath"])
             .current_dir(root.join(JAVA_DIR)),
     )?;
     let dependencies = fs::read_to_string(&classpath_file)
         .with_context(|| format!("cannot read {}", classpath_file.display()))?;
-    let classpath = format!(
+    Ok(format!(
         "{}:{}",
         build_dir.join("classes").display(),
         dependencies.trim()
-    );
-    let mut command = Command::new("java");
-    command
-        .args(["-cp", &classpath, "ossinterop.Main", driver.part])
-        .current_dir(root);
-    Ok(command)
+    ))
 }
 
 /// The value of `<name>` in the pom's `<properties>`.
@@ -105,5 +122,24 @@ mod tests {
             );
         }
         assert!(pom_property(&root, "no.such.property").is_err());
+    }
+
+    #[test]
+    fn each_driver_has_a_lockfile_of_its_sdk_version() {
+        let root = cmd::project_root();
+        for driver in DRIVERS {
+            let path = root.join(JAVA_DIR).join(driver.lockfile);
+            let lock: serde_json::Value =
+                serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+            let sdk = lock["dependencies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|d| d["artifactId"] == "aliyun-sdk-oss")
+                .unwrap_or_else(|| panic!("{} does not lock the SDK", path.display()));
+            let version = pom_property(&root, driver.version_property).unwrap();
+            assert_eq!(sdk["version"], version.as_str(), "{}", path.display());
+            assert_eq!(lock["metaData"]["config"]["checksumMode"], "local");
+        }
     }
 }

@@ -4,6 +4,7 @@ use core::fmt;
 use core::time::Duration;
 
 use http::{HeaderMap, Method};
+use oss_signing::Validity;
 
 use crate::client::Client;
 use crate::client::endpoint::validate_key;
@@ -77,8 +78,7 @@ impl Client {
             ));
         }
         let creds = self.inner.credentials.credentials().await?;
-        let now = self.now();
-        let secs = expires_in.as_secs().max(1);
+        let validity = Validity::new(self.now(), expires_in.as_secs().max(1));
         let mut all = query.to_vec();
         all.extend(self.inner.signer.presign(
             &creds,
@@ -86,14 +86,14 @@ impl Client {
             key,
             query,
             headers,
-            (now, secs),
+            validity,
         ));
         let url = self.inner.endpoint.url(Some(key), &all);
         Ok(PresignedUrl {
             method,
             url,
             headers: headers.clone(),
-            expires_at: now + secs,
+            expires_at: validity.expires_at(),
         })
     }
 }

@@ -40,7 +40,7 @@ pub(super) fn verify_header(
     inputs: &Inputs<'_>,
     auth: &str,
 ) -> OssResult<()> {
-    let (access_key_id, provided) = oss_v1::parse_authorization(auth).ok_or_else(|| {
+    let (access_key_id, provided) = oss_v1::parse_authorization(auth).map_err(|_| {
         OssError::invalid_argument("Authorization header is invalid.", "Authorization", auth)
     })?;
     let credential = verifier.lookup(access_key_id)?;
@@ -49,7 +49,7 @@ pub(super) fn verify_header(
         .or_else(|| req.header("security-token"));
     Verifier::check_token(&credential, token)?;
     let date_line = oss_v1::date_line(&inputs.headers).ok_or_else(missing_date)?;
-    let unix = oss_signing::time::parse_rfc1123(date_line).ok_or_else(missing_date)?;
+    let unix = oss_signing::time::parse_rfc1123(date_line).map_err(|_| missing_date())?;
     verifier.check_skew(unix, date_line)?;
     compare(verifier, inputs, access_key_id, date_line, provided)
 }

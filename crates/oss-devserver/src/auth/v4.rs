@@ -50,13 +50,12 @@ fn compare(
         headers: &inputs.headers,
         additional_headers: &claim.additional,
     };
-    let computed = oss_v4::compute(
-        &request,
-        claim.x_oss_date,
-        claim.region,
-        claim.product,
-        &secret,
-    );
+    let context = oss_v4::Context {
+        x_oss_date: claim.x_oss_date,
+        region: claim.region,
+        product: claim.product,
+    };
+    let computed = oss_v4::compute(&request, &context, &secret);
     if constant_time_eq(computed.signature.as_bytes(), claim.provided.as_bytes()) {
         Ok(())
     } else {
@@ -80,11 +79,11 @@ pub(super) fn verify_header(
     inputs: &Inputs<'_>,
     auth: &str,
 ) -> OssResult<()> {
-    let parsed = oss_v4::parse_authorization(auth).ok_or_else(|| bad_auth(auth))?;
+    let parsed = oss_v4::parse_authorization(auth).map_err(|_| bad_auth(auth))?;
     let credential = verifier.lookup(&parsed.access_key_id)?;
     Verifier::check_token(&credential, req.header("x-oss-security-token"))?;
     let x_oss_date = req.header("x-oss-date").ok_or_else(missing_date)?;
-    let unix = oss_signing::time::parse_iso8601_basic(x_oss_date).ok_or_else(missing_date)?;
+    let unix = oss_signing::time::parse_iso8601_basic(x_oss_date).map_err(|_| missing_date())?;
     verifier.check_skew(unix, x_oss_date)?;
     let claim = Claim {
         access_key_id: &parsed.access_key_id,
@@ -118,7 +117,7 @@ pub(super) fn verify_query(verifier: &Verifier, req: &Req, inputs: &Inputs<'_>) 
         ));
     }
     let credential_text = param("x-oss-credential")?;
-    let (access_key_id, scope) = oss_v4::parse_credential(credential_text).ok_or_else(|| {
+    let (access_key_id, scope) = oss_v4::parse_credential(credential_text).map_err(|_| {
         OssError::invalid_argument(
             "x-oss-credential is invalid.",
             "x-oss-credential",
@@ -130,7 +129,7 @@ pub(super) fn verify_query(verifier: &Verifier, req: &Req, inputs: &Inputs<'_>) 
     let provided = param("x-oss-signature")?;
     let credential = verifier.lookup(&access_key_id)?;
     Verifier::check_token(&credential, q.get("x-oss-security-token"))?;
-    let start = oss_signing::time::parse_iso8601_basic(x_oss_date).ok_or_else(|| {
+    let start = oss_signing::time::parse_iso8601_basic(x_oss_date).map_err(|_| {
         OssError::invalid_argument("x-oss-date is invalid.", "x-oss-date", x_oss_date)
     })?;
     let expires: u64 = expires_text

@@ -169,7 +169,7 @@ fn lookup(credentials: &CredentialStore, access_key_id: &str) -> Result<DevCrede
 
 /// Checks the strict `YYYY-MM-DDThh:mm:ssZ` form and the skew window.
 fn check_time(text: &str, env: &AuthEnv<'_>) -> Result<(), KmsError> {
-    let Some(at) = time::parse_iso8601_extended(text) else {
+    let Ok(at) = time::parse_iso8601_extended(text) else {
         return Err(KmsError::new(
             StatusCode::BAD_REQUEST,
             "IllegalTimestamp",

@@ -75,7 +75,7 @@ fn decode_pairs(text: &str) -> Result<Vec<(String, String)>, KmsError> {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
             let decode = |s: &str| {
                 form_decode(s)
-                    .ok_or_else(|| KmsError::invalid("A request parameter is not valid UTF-8."))
+                    .map_err(|_| KmsError::invalid("A request parameter is not valid UTF-8."))
             };
             Ok((decode(name)?, decode(value)?))
         })

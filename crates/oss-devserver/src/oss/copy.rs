@@ -24,7 +24,7 @@ const EMPTY_MD5: &str = "1B2M2Y8AsgTpgAmY7PhCfg==";
 fn source(state: &OssState, req: &Req) -> OssResult<(String, String, Arc<Object>)> {
     let raw = req.header("x-oss-copy-source").unwrap_or("");
     let raw = raw.split_once("?versionId=").map_or(raw, |(path, _)| path);
-    let decoded = oss_signing::form_decode(raw).ok_or_else(|| {
+    let decoded = oss_signing::form_decode(raw).map_err(|_| {
         OssError::invalid_argument("Copy source is not valid.", "x-oss-copy-source", raw)
     })?;
     let path = decoded.strip_prefix('/').unwrap_or(&decoded);

@@ -8,7 +8,7 @@ use crate::client;
 use client::{Client, now_unix, read, start, start_with};
 use oss_devserver::credentials::{DEV_STS_ACCESS_KEY_ID, DEV_STS_SECURITY_TOKEN};
 use oss_devserver::{DevCredential, DevServerConfig};
-use oss_signing::{Credentials, oss_v1, oss_v4};
+use oss_signing::{Credentials, Validity, oss_v1, oss_v4};
 
 #[tokio::test]
 async fn v1_and_v4_clients_both_work() {
@@ -177,23 +177,24 @@ async fn presigned_urls_work_until_they_expire() {
             .await
         }
     };
-    let ok1 = oss_v1::presign(&req1, &c.creds, now + 60).added_query;
+    let ok1 = oss_v1::presign(&req1, &c.creds, Validity::new(now, 60)).added_query;
     let r = fetch(ok1).await;
     r.expect(200, None);
     assert_eq!(r.body, b"presigned");
-    let old1 = oss_v1::presign(&req1, &c.creds, now - 1).added_query;
+    let old1 = oss_v1::presign(&req1, &c.creds, Validity::new(now - 61, 60)).added_query;
     let r = fetch(old1).await;
     r.expect(403, Some("AccessDenied"));
     assert_eq!(r.xml("EC").as_deref(), Some("0002-00000069"));
-    let ok4 = oss_v4::presign(&req4, &c.creds, now, 60, &c.region, oss_v4::PRODUCT).added_query;
+    let presign4 =
+        |validity| oss_v4::presign(&req4, &c.creds, validity, &c.region, oss_v4::PRODUCT);
+    let ok4 = presign4(Validity::new(now, 60)).added_query;
     assert_eq!(fetch(ok4).await.body, b"presigned");
-    let old4 =
-        oss_v4::presign(&req4, &c.creds, now - 120, 60, &c.region, oss_v4::PRODUCT).added_query;
+    let old4 = presign4(Validity::new(now - 120, 60)).added_query;
     let r = fetch(old4).await;
     r.expect(403, Some("AccessDenied"));
     assert_eq!(r.xml("EC").as_deref(), Some("0002-00000235"));
     // A query signature plus an Authorization header is refused.
-    let both = oss_v1::presign(&req1, &c.creds, now + 60).added_query;
+    let both = oss_v1::presign(&req1, &c.creds, Validity::new(now, 60)).added_query;
     let q: Vec<(&str, &str)> = both.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
     let r = read(
         c.http

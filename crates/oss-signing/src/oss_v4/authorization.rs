@@ -1,6 +1,7 @@
 //! The V4 `Authorization` header: building and tolerant parsing (oss-api.md §4.5).
 
 use super::{ALGORITHM, Scope, TERMINATOR};
+use crate::error::{CredentialFault, ParseError};
 
 /// `OSS4-HMAC-SHA256 Credential=<AK>/<scope>[,AdditionalHeaders=<list>],Signature=<hex>`.
 pub fn authorization(
@@ -32,24 +33,35 @@ pub struct Authorization {
     pub signature: String,
 }
 
-/// Parses the header: items split on commas, whitespace trimmed, any order. `None` when the
-/// algorithm is wrong or `Credential`/`Signature` is missing or malformed.
-pub fn parse_authorization(value: &str) -> Option<Authorization> {
-    let rest = value.trim().strip_prefix(ALGORITHM)?;
+/// Parses the header: items split on commas, whitespace trimmed, any order.
+///
+/// # Errors
+///
+/// [`ParseError::Scheme`] when the algorithm is not `OSS4-HMAC-SHA256`, [`ParseError::Item`]
+/// or [`ParseError::UnknownItem`] for an item other than `Credential`, `AdditionalHeaders` or
+/// `Signature`, [`ParseError::Missing`] without `Credential` or `Signature`, and
+/// [`ParseError::Credential`] as [`parse_credential`].
+pub fn parse_authorization(value: &str) -> Result<Authorization, ParseError> {
+    let scheme = ParseError::Scheme {
+        expected: ALGORITHM,
+    };
+    let rest = value.trim().strip_prefix(ALGORITHM).ok_or(scheme.clone())?;
     if !rest.starts_with(' ') {
-        return None;
+        return Err(scheme);
     }
     let (mut credential, mut additional, mut signature) = (None, None, None);
     for item in rest.split(',') {
-        let (key, val) = item.trim().split_once('=')?;
+        let (key, val) = item.trim().split_once('=').ok_or(ParseError::Item)?;
         match key.trim() {
             "Credential" => credential = Some(val.trim()),
             "AdditionalHeaders" => additional = Some(val.trim()),
             "Signature" => signature = Some(val.trim()),
-            _ => return None,
+            other => return Err(ParseError::UnknownItem(other.to_owned())),
         }
     }
-    let (access_key_id, scope) = parse_credential(credential?)?;
+    let (access_key_id, scope) =
+        parse_credential(credential.ok_or(ParseError::Missing("Credential"))?)?;
+    let signature = signature.ok_or(ParseError::Missing("Signature"))?;
     let additional_headers = additional
         .map(|a| {
             a.split(';')
@@ -58,34 +70,42 @@ pub fn parse_authorization(value: &str) -> Option<Authorization> {
                 .collect()
         })
         .unwrap_or_default();
-    Some(Authorization {
+    Ok(Authorization {
         access_key_id,
         scope,
         additional_headers,
-        signature: signature?.to_owned(),
+        signature: signature.to_owned(),
     })
 }
 
 /// Splits a V4 credential `<AK>/<date>/<region>/<product>/aliyun_v4_request` (the
 /// `Credential=` of the header form, `x-oss-credential` of the presigned form) into the
-/// AccessKey id and the scope; `None` for any other shape.
-#[must_use]
-pub fn parse_credential(credential: &str) -> Option<(String, Scope)> {
+/// AccessKey id and the scope.
+///
+/// # Errors
+///
+/// [`ParseError::Credential`] saying which part has the wrong shape.
+pub fn parse_credential(credential: &str) -> Result<(String, Scope), ParseError> {
+    let fault = ParseError::Credential;
     let mut parts = credential.rsplitn(5, '/');
-    let terminator = parts.next()?;
-    let product = parts.next()?;
-    let region = parts.next()?;
-    let date = parts.next()?;
-    let access_key_id = parts.next()?;
-    if terminator != TERMINATOR || date.len() != 8 || access_key_id.is_empty() {
-        return None;
+    let mut next = || parts.next().ok_or(fault(CredentialFault::TooFewParts));
+    let (terminator, product, region, date, access_key_id) =
+        (next()?, next()?, next()?, next()?, next()?);
+    if terminator != TERMINATOR {
+        return Err(fault(CredentialFault::Terminator));
+    }
+    if date.len() != 8 {
+        return Err(fault(CredentialFault::Date));
+    }
+    if access_key_id.is_empty() {
+        return Err(fault(CredentialFault::EmptyAccessKeyId));
     }
     let scope = Scope {
         date: date.to_owned(),
         region: region.to_owned(),
         product: product.to_owned(),
     };
-    Some((access_key_id.to_owned(), scope))
+    Ok((access_key_id.to_owned(), scope))
 }
 
 #[cfg(test)]
@@ -108,18 +128,48 @@ mod tests {
     }
 
     #[test]
-    fn rejects_malformed() {
-        assert!(parse_authorization("OSS ak:sig").is_none());
-        assert!(parse_authorization("OSS4-HMAC-SHA256 Signature=x").is_none());
-        assert!(
-            parse_authorization(
-                "OSS4-HMAC-SHA256 Credential=ak/2023/r/oss/aliyun_v4_request,Signature=x"
-            )
-            .is_none()
+    fn says_what_is_malformed() {
+        let err = |value: &str| parse_authorization(value).unwrap_err();
+        let credential = |value: &str| parse_credential(value).unwrap_err();
+        assert_eq!(
+            err("OSS ak:sig"),
+            ParseError::Scheme {
+                expected: ALGORITHM
+            }
         );
-        assert!(
-            parse_authorization("OSS4-HMAC-SHA256 Credential=ak/20231216/r/oss/other,Signature=x")
-                .is_none()
+        assert_eq!(
+            err("OSS4-HMAC-SHA256 Signature=x"),
+            ParseError::Missing("Credential")
+        );
+        assert_eq!(
+            err("OSS4-HMAC-SHA256 Credential=ak/20231216/r/oss/aliyun_v4_request"),
+            ParseError::Missing("Signature")
+        );
+        assert_eq!(err("OSS4-HMAC-SHA256 Signature"), ParseError::Item);
+        assert_eq!(
+            err("OSS4-HMAC-SHA256 Signature=x,Extra=1"),
+            ParseError::UnknownItem("Extra".into())
+        );
+        let fault = ParseError::Credential;
+        assert_eq!(
+            credential("ak/2023/r/oss/aliyun_v4_request"),
+            fault(CredentialFault::Date)
+        );
+        assert_eq!(
+            credential("ak/20231216/r/oss/other"),
+            fault(CredentialFault::Terminator)
+        );
+        assert_eq!(
+            credential("20231216/r/oss/aliyun_v4_request"),
+            fault(CredentialFault::TooFewParts)
+        );
+        assert_eq!(
+            credential("/20231216/r/oss/aliyun_v4_request"),
+            fault(CredentialFault::EmptyAccessKeyId)
+        );
+        assert_eq!(
+            err("OSS4-HMAC-SHA256 Credential=a/b,Signature=x").to_string(),
+            "the credential has fewer than five /-separated parts"
         );
     }
 }

@@ -1,8 +1,10 @@
 //! Client-side V4 signing: which headers or query parameters the signer adds.
 
 use super::{
-    ALGORITHM, Request, Signature, UNSIGNED_PAYLOAD, additional_headers, authorization, compute,
+    ALGORITHM, Context, Request, Signature, UNSIGNED_PAYLOAD, additional_headers, authorization,
+    compute,
 };
+use crate::Validity;
 use crate::headers::find;
 use crate::secret::Credentials;
 use crate::time::{iso8601_basic, rfc1123};
@@ -56,13 +58,12 @@ pub fn sign_headers(
         headers: &all,
         ..*request
     };
-    let detail = compute(
-        &full,
-        &x_oss_date,
+    let context = Context {
+        x_oss_date: &x_oss_date,
         region,
         product,
-        credentials.access_key_secret(),
-    );
+    };
+    let detail = compute(&full, &context, credentials.access_key_secret());
     let authorization = authorization(
         credentials.access_key_id(),
         &detail.scope,
@@ -86,22 +87,22 @@ pub struct Presigned {
     pub detail: Signature,
 }
 
-/// Presigns at `unix_time`, valid for `expires_in` seconds (oss-api.md §4.6).
+/// Presigns for `validity` (oss-api.md §4.6): `x-oss-date` is its signing time and
+/// `x-oss-expires` its duration.
 pub fn presign(
     request: &Request<'_>,
     credentials: &Credentials,
-    unix_time: u64,
-    expires_in: u64,
+    validity: Validity,
     region: &str,
     product: &str,
 ) -> Presigned {
-    let x_oss_date = iso8601_basic(unix_time);
+    let x_oss_date = iso8601_basic(validity.signed_at);
     let scope = super::Scope::new(&x_oss_date, region, product);
     let additional = additional_headers(request.additional_headers, request.headers).join(";");
     let mut added = vec![
         ("x-oss-signature-version".to_owned(), ALGORITHM.to_owned()),
         ("x-oss-date".to_owned(), x_oss_date.clone()),
-        ("x-oss-expires".to_owned(), expires_in.to_string()),
+        ("x-oss-expires".to_owned(), validity.expires_in.to_string()),
         (
             "x-oss-credential".to_owned(),
             format!("{}/{scope}", credentials.access_key_id()),
@@ -122,13 +123,12 @@ pub fn presign(
         query: &query,
         ..*request
     };
-    let detail = compute(
-        &full,
-        &x_oss_date,
+    let context = Context {
+        x_oss_date: &x_oss_date,
         region,
         product,
-        credentials.access_key_secret(),
-    );
+    };
+    let detail = compute(&full, &context, credentials.access_key_secret());
     added.push(("x-oss-signature".to_owned(), detail.signature.clone()));
     Presigned {
         added_query: added,

@@ -1,6 +1,7 @@
 //! RPC signature V3: `ACS3-HMAC-SHA256` (kms-api.md §5).
 
 use crate::encode::{percent_encode, percent_encode_path};
+use crate::error::ParseError;
 use crate::headers::{canonical, render};
 use crate::mac::{hmac_sha256, sha256_hex};
 use crate::secret::AccessKeySecret;
@@ -121,27 +122,42 @@ pub struct Authorization {
 }
 
 /// Parses the header (items split on commas, trimmed, any order).
-pub fn parse_authorization(value: &str) -> Option<Authorization> {
-    let rest = value.trim().strip_prefix(ALGORITHM)?.strip_prefix(' ')?;
+///
+/// # Errors
+///
+/// [`ParseError::Scheme`] when the algorithm is not `ACS3-HMAC-SHA256`, [`ParseError::Item`]
+/// or [`ParseError::UnknownItem`] for an item other than `Credential`, `SignedHeaders` or
+/// `Signature`, and [`ParseError::Missing`] when one of those three is absent.
+pub fn parse_authorization(value: &str) -> Result<Authorization, ParseError> {
+    let rest = value
+        .trim()
+        .strip_prefix(ALGORITHM)
+        .and_then(|r| r.strip_prefix(' '))
+        .ok_or(ParseError::Scheme {
+            expected: ALGORITHM,
+        })?;
     let (mut ak, mut signed, mut sig) = (None, None, None);
     for item in rest.split(',') {
-        let (key, val) = item.trim().split_once('=')?;
+        let (key, val) = item.trim().split_once('=').ok_or(ParseError::Item)?;
         match key.trim() {
             "Credential" => ak = Some(val.trim()),
             "SignedHeaders" => signed = Some(val.trim()),
             "Signature" => sig = Some(val.trim()),
-            _ => return None,
+            other => return Err(ParseError::UnknownItem(other.to_owned())),
         }
     }
-    let signed_headers = signed?
+    let access_key_id = ak.ok_or(ParseError::Missing("Credential"))?;
+    let signed_headers = signed
+        .ok_or(ParseError::Missing("SignedHeaders"))?
         .split(';')
         .filter(|n| !n.is_empty())
         .map(str::to_ascii_lowercase)
         .collect();
-    Some(Authorization {
-        access_key_id: ak?.to_owned(),
+    let signature = sig.ok_or(ParseError::Missing("Signature"))?;
+    Ok(Authorization {
+        access_key_id: access_key_id.to_owned(),
         signed_headers,
-        signature: sig?.to_owned(),
+        signature: signature.to_owned(),
     })
 }
 
@@ -156,6 +172,15 @@ mod tests {
         assert_eq!(parsed.access_key_id, "id");
         assert_eq!(parsed.signed_headers, ["host", "x-acs-date"]);
         assert_eq!(parsed.signature, "abcd");
-        assert!(parse_authorization("ACS3-HMAC-SHA256 Credential=id").is_none());
+        assert_eq!(
+            parse_authorization("ACS3-HMAC-SHA256 Credential=id"),
+            Err(ParseError::Missing("SignedHeaders"))
+        );
+        assert_eq!(
+            parse_authorization("ACS3-HMAC-SHA256Credential=id"),
+            Err(ParseError::Scheme {
+                expected: ALGORITHM
+            })
+        );
     }
 }

@@ -121,7 +121,8 @@ fn every_v4_vector_reproduces() {
             signed.detail
         } else {
             let expires = case["expiration_unix"].as_u64().unwrap() - time;
-            let signed = oss_v4::presign(&request, &creds, time, expires, region, product);
+            let validity = oss_signing::Validity::new(time, expires);
+            let signed = oss_v4::presign(&request, &creds, validity, region, product);
             let added = pairs(&case["query_parameters_added_by_signer"]);
             assert_eq!(
                 signed.added_query.last(),
@@ -168,13 +169,12 @@ fn server_recomputation_matches_and_tampering_is_detected() {
     };
     let secret = oss_signing::AccessKeySecret::new("sk");
     let date = "20231216T172512Z";
-    let got = oss_v4::compute(
-        &base,
-        date,
-        &auth.scope.region,
-        &auth.scope.product,
-        &secret,
-    );
+    let context = oss_v4::Context {
+        x_oss_date: date,
+        region: &auth.scope.region,
+        product: &auth.scope.product,
+    };
+    let got = oss_v4::compute(&base, &context, &secret);
     assert!(oss_signing::constant_time_eq(
         got.signature.as_bytes(),
         expected.as_bytes()
@@ -211,23 +211,23 @@ fn server_recomputation_matches_and_tampering_is_detected() {
         },
     ];
     for (i, req) in variants.iter().enumerate() {
-        let sig = oss_v4::compute(req, date, "cn-hangzhou", "oss", &secret).signature;
+        let sig = oss_v4::compute(req, &context, &secret).signature;
         assert_ne!(sig, expected, "variant {i}");
     }
-    for (date, region, secret) in [
-        ("20231216T172513Z", "cn-hangzhou", "sk"),
-        (date, "cn-beijing", "sk"),
-        (date, "cn-hangzhou", "sk2"),
+    for (x_oss_date, region, product, secret) in [
+        ("20231216T172513Z", "cn-hangzhou", "oss", "sk"),
+        (date, "cn-beijing", "oss", "sk"),
+        (date, "cn-hangzhou", "oss-cloudbox", "sk"),
+        (date, "cn-hangzhou", "oss", "sk2"),
     ] {
-        let sig = oss_v4::compute(
-            &base,
-            date,
+        let context = oss_v4::Context {
+            x_oss_date,
             region,
-            "oss",
-            &oss_signing::AccessKeySecret::new(secret),
-        )
-        .signature;
-        assert_ne!(sig, expected, "{date} {region}");
+            product,
+        };
+        let secret = oss_signing::AccessKeySecret::new(secret);
+        let sig = oss_v4::compute(&base, &context, &secret).signature;
+        assert_ne!(sig, expected, "{x_oss_date} {region} {product}");
     }
     // A header that is neither x-oss-* nor additional is not signed.
     let mut unsigned = all.clone();
@@ -238,9 +238,7 @@ fn server_recomputation_matches_and_tampering_is_detected() {
             headers: &unsigned,
             ..base
         },
-        date,
-        "cn-hangzhou",
-        "oss",
+        &context,
         &secret,
     )
     .signature;

@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::BatchArgs;
 use crate::cli::{KeyArgs, ObjectUri};
-use crate::units::parse_uri;
+use crate::uri::parse_uri;
 
 /// `audit`.
 #[derive(Debug, Args)]

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use crate::exit::{CliError, CliResult};
+use crate::error::{CliError, CliResult};
 
 /// The selected relative paths: matching an include (or there are none), and no exclude.
 #[derive(Debug)]
@@ -24,7 +24,7 @@ impl PathFilter {
         for file in exclude_from {
             let file = file.as_ref();
             let text = std::fs::read_to_string(file)
-                .map_err(|e| crate::exit::io_error(file.display(), &e))?;
+                .map_err(|e| crate::error::io_error(file.display(), &e))?;
             excludes.extend(
                 text.lines()
                     .map(str::trim)

@@ -6,19 +6,18 @@ use oss_crypto_bucket::batch::{AuditCounts, AuditReport, audit_prefix};
 
 use crate::batch::args::AuditArgs;
 use crate::batch::{Counter, Journal};
-use crate::connect::Connection;
-use crate::exit::{CliError, CliResult, Kind};
+use crate::connection::{self, Connection};
+use crate::error::{CliError, CliResult, Kind};
+use crate::keys;
 use crate::output::Output;
-use crate::{keys, remote};
 
 /// Runs `audit`.
 pub(crate) async fn run(args: &AuditArgs, conn: &Connection, out: &Output) -> CliResult {
     let ring = keys::keyring(&args.keys, Some(&conn.kms))?;
-    let bucket = remote::crypto_bucket(
-        conn,
+    let bucket = conn.crypto_bucket(
         &args.prefix.bucket,
         ring,
-        remote::options(None, false),
+        connection::crypto_options(None, false),
     )?;
     let mut journal = args.journal.as_deref().map(Journal::open).transpose()?;
     let options = args.batch.options();

@@ -10,10 +10,9 @@ use serde_json::json;
 
 use crate::batch::Counter;
 use crate::batch::args::{MbArgs, RbArgs, UploadsAction, UploadsArgs};
-use crate::connect::Connection;
-use crate::exit::{CliError, CliResult};
+use crate::connection::Connection;
+use crate::error::{CliError, CliResult};
 use crate::output::Output;
-use crate::remote;
 
 /// Uploads per ListMultipartUploads page.
 const PAGE: u32 = 1000;
@@ -54,7 +53,7 @@ pub(crate) async fn rb(args: &RbArgs, conn: &Connection, out: &Output) -> CliRes
 /// Runs `uploads ls` or `uploads abort`.
 pub(crate) async fn uploads(args: &UploadsArgs, conn: &Connection, out: &Output) -> CliResult {
     let prefix = args.prefix();
-    let client = remote::client(conn, &prefix.bucket)?;
+    let client = conn.client(&prefix.bucket)?;
     match &args.action {
         UploadsAction::Ls { json, .. } => list(&client, &prefix.bucket, &prefix.key, *json).await,
         UploadsAction::Abort { .. } => {
@@ -125,5 +124,5 @@ fn bucket_client(conn: &Connection, uri: &crate::cli::ObjectUri) -> CliResult<Cl
             "{uri} names an object, not a bucket"
         )));
     }
-    remote::client(conn, &uri.bucket)
+    conn.client(&uri.bucket)
 }

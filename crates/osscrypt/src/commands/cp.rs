@@ -5,11 +5,10 @@
 use oss_client::{CopyRequest, MetadataDirective};
 
 use crate::cli::{CpArgs, ObjectUri};
-use crate::connect::Connection;
-use crate::exit::{CliError, CliResult};
+use crate::connection::Connection;
+use crate::error::{CliError, CliResult};
 use crate::output::Output;
-use crate::remote;
-use crate::units::parse_uri;
+use crate::uri::parse_uri;
 
 /// Runs `cp`.
 pub(crate) async fn run(args: &CpArgs, conn: &Connection, out: &Output) -> CliResult {
@@ -44,9 +43,9 @@ async fn server_copy(
     conn: &Connection,
     out: &Output,
 ) -> CliResult {
-    let source_key = remote::object_key(source)?;
-    let dest_key = remote::object_key(dest)?;
-    let client = remote::client(conn, &dest.bucket)?;
+    let source_key = source.object_key()?;
+    let dest_key = dest.object_key()?;
+    let client = conn.client(&dest.bucket)?;
     let request = CopyRequest::new(source_key, dest_key)
         .with_source_bucket(source.bucket.clone())
         .with_metadata_directive(MetadataDirective::Copy);

@@ -12,10 +12,10 @@ use oss_crypto_bucket::batch::{
 };
 
 use crate::cli::{CpArgs, ObjectUri};
-use crate::connect::Connection;
-use crate::exit::{CliError, CliResult, io_error};
+use crate::connection::{self, Connection};
+use crate::error::{CliError, CliResult, io_error};
+use crate::keys;
 use crate::output::Output;
-use crate::{keys, remote};
 
 /// Uploads the local sources of `args` to `dest`.
 pub(crate) async fn upload(
@@ -105,7 +105,7 @@ pub(crate) async fn download(
 
 fn bucket(args: &CpArgs, name: &str, conn: &Connection) -> CliResult<CryptoBucket> {
     let ring = keys::keyring(&args.keys, Some(&conn.kms))?;
-    remote::crypto_bucket(conn, name, ring, remote::options(None, args.md5))
+    conn.crypto_bucket(name, ring, connection::crypto_options(None, args.md5))
 }
 
 /// One progress line over all files: files done/total, bytes, throughput, ETA.

@@ -19,11 +19,10 @@ use oss_keywrap::rsa::{RsaMasterKey, RsaPrivateKey};
 
 use super::transfer;
 use crate::cli::DemoArgs;
-use crate::connect::Connection;
-use crate::exit::{CliError, CliResult, Kind};
+use crate::connection::Connection;
+use crate::error::{CliError, CliResult, Kind};
 use crate::output::Output;
-use crate::remote;
-use crate::units::human_bytes;
+use crate::size::human_bytes;
 
 const BUCKET: &str = "osscrypt-demo";
 const KEY: &str = "demo/random.bin";
@@ -86,7 +85,7 @@ async fn steps(args: &DemoArgs, conn: &Connection, dir: &Path, out: &Output) -> 
         .with_concurrency(args.parallel)
         .with_checkpoint_dir(dir.join("checkpoints"))
         .with_compute_md5(true);
-    let bucket = remote::crypto_bucket(conn, BUCKET, old_ring.clone(), options.clone())?;
+    let bucket = conn.crypto_bucket(BUCKET, old_ring.clone(), options.clone())?;
     let up = transfer::upload(&bucket, KEY, &plain, out).await?;
     say(format!(
         "uploaded oss://{BUCKET}/{KEY} encrypted, resumable, {} in flight: {}",
@@ -134,7 +133,7 @@ async fn rotate_and_reread(
         "rotated the master key to key=new in {:.2?} (ciphertext unchanged, not re-encrypted)",
         started.elapsed()
     ))?;
-    let rotated = remote::crypto_bucket(conn, BUCKET, new_ring, options)?;
+    let rotated = conn.crypto_bucket(BUCKET, new_ring, options)?;
     read_ranges(&rotated, plain, size).await?;
     match bucket.get_object(KEY, &GetOptions::default()).await {
         Err(oss_crypto_bucket::Error::KeyWrap(e)) => {

@@ -16,15 +16,15 @@ use oss_crypto_bucket::{ByteRange, CryptoBucket, GetOptions};
 use tokio::io::{AsyncWrite, AsyncWriteExt as _};
 
 use crate::cli::GetArgs;
-use crate::connect::Connection;
-use crate::exit::{CliError, CliResult, io_error};
+use crate::connection::{self, Connection};
+use crate::error::{CliError, CliResult, io_error};
+use crate::keys;
 use crate::output::{Output, throughput};
 use crate::target::{Target, partial_path};
-use crate::{keys, remote};
 
 /// Runs `get`.
 pub(crate) async fn run(args: &GetArgs, conn: &Connection, out: &Output) -> CliResult {
-    let key = remote::object_key(&args.source)?;
+    let key = args.source.object_key()?;
     let range = args
         .range
         .as_deref()
@@ -33,11 +33,11 @@ pub(crate) async fn run(args: &GetArgs, conn: &Connection, out: &Output) -> CliR
         })
         .transpose()?;
     let ring = keys::keyring(&args.keys, Some(&conn.kms))?;
-    let bucket = remote::crypto_bucket(
-        conn,
+    let bucket = conn.crypto_bucket(
         &args.source.bucket,
         ring,
-        remote::options(Some(&args.transfer), false).with_require_encrypted(args.require_encrypted),
+        connection::crypto_options(Some(&args.transfer), false)
+            .with_require_encrypted(args.require_encrypted),
     )?;
     let target = Target::of(&into_directory(&args.dest, key))?;
     if args.transfer.resumable && range.is_some() {

@@ -14,10 +14,9 @@ use oss_envelope::{Classification, Envelope, WrapAlg};
 use serde_json::{Value, json};
 
 use crate::cli::HeadArgs;
-use crate::connect::Connection;
-use crate::exit::CliResult;
+use crate::connection::Connection;
+use crate::error::CliResult;
 use crate::output::Output;
-use crate::remote;
 
 /// Response headers as text pairs.
 fn pairs(meta: &ObjectMeta) -> Vec<(String, String)> {
@@ -28,8 +27,8 @@ fn pairs(meta: &ObjectMeta) -> Vec<(String, String)> {
 }
 
 async fn fetch(args: &HeadArgs, conn: &Connection) -> CliResult<ObjectMeta> {
-    let key = remote::object_key(&args.object)?;
-    let client = remote::client(conn, &args.object.bucket)?;
+    let key = args.object.object_key()?;
+    let client = conn.client(&args.object.bucket)?;
     Ok(client.head_object(key, &HeaderMap::new()).await?)
 }
 

@@ -7,7 +7,7 @@ use rsa::pkcs8::{EncodePrivateKey as _, EncodePublicKey as _, LineEnding};
 use zeroize::Zeroizing;
 
 use crate::cli::KeygenArgs;
-use crate::exit::{CliError, CliResult, io_error};
+use crate::error::{CliError, CliResult, io_error};
 use crate::output::Output;
 
 /// A fresh key pair as (private PKCS#8 PEM, public SPKI PEM).

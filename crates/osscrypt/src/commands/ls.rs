@@ -10,13 +10,12 @@ use oss_crypto_bucket::batch::{self, BatchOptions};
 use serde_json::json;
 
 use crate::cli::LsArgs;
-use crate::connect::Connection;
-use crate::exit::{CliError, CliResult};
-use crate::remote;
+use crate::connection::Connection;
+use crate::error::{CliError, CliResult};
 
 /// Runs `ls`.
 pub(crate) async fn run(args: &LsArgs, conn: &Connection) -> CliResult {
-    let client = remote::client(conn, &args.prefix.bucket)?;
+    let client = conn.client(&args.prefix.bucket)?;
     let mut printer = Printer::new(args);
     if args.recursive {
         let mut objects = batch::objects(&client, &args.prefix.key, &BatchOptions::default());

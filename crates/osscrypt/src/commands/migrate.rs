@@ -6,10 +6,10 @@ use oss_crypto_bucket::batch::{MigrateOutcome, migrate_prefix};
 
 use crate::batch::args::MigrateArgs;
 use crate::batch::{Counter, Journal};
-use crate::connect::Connection;
-use crate::exit::{CliError, CliResult};
+use crate::connection::{self, Connection};
+use crate::error::{CliError, CliResult};
+use crate::keys;
 use crate::output::Output;
-use crate::{keys, remote};
 
 /// Counts of each outcome.
 #[derive(Debug, Default)]
@@ -50,11 +50,10 @@ impl Tally {
 /// Runs `migrate`.
 pub(crate) async fn run(args: &MigrateArgs, conn: &Connection, out: &Output) -> CliResult {
     let ring = keys::keyring(&args.keys, Some(&conn.kms))?;
-    let bucket = remote::crypto_bucket(
-        conn,
+    let bucket = conn.crypto_bucket(
         &args.prefix.bucket,
         ring,
-        remote::options(None, false),
+        connection::crypto_options(None, false),
     )?;
     let mut journal = Journal::open(&args.journal)?;
     let options = args.batch.options();

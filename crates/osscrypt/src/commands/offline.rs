@@ -14,7 +14,7 @@ use md5::{Digest as _, Md5};
 use oss_envelope::ContentCipher;
 
 use crate::cli::OfflineArgs;
-use crate::exit::{CliError, CliResult, Kind, io_error};
+use crate::error::{CliError, CliResult, Kind, io_error};
 use crate::output::{Output, Transfer};
 use crate::target::{Target, partial_path};
 use crate::{keys, sidecar};

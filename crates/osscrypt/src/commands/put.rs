@@ -7,20 +7,20 @@ use oss_client::PutPayload;
 use oss_client::http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::cli::PutArgs;
-use crate::connect::Connection;
-use crate::exit::{CliError, CliResult, io_error};
+use crate::connection::{self, Connection};
+use crate::error::{CliError, CliResult, io_error};
 use crate::output::{Output, throughput};
-use crate::{keys, remote, sidecar};
+use crate::{keys, sidecar};
 
 /// Runs `put`.
 pub(crate) async fn run(args: &PutArgs, conn: &Connection, out: &Output) -> CliResult {
-    let key = remote::object_key(&args.dest)?;
+    let key = args.dest.object_key()?;
     if args.raw_with_meta {
         return raw(args, key, conn, out).await;
     }
     let ring = keys::keyring(&args.keys, Some(&conn.kms))?;
-    let options = remote::options(Some(&args.transfer), args.md5);
-    let bucket = remote::crypto_bucket(conn, &args.dest.bucket, ring, options)?;
+    let options = connection::crypto_options(Some(&args.transfer), args.md5);
+    let bucket = conn.crypto_bucket(&args.dest.bucket, ring, options)?;
     if args.transfer.resumable {
         // Resuming with a public key alone fails with the library's explanation and remedy.
         let summary = super::transfer::upload(&bucket, key, &args.source, out).await?;
@@ -64,7 +64,7 @@ async fn raw(args: &PutArgs, key: &str, conn: &Connection, out: &Output) -> CliR
             .len();
         if len != expected {
             return Err(CliError::new(
-                crate::exit::Kind::Integrity,
+                crate::error::Kind::Integrity,
                 format!(
                     "{} has {len} bytes but its envelope says {expected}",
                     args.source.display()
@@ -83,7 +83,7 @@ async fn raw(args: &PutArgs, key: &str, conn: &Connection, out: &Output) -> CliR
     }
     let payload = PutPayload::from_file(&args.source).await?;
     let len = payload.len();
-    let client = remote::client(conn, &args.dest.bucket)?;
+    let client = conn.client(&args.dest.bucket)?;
     client.put_object(key, payload, &headers).await?;
     out.info(format!(
         "put {} ({len} bytes, pre-encrypted, envelope from {})",

@@ -5,10 +5,9 @@ use oss_crypto_bucket::batch;
 
 use crate::batch::Counter;
 use crate::cli::RmArgs;
-use crate::connect::Connection;
-use crate::exit::CliResult;
+use crate::connection::Connection;
+use crate::error::CliResult;
 use crate::output::Output;
-use crate::remote;
 
 /// Runs `rm`. A missing object is "not found" (exit 3): OSS itself would answer 204, so the
 /// object is checked first to give scripts a useful answer. With `-r` a prefix with nothing
@@ -18,8 +17,8 @@ pub(crate) async fn run(args: &RmArgs, conn: &Connection, out: &Output) -> CliRe
         return recursive(args, conn, out).await;
     }
     for uri in &args.objects {
-        let key = remote::object_key(uri)?;
-        let client = remote::client(conn, &uri.bucket)?;
+        let key = uri.object_key()?;
+        let client = conn.client(&uri.bucket)?;
         client
             .head_object(key, &oss_client::http::HeaderMap::new())
             .await?;
@@ -35,7 +34,7 @@ async fn recursive(args: &RmArgs, conn: &Connection, out: &Output) -> CliResult 
     let counter = Counter::new(out, "deleting");
     let mut deleted = 0u64;
     for uri in &args.objects {
-        let client = remote::client(conn, &uri.bucket)?;
+        let client = conn.client(&uri.bucket)?;
         let mut deletions = batch::objects(&client, &uri.key, &options)
             .map_ok(|object| {
                 let client = client.clone();

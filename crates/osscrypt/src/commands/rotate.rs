@@ -8,17 +8,17 @@ use oss_crypto_bucket::{CryptoBucket, RotationCheck};
 use oss_keywrap::Keyring;
 
 use crate::cli::{KeyArgs, RotateArgs};
-use crate::connect::Connection;
-use crate::exit::{CliError, CliResult};
+use crate::connection::{self, Connection};
+use crate::error::{CliError, CliResult};
+use crate::keys;
 use crate::output::Output;
-use crate::{keys, remote};
 
 /// Runs `rotate`.
 pub(crate) async fn run(args: &RotateArgs, conn: &Connection, out: &Output) -> CliResult {
     if args.prefix {
         return super::rotate_prefix::run(args, conn, out).await;
     }
-    let key = remote::object_key(&args.object)?;
+    let key = args.object.object_key()?;
     let (bucket, new_ring) = bucket_and_new_keyring(args, conn)?;
     let check = check(args);
     let rotated = bucket
@@ -89,11 +89,10 @@ pub(super) fn bucket_and_new_keyring(
     };
     let new_ring = keys::keyring(&new_keys, Some(&conn.kms))?;
     let ring = keys::keyring(&args.keys, Some(&conn.kms))?;
-    let bucket = remote::crypto_bucket(
-        conn,
+    let bucket = conn.crypto_bucket(
         &args.object.bucket,
         ring,
-        remote::options(None, false),
+        connection::crypto_options(None, false),
     )?;
     Ok((bucket, new_ring))
 }

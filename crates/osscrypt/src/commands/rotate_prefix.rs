@@ -6,8 +6,8 @@ use oss_crypto_bucket::batch::{RotateOutcome, rotate_prefix};
 
 use crate::batch::{Counter, Journal};
 use crate::cli::RotateArgs;
-use crate::connect::Connection;
-use crate::exit::{CliError, CliResult};
+use crate::connection::Connection;
+use crate::error::{CliError, CliResult};
 use crate::output::Output;
 
 /// Counts of each outcome.

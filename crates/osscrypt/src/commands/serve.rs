@@ -6,7 +6,7 @@ use oss_devserver::{DevServer, DevServerConfig};
 
 use crate::cli::ServeArgs;
 use crate::config::Settings;
-use crate::exit::{CliError, CliResult};
+use crate::error::{CliError, CliResult};
 use crate::output::Output;
 
 /// Runs `serve`.

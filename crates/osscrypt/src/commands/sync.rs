@@ -17,11 +17,11 @@ use super::cp_tree::Progress;
 use crate::batch::args::SyncArgs;
 use crate::batch::filter::PathFilter;
 use crate::cli::ObjectUri;
-use crate::connect::Connection;
-use crate::exit::{CliError, CliResult};
+use crate::connection::{self, Connection};
+use crate::error::{CliError, CliResult};
+use crate::keys;
 use crate::output::Output;
-use crate::units::parse_uri;
-use crate::{keys, remote};
+use crate::uri::parse_uri;
 
 /// What one direction of a sync works with.
 struct Sync<'a> {
@@ -51,7 +51,7 @@ pub(crate) async fn run(args: &SyncArgs, conn: &Connection, out: &Output) -> Cli
     let uri: ObjectUri = parse_uri(remote_uri).map_err(CliError::usage)?;
     let ring = keys::keyring(&args.keys, Some(&conn.kms))?;
     // Uploads always record the plaintext MD5, so that --checksum can compare later.
-    let bucket = remote::crypto_bucket(conn, &uri.bucket, ring, remote::options(None, true))?;
+    let bucket = conn.crypto_bucket(&uri.bucket, ring, connection::crypto_options(None, true))?;
     let sync = Sync {
         args,
         bucket,

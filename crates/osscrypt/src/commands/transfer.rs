@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use oss_crypto_bucket::{CryptoBucket, ResumableOptions};
 
-use crate::exit::{CliError, CliResult};
+use crate::error::{CliError, CliResult};
 use crate::output::{Output, Transfer, throughput};
 
 fn options(progress: &Arc<Transfer>) -> ResumableOptions {
@@ -56,7 +56,7 @@ pub(crate) async fn upload(
         return Err(CliError::usage("--resumable needs a file, not stdin"));
     }
     let bytes = std::fs::metadata(file)
-        .map_err(|e| crate::exit::io_error(file.display(), &e))?
+        .map_err(|e| crate::error::io_error(file.display(), &e))?
         .len();
     let progress = out.transfer("put", bytes);
     // Interrupted, the checkpoint and the upload stay for the next run.
@@ -93,7 +93,7 @@ pub(crate) async fn download(
         bucket
             .resumable_download(key, dest, &options(&progress))
             .await
-            .map_err(|e| crate::exit::bucket_error_at(dest, e))
+            .map_err(|e| crate::error::bucket_error_at(dest, e))
     };
     let result = crate::signals::or_interrupted(download).await;
     let elapsed = progress.finish();

@@ -10,7 +10,7 @@ use futures::StreamExt as _;
 use oss_crypto_bucket::{CryptoBucket, UploadOptions, UploadSummary};
 
 use crate::cli::PutArgs;
-use crate::exit::{CliError, CliResult, io_error};
+use crate::error::{CliError, CliResult, io_error};
 use crate::output::{Output, Transfer};
 
 /// Stdin is read in chunks of this size.

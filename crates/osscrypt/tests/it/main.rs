@@ -2,6 +2,7 @@
 //! One test binary for the crate (one link instead of one per file); one module per area.
 
 mod addressing;
+mod auth_errors;
 mod bulk;
 mod bulk_audit;
 mod bulk_buckets;

@@ -1,6 +1,7 @@
 // Command gov2 proves interop between our CryptoBucket and the Go SDK v2 `EncryptionClient`
 // (github.com/aliyun/alibabacloud-oss-go-sdk-v2) with the RSA master cipher, both directions,
-// on the dev server `cargo xtask interop` starts. It prints one PASS/FAIL line per step.
+// and two RSA master keys told apart by matdesc, on the dev server `cargo xtask interop` starts.
+// It prints one PASS/FAIL line per step.
 //
 // The SDK has no KMS master cipher (only a sample), so this driver covers RSA only.
 package main
@@ -8,6 +9,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -45,17 +47,17 @@ func newDriver(env *peer.Env) (*driver, error) {
 	return &driver{env: env, bucket: env.Bucket("-go-v2"), plain: plain, crypto: ec, ctx: context.Background()}, nil
 }
 
-func (d *driver) put(key string, data []byte) error {
-	_, err := d.crypto.PutObject(d.ctx, &oss.PutObjectRequest{Bucket: oss.Ptr(d.bucket), Key: oss.Ptr(key), Body: bytes.NewReader(data)})
+func (d *driver) put(ec *oss.EncryptionClient, key string, data []byte) error {
+	_, err := ec.PutObject(d.ctx, &oss.PutObjectRequest{Bucket: oss.Ptr(d.bucket), Key: oss.Ptr(key), Body: bytes.NewReader(data)})
 	return err
 }
 
-func (d *driver) get(key, spec string) ([]byte, error) {
+func (d *driver) get(ec *oss.EncryptionClient, key, spec string) ([]byte, error) {
 	req := &oss.GetObjectRequest{Bucket: oss.Ptr(d.bucket), Key: oss.Ptr(key)}
 	if spec != "" {
 		req.Range = oss.Ptr("bytes=" + spec)
 	}
-	res, err := d.crypto.GetObject(d.ctx, req)
+	res, err := ec.GetObject(d.ctx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -63,9 +65,9 @@ func (d *driver) get(key, spec string) ([]byte, error) {
 	return io.ReadAll(res.Body)
 }
 
-// checkPeerReads reads key whole and by each range through the SDK and compares with data.
-func (d *driver) checkPeerReads(key string, data []byte, ranges []peer.Range) error {
-	got, err := d.get(key, "")
+// checkPeerReads reads key whole and by each range through ec and compares with data.
+func (d *driver) checkPeerReads(ec *oss.EncryptionClient, key string, data []byte, ranges []peer.Range) error {
+	got, err := d.get(ec, key, "")
 	if err != nil {
 		return err
 	}
@@ -73,7 +75,7 @@ func (d *driver) checkPeerReads(key string, data []byte, ranges []peer.Range) er
 		return err
 	}
 	for _, r := range ranges {
-		got, err := d.get(key, r.Spec)
+		got, err := d.get(ec, key, r.Spec)
 		if err != nil {
 			return err
 		}
@@ -129,6 +131,81 @@ func (d *driver) downloader(key string) ([]byte, error) {
 	return os.ReadFile(path)
 }
 
+// encryptionClient writes with pair under its matdesc and reads objects of the others by
+// theirs (EncryptionClientOptions.MasterCiphers, looked up by the object's matdesc string).
+func (d *driver) encryptionClient(pair peer.RsaPair, others ...peer.RsaPair) (*oss.EncryptionClient, error) {
+	master := func(p peer.RsaPair) (crypto.MasterCipher, error) {
+		var desc map[string]string
+		if err := json.Unmarshal([]byte(p.Matdesc), &desc); err != nil {
+			return nil, err
+		}
+		return crypto.CreateMasterRsa(desc, p.PublicPEM, p.PrivatePEM)
+	}
+	own, err := master(pair)
+	if err != nil {
+		return nil, err
+	}
+	var byMatdesc []crypto.MasterCipher
+	for _, p := range others {
+		m, err := master(p)
+		if err != nil {
+			return nil, err
+		}
+		byMatdesc = append(byMatdesc, m)
+	}
+	return oss.NewEncryptionClient(d.plain, own, func(o *oss.EncryptionClientOptions) { o.MasterCiphers = byMatdesc })
+}
+
+// matdescSteps: two RSA master keys told apart by matdesc, both ways.
+func (d *driver) matdescSteps(r *peer.Runner) {
+	one := d.env.PrimaryKey()
+	two, err := d.env.SecondKey()
+	if err != nil {
+		r.Step("second_rsa_key", func() error { return err })
+		return
+	}
+	pairs := []peer.RsaPair{one, two}
+	var writers [2]*oss.EncryptionClient
+	for i, pair := range pairs {
+		if writers[i], err = d.encryptionClient(pair); err != nil {
+			r.Step("matdesc_clients", func() error { return err })
+			return
+		}
+	}
+	// Go v2's reader: default key one, key two registered by its matdesc.
+	reader, err := d.encryptionClient(one, two)
+	if err != nil {
+		r.Step("matdesc_clients", func() error { return err })
+		return
+	}
+	data := [2][]byte{peer.Random(4099), peer.Random(4099)}
+	r.Step("go_v2_two_keys_by_matdesc_read_by_us", func() error {
+		for i, w := range writers {
+			key := fmt.Sprintf("gov2/matdesc-%d", i+1)
+			if err := d.put(w, key, data[i]); err != nil {
+				return err
+			}
+			// Our default key is `one`; the object written with `two` must pick two by matdesc.
+			if err := d.env.CheckLibraryReads(d.bucket, key, data[i], peer.Ranges(len(data[i])), one.ReaderWith(two)); err != nil {
+				return fmt.Errorf("object of key %d: %w", i+1, err)
+			}
+		}
+		return nil
+	})
+	r.Step("our_two_keys_by_matdesc_read_by_go_v2", func() error {
+		for i, pair := range pairs {
+			key := fmt.Sprintf("rust/matdesc-%d", i+1)
+			if err := d.env.RustPut(d.bucket, key, data[i], pair.Writer()); err != nil {
+				return err
+			}
+			if err := d.checkPeerReads(reader, key, data[i], peer.Ranges(len(data[i]))); err != nil {
+				return fmt.Errorf("object of key %d: %w", i+1, err)
+			}
+		}
+		return nil
+	})
+}
+
 func main() {
 	env := peer.LoadEnv()
 	d, err := newDriver(env)
@@ -146,7 +223,7 @@ func main() {
 		data := peer.Random(n)
 		r.Step(fmt.Sprintf("go_v2_put_%d_read_by_us", n), func() error {
 			key := fmt.Sprintf("gov2/put-%d", n)
-			if err := d.put(key, data); err != nil {
+			if err := d.put(d.crypto, key, data); err != nil {
 				return err
 			}
 			return env.CheckOurReads(d.bucket, key, data, peer.Ranges(n), rsa, false)
@@ -156,7 +233,7 @@ func main() {
 			if err := env.RustPut(d.bucket, key, data, rsa); err != nil {
 				return err
 			}
-			return d.checkPeerReads(key, data, peer.Ranges(n))
+			return d.checkPeerReads(d.crypto, key, data, peer.Ranges(n))
 		})
 	}
 	data := peer.MultipartData()
@@ -171,7 +248,7 @@ func main() {
 		if err := env.RustMultipart(d.bucket, "rust/multipart", data, rsa); err != nil {
 			return err
 		}
-		return d.checkPeerReads("rust/multipart", data, multipartRanges)
+		return d.checkPeerReads(d.crypto, "rust/multipart", data, multipartRanges)
 	})
 	r.Step("go_v2_uploader_read_by_us", func() error {
 		if err := d.uploader("gov2/uploader", data); err != nil {
@@ -189,5 +266,6 @@ func main() {
 		}
 		return peer.Eq(got, data, "Go v2 Downloader read")
 	})
+	d.matdescSteps(&r)
 	os.Exit(r.Finish(name))
 }

@@ -26,7 +26,7 @@ pub(super) fn authenticate(
 ) -> Result<String, KmsError> {
     let header = req.header("authorization").unwrap_or_default();
     let auth = rpc::v3::parse_authorization(header)
-        .ok_or_else(|| incomplete("The Authorization header is malformed."))?;
+        .map_err(|_| incomplete("The Authorization header is malformed."))?;
     record.access_key_id = Some(auth.access_key_id.clone());
     let nonce = required(req, "x-acs-signature-nonce")?;
     record.nonce = Some(nonce.to_owned());

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use oss_envelope::{ContentCipher, ContentMaterial};
 
-use crate::exit::{CliError, CliResult, io_error};
+use crate::error::{CliError, CliResult, io_error};
 
 const CHUNK: usize = 8 << 20;
 

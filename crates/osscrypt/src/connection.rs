@@ -1,15 +1,20 @@
 //! Where the commands send requests: the configured endpoint, or, in local mode only
 //! (`--local`, `OSS_ENDPOINT=local`), an embedded devserver with a persistent data directory,
 //! announced in one line on stderr even with `--quiet`. No endpoint is a usage error.
+//!
+//! A [`Connection`] also builds the OSS clients and crypto buckets the commands use.
 
 use core::fmt;
 use std::sync::Arc;
 
-use oss_client::{Credentials, CredentialsProvider};
+use oss_client::{Addressing, Client, Credentials, CredentialsProvider};
+use oss_crypto_bucket::{CryptoBucket, CryptoOptions};
 use oss_devserver::{DevServer, DevServerConfig};
+use oss_keywrap::Keyring;
 
+use crate::cli::TransferArgs;
 use crate::config::Settings;
-use crate::exit::{CliError, CliResult};
+use crate::error::{CliError, CliResult};
 use crate::kms::KmsSettings;
 use crate::net::Timeouts;
 use crate::output::Output;
@@ -142,6 +147,58 @@ impl Connection {
             server.shutdown().await;
         }
     }
+
+    /// A plaintext OSS client for `bucket`.
+    ///
+    /// # Errors
+    ///
+    /// Usage errors for a bad endpoint or bucket name.
+    pub(crate) fn client(&self, bucket: &str) -> CliResult<Client> {
+        Client::builder()
+            .with_endpoint(self.endpoint.clone())
+            .with_region(self.region.clone())
+            .with_bucket(bucket)
+            .with_credentials_provider(Arc::clone(&self.credentials))
+            .with_addressing(if self.path_style {
+                Addressing::PathStyle
+            } else {
+                Addressing::Auto
+            })
+            .with_user_agent_suffix(concat!("osscrypt/", env!("CARGO_PKG_VERSION")))
+            .with_connect_timeout(self.timeouts.connect)
+            .with_read_timeout(self.timeouts.read)
+            .build()
+            .map_err(CliError::from)
+    }
+
+    /// A crypto bucket over `bucket` with `keyring` and `options`.
+    ///
+    /// # Errors
+    ///
+    /// Usage errors for bad endpoint, bucket name, part size or concurrency.
+    pub(crate) fn crypto_bucket(
+        &self,
+        bucket: &str,
+        keyring: Keyring,
+        options: CryptoOptions,
+    ) -> CliResult<CryptoBucket> {
+        CryptoBucket::with_options(self.client(bucket)?, keyring, options).map_err(CliError::from)
+    }
+}
+
+/// The crypto options of a transfer.
+pub(crate) fn crypto_options(transfer: Option<&TransferArgs>, md5: bool) -> CryptoOptions {
+    let mut options = CryptoOptions::default().with_compute_md5(md5);
+    if let Some(t) = transfer {
+        options = options.with_concurrency(t.parallel);
+        if let Some(size) = t.part_size {
+            options = options.with_part_size(size);
+        }
+        if let Some(dir) = &t.checkpoint_dir {
+            options = options.with_checkpoint_dir(dir.clone());
+        }
+    }
+    options
 }
 
 /// The usage error for a command with no endpoint: it names every place one can come from.

@@ -8,13 +8,14 @@
 //! | 1 | any other failure (server, local I/O); a network error (`osscrypt: network error: HOST: OPERATION: CAUSE`, the cause one of connection refused, timed out, DNS lookup failed, TLS failed, connection failed) |
 //! | 2 | usage error: bad flags, bad arguments, bad configuration |
 //! | 3 | not found: object, bucket or local file |
-//! | 4 | authentication or key error: wrong/missing master key, refused credentials |
+//! | 4 | key error (wrong or missing master key, KMS refusing it) or auth error (OSS refused the AccessKey or denied the request, no credentials found) |
 //! | 5 | integrity error: CRC-64/MD5/length mismatch, malformed envelope, a response whose envelope or ETag contradicts the HEAD it was planned from, a server answer the request does not allow, an unencrypted object with `--require-encrypted` |
 //! | 130 / 143 | stopped by SIGINT / SIGTERM (partial output files removed) |
 //! | 141 | stdout closed early (broken pipe, `osscrypt get ... \| head -c 10`): the shell's code for a process ended by SIGPIPE; nothing is printed |
 //!
 //! Errors are printed on stderr as one line `osscrypt: <kind>: <message>`, where `<kind>` is
-//! `error`, `usage`, `not found`, `key error` or `integrity`.
+//! `error`, `network error`, `usage`, `not found`, `key error` (the master key), `auth error`
+//! (the AccessKey) or `integrity`.
 
 use core::fmt;
 use std::process::ExitCode;
@@ -28,8 +29,10 @@ pub(crate) enum Kind {
     Usage,
     /// Exit code 3.
     NotFound,
-    /// Exit code 4.
+    /// Exit code 4: the master key (wrong, missing, refused by KMS).
     Auth,
+    /// Exit code 4: the AccessKey (OSS refused it or denied the request, none was found).
+    Access,
     /// Exit code 5.
     Integrity,
     /// Exit code 1: a request to OSS or KMS got no answer (the message names the operation
@@ -50,7 +53,7 @@ impl Kind {
             Self::Other | Self::Network(_) => 1,
             Self::Usage => 2,
             Self::NotFound => 3,
-            Self::Auth => 4,
+            Self::Auth | Self::Access => 4,
             Self::Integrity => 5,
             Self::Interrupted => 130,
             Self::BrokenPipe => 141,
@@ -65,6 +68,7 @@ impl Kind {
             Self::Usage => "usage",
             Self::NotFound => "not found",
             Self::Auth => "key error",
+            Self::Access => "auth error",
             Self::Integrity => "integrity",
             Self::Interrupted | Self::Terminated => "interrupted",
         }
@@ -228,14 +232,30 @@ impl From<oss_client::Error> for CliError {
                     ..Self::new(Kind::NotFound, service.to_string())
                 };
             }
-            E::Service(service) if matches!(service.status, 401 | 403) => Kind::Auth,
+            E::Unauthenticated(service) => {
+                return Self::new(Kind::Access, refused_credentials(service));
+            }
+            E::PermissionDenied(service) => {
+                let message = format!("OSS denied the request to these credentials: {service}");
+                return Self::new(Kind::Access, message);
+            }
             E::CrcMismatch { .. } | E::BodyLength { .. } => Kind::Integrity,
-            E::Credentials(_) => Kind::Auth,
+            E::Credentials(_) => Kind::Access,
             E::InvalidArgument(_) => Kind::Usage,
             _ => Kind::Other,
         };
         Self::new(kind, e.to_string())
     }
+}
+
+/// The message of an AccessKey OSS did not accept, with what to check.
+fn refused_credentials(service: &oss_client::ServiceError) -> String {
+    let check = if service.code == "RequestTimeTooSkewed" {
+        "check the system clock"
+    } else {
+        "check the AccessKey ID and secret, and the session token if one is used"
+    };
+    format!("OSS did not accept the credentials ({check}): {service}")
 }
 
 impl From<oss_crypto_bucket::Error> for CliError {
@@ -267,12 +287,50 @@ mod tests {
             Kind::Usage,
             Kind::NotFound,
             Kind::Auth,
+            Kind::Access,
             Kind::Integrity,
         ]
         .iter()
         .map(|k| k.code())
         .collect();
-        assert_eq!(codes, [1, 2, 3, 4, 5]);
+        assert_eq!(codes, [1, 2, 3, 4, 4, 5]);
+    }
+
+    fn refused(status: u16, code: &str) -> CliError {
+        // Classified as the client classifies an error answer.
+        let mut answer = oss_client::ServiceError::default();
+        answer.status = status;
+        answer.code = code.into();
+        CliError::from(oss_crypto_bucket::Error::from(oss_client::Error::from(
+            answer,
+        )))
+    }
+
+    #[test]
+    fn refused_access_key_is_an_auth_error_not_a_key_error() {
+        let wrong_secret = refused(403, "SignatureDoesNotMatch");
+        assert_eq!(wrong_secret.kind(), Kind::Access);
+        assert_eq!(wrong_secret.exit_code(), ExitCode::from(4));
+        let text = wrong_secret.to_string();
+        assert!(
+            text.starts_with("auth error: OSS did not accept the credentials (check the AccessKey"),
+            "{text}"
+        );
+        assert!(text.contains("403 SignatureDoesNotMatch"), "{text}");
+        assert_eq!(refused(401, "Unauthorized").kind(), Kind::Access);
+        assert!(
+            refused(403, "RequestTimeTooSkewed")
+                .to_string()
+                .contains("check the system clock")
+        );
+        let denied = refused(403, "AccessDenied");
+        assert_eq!(denied.kind(), Kind::Access);
+        assert!(
+            denied.to_string().starts_with(
+                "auth error: OSS denied the request to these credentials: status 403 AccessDenied"
+            ),
+            "{denied}"
+        );
     }
 
     #[test]

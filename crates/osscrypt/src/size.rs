@@ -1,40 +1,4 @@
-//! Parsers for command-line values: sizes like `256MiB` and object URIs `oss://bucket/key`.
-
-use core::fmt;
-
-/// An object (or prefix) address: `oss://bucket/key`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct ObjectUri {
-    /// The bucket name.
-    pub(crate) bucket: String,
-    /// The object key or prefix (may be empty).
-    pub(crate) key: String,
-}
-
-impl fmt::Display for ObjectUri {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "oss://{}/{}", self.bucket, self.key)
-    }
-}
-
-/// Parses `oss://bucket[/key]`.
-///
-/// # Errors
-///
-/// A message for clap when the scheme or bucket is missing.
-pub(crate) fn parse_uri(text: &str) -> Result<ObjectUri, String> {
-    let rest = text
-        .strip_prefix("oss://")
-        .ok_or_else(|| format!("{text:?} is not an oss://bucket/key address"))?;
-    let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
-    if bucket.is_empty() {
-        return Err(format!("{text:?} has no bucket name"));
-    }
-    Ok(ObjectUri {
-        bucket: bucket.to_owned(),
-        key: key.to_owned(),
-    })
-}
+//! Byte sizes: parsing `256MiB` on the command line and formatting counts for humans.
 
 /// Parses a byte size: a number with an optional unit `B`, `K`/`KiB`, `M`/`MiB`, `G`/`GiB`
 /// (binary), or `KB`, `MB`, `GB` (decimal).
@@ -100,16 +64,6 @@ mod tests {
         assert!(parse_size("MiB").is_err());
         assert!(parse_size("5 parsecs").is_err());
         assert!(parse_size("99999999999GiB").is_err());
-    }
-
-    #[test]
-    fn uris() {
-        let uri = parse_uri("oss://b/dir/k.txt").unwrap();
-        assert_eq!((uri.bucket.as_str(), uri.key.as_str()), ("b", "dir/k.txt"));
-        assert_eq!(uri.to_string(), "oss://b/dir/k.txt");
-        assert_eq!(parse_uri("oss://b").unwrap().key, "");
-        assert!(parse_uri("s3://b/k").is_err());
-        assert!(parse_uri("oss:///k").is_err());
     }
 
     #[test]
