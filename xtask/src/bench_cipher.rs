@@ -118,7 +118,9 @@ fn parse_probe(output: &str) -> anyhow::Result<Vec<Measured>> {
         results.push(Measured {
             chunk: field("chunk")?.parse().context("bad chunk size")?,
             wall_rate: field("bytes_per_sec")?.parse().context("bad rate")?,
-            cpu_rate: field("cpu_bytes_per_sec")?.parse().context("bad CPU rate")?,
+            cpu_rate: field("cpu_bytes_per_sec")?
+                .parse()
+                .context("bad CPU rate")?,
         });
     }
     if results.is_empty() {

@@ -31,10 +31,12 @@ pub(crate) fn aes_ctr_rate(seconds: u32, clock: Clock) -> anyhow::Result<f64> {
         speed.arg("-elapsed");
     }
     // Only the block size that counts: the whole run measures it, not one sixth of the run.
-    speed
-        .arg("-seconds")
-        .arg(seconds.to_string())
-        .args(["-bytes", &AES_BLOCK.to_string(), "-evp", "aes-256-ctr"]);
+    speed.arg("-seconds").arg(seconds.to_string()).args([
+        "-bytes",
+        &AES_BLOCK.to_string(),
+        "-evp",
+        "aes-256-ctr",
+    ]);
     parse_aes(&cmd::output(&mut speed)?, AES_BLOCK)
 }
 
