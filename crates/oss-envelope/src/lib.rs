@@ -8,7 +8,8 @@
 //!
 //! * [`ContentCipher`]: the keystream, startable at any byte offset and chunking-independent;
 //! * [`ContentMaterial`], [`DataKey`], [`Iv`]: key material, generated or unwrapped;
-//! * [`Envelope`], [`LegacyEnvelope`], [`classify`]: the header codec (feature `alloc`);
+//! * [`Envelope`], [`LegacyEnvelope`] (their shared [`EnvelopeFields`]), [`classify`]: the
+//!   header codec (feature `alloc`);
 //! * [`ByteRange`], [`RangePlan`], [`ContentRange`]: ranged reads;
 //! * [`MultipartPlan`]: multipart layouts.
 //!
@@ -121,7 +122,7 @@ pub use crate::cipher::ContentCipher;
 pub use crate::classify::{Classification, HeaderPair, classify};
 #[cfg(feature = "alloc")]
 pub use crate::envelope::{
-    CekAlg, Envelope, KmsFlavour, LegacyEnvelope, Matdesc, WrapAlg, WrappedValue,
+    CekAlg, Envelope, EnvelopeFields, KmsFlavour, LegacyEnvelope, Matdesc, WrapAlg, WrappedValue,
 };
 pub use crate::error::{
     Error, HeaderError, HeaderErrorKind, KeyMaterialError, LengthMismatch, MatdescError,
