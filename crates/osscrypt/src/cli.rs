@@ -379,8 +379,9 @@ pub(crate) struct RmArgs {
 /// `ls`.
 #[derive(Debug, Args)]
 pub(crate) struct LsArgs {
-    /// `oss://bucket` or `oss://bucket/prefix`.
-    #[arg(value_parser = parse_uri)]
+    /// `oss://bucket` or `oss://bucket/prefix`; `oss://` alone lists the buckets (name,
+    /// region, creation time).
+    #[arg(value_parser = parse_ls_uri)]
     pub(crate) prefix: ObjectUri,
     /// Everything under the prefix, not only its first level (`PRE` lines for the
     /// "directories" of that level); streamed page by page.
@@ -400,6 +401,24 @@ pub(crate) struct LsArgs {
     /// HeadObject requests in flight with `-l`.
     #[arg(long, default_value_t = crate::batch::DEFAULT_JOBS, requires = "long", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub(crate) jobs: u16,
+}
+
+impl LsArgs {
+    /// Whether this is `ls oss://`, the bucket listing (its `prefix` names no bucket).
+    pub(crate) fn lists_buckets(&self) -> bool {
+        self.prefix.bucket.is_empty()
+    }
+}
+
+/// `oss://` (the service: no bucket) or what [`parse_uri`] accepts.
+fn parse_ls_uri(text: &str) -> Result<ObjectUri, String> {
+    if text == "oss://" {
+        return Ok(ObjectUri {
+            bucket: String::new(),
+            key: String::new(),
+        });
+    }
+    parse_uri(text)
 }
 
 /// `rotate`.

@@ -1,14 +1,13 @@
 //! `osscrypt ls`: list one level under a bucket and prefix, or everything below it with
-//! `-r`. Entries are printed as the pages arrive (text or one JSON array), so a listing of
-//! millions of keys holds one page in memory.
+//! `-r`; `ls oss://` lists the buckets (`buckets::list_buckets`). Entries are printed as the
+//! pages arrive (text or one JSON array), so a listing of millions of keys holds one page in
+//! memory.
 //!
 //! Text lines have fixed-width columns, so they line up across pages without buffering the
 //! listing: the size (human units, exact bytes with `--bytes`), the modification time, with
 //! `-l` the encryption, then the `oss://` address. A listing does not say whether an object is
 //! client-side encrypted (the envelope is in each object's metadata), so `-l` costs one
 //! HeadObject per object, `--jobs` at a time, printed in listing order.
-
-use std::io::Write as _;
 
 use futures::stream::{self, TryStreamExt as _};
 use oss_client::http::HeaderMap;
@@ -20,9 +19,16 @@ use serde_json::json;
 use crate::cli::LsArgs;
 use crate::connection::Connection;
 use crate::error::{CliError, CliResult};
+use crate::output::Listing;
 
 /// Runs `ls`.
 pub(crate) async fn run(args: &LsArgs, conn: &Connection) -> CliResult {
+    if args.lists_buckets() {
+        if args.recursive {
+            return Err(CliError::usage("ls -r needs a bucket: oss://bucket/prefix"));
+        }
+        return super::buckets::list_buckets(conn, args.json).await;
+    }
     let client = conn.client(&args.prefix.bucket)?;
     let mut printer = Printer::new(args);
     if args.recursive {
@@ -152,30 +158,26 @@ const TIME_WIDTH: usize = 19;
 /// `v2 rsa`, `plain`.
 const ENCRYPTION_WIDTH: usize = 6;
 
-/// Writes entries as text lines or as the elements of one JSON array.
+/// Writes object entries as aligned text lines or JSON (through [`Listing`]).
 struct Printer {
     bucket: String,
-    json: bool,
     exact: bool,
     long: bool,
-    entries: usize,
-    out: std::io::BufWriter<std::io::Stdout>,
+    listing: Listing,
 }
 
 impl Printer {
     fn new(args: &LsArgs) -> Self {
         Self {
             bucket: args.prefix.bucket.clone(),
-            json: args.json,
             exact: args.bytes,
             long: args.long,
-            entries: 0,
-            out: std::io::BufWriter::new(std::io::stdout()),
+            listing: Listing::new(args.json),
         }
     }
 
     fn object(&mut self, o: &ObjectSummary, encryption: Option<&Encryption>) -> CliResult {
-        if self.json {
+        let value = || {
             let mut value = json!({
                 "key": o.key,
                 "size": o.size,
@@ -187,8 +189,8 @@ impl Printer {
             {
                 map.extend(fields.as_object().cloned().unwrap_or_default());
             }
-            return self.json_entry(&value);
-        }
+            value
+        };
         let size = if self.exact {
             o.size.to_string()
         } else {
@@ -196,15 +198,12 @@ impl Printer {
         };
         let column = encryption.map(Encryption::column).unwrap_or_default();
         let line = self.columns(&size, &display_time(&o.last_modified), &column, &o.key);
-        self.line(&line)
+        self.listing.entry(value, || line)
     }
 
     fn prefix(&mut self, prefix: &str) -> CliResult {
-        if self.json {
-            return self.json_entry(&json!({ "prefix": prefix }));
-        }
         let line = self.columns("PRE", "", "", prefix);
-        self.line(&line)
+        self.listing.entry(|| json!({ "prefix": prefix }), || line)
     }
 
     /// One text line: the columns at their fixed widths, then the address.
@@ -218,30 +217,8 @@ impl Printer {
         line
     }
 
-    fn json_entry(&mut self, value: &serde_json::Value) -> CliResult {
-        let separator = if self.entries == 0 { "[\n  " } else { ",\n  " };
-        self.entries += 1;
-        self.line_raw(&format!("{separator}{value}"))
-    }
-
-    fn line(&mut self, line: &str) -> CliResult {
-        self.line_raw(&format!("{line}\n"))
-    }
-
-    fn line_raw(&mut self, text: &str) -> CliResult {
-        self.out
-            .write_all(text.as_bytes())
-            .map_err(|e| crate::error::io_error("stdout", &e))
-    }
-
-    fn finish(mut self) -> CliResult {
-        if self.json {
-            let end = if self.entries == 0 { "[]\n" } else { "\n]\n" };
-            self.line_raw(end)?;
-        }
-        self.out
-            .flush()
-            .map_err(|e| crate::error::io_error("stdout", &e))
+    fn finish(self) -> CliResult {
+        self.listing.finish()
     }
 }
 
