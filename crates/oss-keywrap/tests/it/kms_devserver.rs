@@ -13,7 +13,7 @@ use oss_devserver::{
 use oss_envelope::{ContentMaterial, KmsFlavour, LegacyEnvelope};
 use oss_keywrap::kms::{self, Credentials, KmsClient, KmsEndpoint, KmsMasterKey, RetryConfig};
 use oss_keywrap::{Error, Keyring, MasterKey, WrappedMaterial};
-use oss_testkit::{Vectors, headers, unhex};
+use oss_testkit::{Vectors, unhex};
 
 /// The alias every default dev-server KMS configuration has.
 const KEY: &str = "alias/oss-devserver";
@@ -227,19 +227,19 @@ async fn sts_credentials_send_the_security_token() {
 #[tokio::test]
 async fn v1_kms_vector_unwraps() {
     let Some(v) = Vectors::locate() else { return };
-    let json = v.json("v1-kms-1MiB.json");
+    let vector = v.object("v1-kms-1MiB");
     let kms = KmsConfig::default()
         .with_fixtures_json(&String::from_utf8(v.bytes("v1-kms-1MiB.json")).unwrap())
         .unwrap();
     let server = server(kms).await;
-    let envelope = LegacyEnvelope::from_headers(headers(&json)).unwrap();
+    let envelope = LegacyEnvelope::from_headers(vector.headers.iter()).unwrap();
     let key = KmsMasterKey::new(client(&server), KEY);
     let material = key
         .unwrap(&WrappedMaterial::from_legacy(&envelope))
         .await
         .unwrap();
-    let cek = unhex(json["expected"]["cek_hex"].as_str().unwrap());
-    let counter = unhex(json["expected"]["initial_counter_hex"].as_str().unwrap());
+    let cek = unhex(&vector.expected.cek_hex);
+    let counter = unhex(vector.expected.initial_counter_hex.as_deref().unwrap());
     assert_eq!(material.data_key().as_bytes()[..], cek[..]);
     assert_eq!(material.iv().as_bytes()[..], counter[..]);
 }
