@@ -23,7 +23,8 @@ pub(crate) struct Signer {
     pub(crate) version: SignatureVersion,
     pub(crate) region: String,
     pub(crate) product: String,
-    pub(crate) bucket: String,
+    /// `None` for service-level requests (ListBuckets).
+    pub(crate) bucket: Option<String>,
 }
 
 /// Headers as text pairs (names lower-case); non-UTF-8 values are signed lossily, which only
@@ -113,7 +114,7 @@ impl Signer {
         headers: &'a [(String, String)],
     ) -> Request<'a> {
         Request::new(method)
-            .bucket(self.bucket.as_str())
+            .bucket(self.bucket.as_deref())
             .key(key)
             .query(query)
             .headers(headers)
@@ -131,7 +132,7 @@ mod tests {
             version: SignatureVersion::V4,
             region: "cn-hangzhou".into(),
             product: "oss".into(),
-            bucket: "bucket".into(),
+            bucket: Some("bucket".into()),
         };
         let mut headers = HeaderMap::new();
         headers.insert("content-type", HeaderValue::from_static("text/plain"));

@@ -170,6 +170,8 @@
 //! * `aws-lc` (default): AES-256-CTR from AWS-LC's assembly (through `oss-envelope/aws-lc`),
 //!   for throughput; AWS-LC is already built for rustls. Disable default features to use the
 //!   pure-Rust RustCrypto cipher instead. Both produce the same bytes.
+//! * `kms` (default): KMS master keys in the re-exported [`oss_keywrap`] (its `kms` feature).
+//!   The bucket itself speaks HTTP through `oss-client` either way.
 
 #![forbid(unsafe_code)]
 
@@ -204,7 +206,7 @@ pub use private_file::create_private_file;
 pub use progress::{Progress, ProgressFn};
 pub use put::{PlainStream, PutObjectOutput, PutOptions, PutSource};
 pub use resumable::{DownloadOutput, ResumableOptions, UploadOutput};
-pub use rotate::{RotateOutput, RotationCheck};
+pub use rotate::{RotateOptions, RotateOutput, RotationCheck};
 pub use stream::ByteStream;
 pub use upload::{DEFAULT_MULTIPART_THRESHOLD, UploadOptions, UploadSummary};
 

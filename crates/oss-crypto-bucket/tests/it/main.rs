@@ -9,7 +9,9 @@ mod copy_rotate;
 mod crash;
 mod get_put;
 mod hostile;
+#[cfg(feature = "kms")]
 mod kms;
 mod multipart;
+mod progress;
 mod resumable;
 mod vectors;
