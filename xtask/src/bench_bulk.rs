@@ -268,6 +268,8 @@ impl Bench {
                     from,
                     to,
                 ])
+                // One line per file: noise here.
+                .stdout(std::process::Stdio::null())
                 .spawn()?;
             let (status, peak) = wait_with_peak_rss(&mut child)?;
             if !status.success() {
