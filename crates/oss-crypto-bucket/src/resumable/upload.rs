@@ -50,11 +50,11 @@ impl CryptoBucket {
         let stamp = FileStamp::of(file)?;
         let part_size = self.inner.options.part_size;
         if stamp.size <= part_size {
-            let put = self
-                .put_object(key, PutSource::File(file.to_owned()), &options.put)
-                .await?;
             let progress = Progress::new(stamp.size, 0, options.progress.clone());
-            progress.add(stamp.size);
+            let source = PutSource::File(file.to_owned());
+            let put = self
+                .put_object_reporting(key, source, &options.put, Some(&progress))
+                .await?;
             return Ok(UploadOutput {
                 etag: put.etag,
                 crc64: put.crc64,

@@ -12,5 +12,6 @@ mod hostile;
 #[cfg(feature = "kms")]
 mod kms;
 mod multipart;
+mod progress;
 mod resumable;
 mod vectors;
