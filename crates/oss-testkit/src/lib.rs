@@ -209,10 +209,18 @@ mod tests {
         assert_eq!(checks.len(), 4);
         assert_eq!(crc.multipart_fold.parts.len(), 5);
         assert_eq!(v.kms_envelope().cases.len(), 3);
-        assert_eq!(v.rpc_signature().cases.len(), 6);
+        let rpc = v.rpc_signature();
+        let schemes = (rpc.of(RpcScheme::V1).count(), rpc.of(RpcScheme::V3).count());
+        assert_eq!(schemes, (4, 2));
+        assert!(rpc.cases.iter().all(|c| !c.access_key_id().is_empty()));
         assert_eq!(v.multipart_etag().cases.len(), 3);
-        assert_eq!(v.oss_v1().cases.len(), 7);
-        assert_eq!(v.oss_v4().cases.len(), 11);
+        let (v1, v4) = (v.oss_v1(), v.oss_v4());
+        assert_eq!((v1.cases.len(), v4.cases.len()), (7, 11));
+        // V1 `headers` and V4 `caller_headers` both land in `headers`.
+        assert!(v1.case("V1-H1").request.headers.get("x-oss-date").is_some());
+        assert!(!v4.case("V4-H1").request.headers.is_empty());
+        assert!(!v4.case("V4-H1").request.signer_added_headers.is_empty());
+        assert!(v4.case("V4-Q1").request.is_presigned());
     }
 
     #[test]
