@@ -4,6 +4,10 @@
 
 use core::fmt;
 
+use oss_range::{ContentRange, ContentRangeError};
+
+use crate::ByteRange;
+
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
@@ -106,6 +110,16 @@ pub enum Error {
         operation: &'static str,
         /// What was wrong.
         detail: String,
+    },
+    /// A `206 Partial Content` answer whose `Content-Range` is missing, malformed, or not the
+    /// range asked for: its bytes would belong at another offset, so none are handed out.
+    #[error("unexpected content-range in {operation}: {problem}")]
+    ContentRange {
+        /// The operation name.
+        operation: &'static str,
+        /// What is wrong with it.
+        #[source]
+        problem: RangeProblem,
     },
     /// The credentials provider failed.
     #[error("credentials unavailable: {0}")]
@@ -233,6 +247,40 @@ impl Error {
             detail: detail.into(),
         }
     }
+}
+
+/// Why a partial answer's `Content-Range` was refused ([`Error::ContentRange`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RangeProblem {
+    /// The answer has no `Content-Range`.
+    #[error("206 answer without content-range")]
+    Missing,
+    /// The value is not `bytes first-last/size` (what was malformed is the source).
+    #[error("malformed")]
+    Malformed(#[source] ContentRangeError),
+    /// `bytes */size` on a 206: no bytes were satisfied, yet a body is sent.
+    #[error("206 answer with `{received}`")]
+    Unsatisfied {
+        /// The answer.
+        received: ContentRange,
+    },
+    /// The bytes are not those a server holding `size` bytes sends for the request.
+    #[error("asked for `{}`, got `{received}`", requested.header_value())]
+    NotRequested {
+        /// The range the request asked for.
+        requested: ByteRange,
+        /// The answer.
+        received: ContentRange,
+    },
+    /// `Content-Length` and `Content-Range` announce bodies of different lengths.
+    #[error("content-length {content_length} for `{received}`")]
+    LengthMismatch {
+        /// The `Content-Length` value.
+        content_length: u64,
+        /// The answer.
+        received: ContentRange,
+    },
 }
 
 /// The 403 codes OSS (and the dev server) answer when it cannot authenticate the request.

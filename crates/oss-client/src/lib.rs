@@ -142,10 +142,10 @@ mod fuzz;
 // The public interface:
 pub use client::builder::ClientBuilder;
 pub use client::endpoint::Addressing;
-pub use client::response::{ContentRange, ObjectMeta};
+pub use client::response::{ContentRange, ContentRangeError, ContentRangePart, ObjectMeta};
 pub use client::{Client, ServiceClient};
 pub use crc::{Crc64, crc64, crc64_combine, crc64_fold};
-pub use error::{Error, Result, ServiceError};
+pub use error::{Error, RangeProblem, Result, ServiceError};
 pub use ops::bucket::ListUploadsOptions;
 pub use ops::get::{ByteRange, GetOptions, GetResponse};
 pub use ops::header;

@@ -106,8 +106,47 @@ impl From<oss_client::Error> for Error {
             oss_client::Error::Service(s) if s.status == 416 => {
                 Self::RangeNotSatisfiable { object_size: None }
             }
+            oss_client::Error::ContentRange { problem, .. } => Self::Range(range_error(problem)),
             other => Self::Client(other),
         }
+    }
+}
+
+/// The envelope's name for a partial answer the client refused: the same refusal whichever
+/// layer notices it first.
+fn range_error(problem: oss_client::RangeProblem) -> oss_envelope::RangeError {
+    use oss_client::{ContentRange, RangeProblem};
+    use oss_envelope::{RangeError, RangeField};
+    match problem {
+        RangeProblem::Malformed(cause) => RangeError::InvalidContentRange(cause),
+        RangeProblem::Unsatisfied { received } => RangeError::NotSatisfiable {
+            object_size: received.size(),
+        },
+        RangeProblem::NotRequested {
+            requested,
+            received: ContentRange::Satisfied { first, last, size },
+        } => match requested.span(size) {
+            Some((expected, _)) if expected != first => RangeError::Mismatch {
+                field: RangeField::FirstByte,
+                expected,
+                actual: first,
+            },
+            Some((_, expected)) => RangeError::Mismatch {
+                field: RangeField::LastByte,
+                expected,
+                actual: last,
+            },
+            None => RangeError::NotSatisfiable { object_size: size },
+        },
+        RangeProblem::LengthMismatch {
+            content_length,
+            received,
+        } => RangeError::Mismatch {
+            field: RangeField::BodyLength,
+            expected: received.len(),
+            actual: content_length,
+        },
+        _ => RangeError::MissingContentRange,
     }
 }
 

@@ -318,7 +318,7 @@ fn window(
     }
     let content_range = meta
         .header("content-range")
-        .ok_or_else(|| Error::UnexpectedResponse("206 without Content-Range".into()))?;
+        .ok_or(Error::Range(oss_envelope::RangeError::MissingContentRange))?;
     let answer = plan.validate_header(content_range)?;
     if let Some(length) = length {
         answer.check_body_len(length)?;

@@ -3,6 +3,8 @@
 //! Each function accepts arbitrary bytes, must never panic, and asserts the codec's
 //! invariants: a panic here is a bug.
 
+use oss_range::__fuzz::Buffer;
+
 use crate::range::{ByteRange, ContentRange, RangeError};
 
 /// Reads `data` as lines `name: value`, parses them as a V2 and a V1 envelope, and checks that
@@ -66,8 +68,8 @@ pub fn range_spec(data: &[u8]) {
     }
 }
 
-/// Parses `data` as a `Content-Range` value, checks that it prints back to itself, and
-/// validates it against a few requests.
+/// Parses `data` as a `Content-Range` value (with `oss-range`, whose own checks run in the same
+/// fuzz target) and validates the answer against a few requests.
 pub fn content_range(data: &[u8]) {
     let Ok(text) = core::str::from_utf8(data) else {
         return;
@@ -75,14 +77,6 @@ pub fn content_range(data: &[u8]) {
     let Ok(answer) = ContentRange::parse(text) else {
         return;
     };
-    let mut printed = Buffer::new();
-    if core::fmt::write(&mut printed, format_args!("{answer}")).is_ok() {
-        assert_eq!(
-            ContentRange::parse(printed.as_str()),
-            Ok(answer),
-            "print/parse"
-        );
-    }
     let ranges = [
         ByteRange::From { start: 0 },
         ByteRange::From { start: 17 },
@@ -94,6 +88,11 @@ pub fn content_range(data: &[u8]) {
             && let Ok(window) = plan.validate(answer)
         {
             assert!(window.discard() < 16, "discard below one block");
+            assert_eq!(
+                window.body_len(),
+                answer.len(),
+                "the body is the answer's bytes"
+            );
         }
     }
 }
@@ -160,37 +159,5 @@ fn check_range_against_server(range: ByteRange, size: u64) {
             known.validate(answer).is_ok(),
             "size-aware plan accepts the answer"
         );
-    }
-}
-
-/// A fixed buffer for formatting without an allocator.
-struct Buffer {
-    bytes: [u8; 64],
-    len: usize,
-}
-
-impl Buffer {
-    const fn new() -> Self {
-        Self {
-            bytes: [0; 64],
-            len: 0,
-        }
-    }
-
-    fn as_str(&self) -> &str {
-        self.bytes
-            .get(..self.len)
-            .and_then(|b| core::str::from_utf8(b).ok())
-            .unwrap_or_default()
-    }
-}
-
-impl core::fmt::Write for Buffer {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        let end = self.len.checked_add(s.len()).ok_or(core::fmt::Error)?;
-        let slot = self.bytes.get_mut(self.len..end).ok_or(core::fmt::Error)?;
-        slot.copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
     }
 }

@@ -10,7 +10,8 @@
 //! * [`ContentMaterial`], [`DataKey`], [`Iv`]: key material, generated or unwrapped;
 //! * [`Envelope`], [`LegacyEnvelope`] (their shared [`EnvelopeFields`]), [`classify`]: the
 //!   header codec (feature `alloc`);
-//! * [`ByteRange`], [`RangePlan`], [`ContentRange`]: ranged reads;
+//! * [`ByteRange`], [`RangePlan`], [`ContentRange`]: ranged reads (the `Content-Range` parser
+//!   is `oss-range`'s, re-exported with [`ContentRangeError`] and [`ContentRangePart`]);
 //! * [`MultipartPlan`]: multipart layouts.
 //!
 //! Key wrapping (RSA, KMS) and HTTP are other crates' business.
@@ -133,7 +134,10 @@ pub use crate::multipart::{
     DEFAULT_PART_SIZE, MAX_DATA_SIZE, MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE, MultipartError,
     MultipartPlan, PartLayout, default_part_size,
 };
-pub use crate::range::{ByteRange, ContentRange, RangeError, RangeField, RangePlan, RangeWindow};
+pub use crate::range::{
+    ByteRange, ContentRange, ContentRangeError, ContentRangePart, RangeError, RangeField,
+    RangePlan, RangeWindow,
+};
 
 /// Longest envelope header value the codec accepts, in bytes.
 ///

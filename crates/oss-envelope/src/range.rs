@@ -4,13 +4,12 @@
 //! The keystream position always comes from the server's answer, never from the request; an
 //! answer that does not match the request is an error, never a guess.
 
-mod content_range;
 mod error;
 
 use core::fmt;
 
-pub use content_range::ContentRange;
 pub use error::{RangeError, RangeField};
+pub use oss_range::{ContentRange, ContentRangeError, Part as ContentRangePart};
 
 const BLOCK: u64 = 16;
 
@@ -189,28 +188,29 @@ impl RangePlan {
     ///
     /// As [`ContentRange::parse`] and [`RangePlan::validate`].
     pub fn validate_header(&self, content_range: &str) -> Result<RangeWindow, RangeError> {
-        self.validate(ContentRange::parse(content_range)?)
+        let answer = ContentRange::parse(content_range).map_err(RangeError::InvalidContentRange)?;
+        self.validate(answer)
     }
 
     /// Checks a parsed `Content-Range` against this plan and says how to decrypt the body.
     ///
     /// # Errors
     ///
-    /// [`RangeError::NotSatisfiable`] when the answer is `bytes */total`, or when the caller's
+    /// [`RangeError::InvalidContentRange`] for a hand-built answer without
+    /// `first <= last < size`; [`RangeError::NotSatisfiable`] when the answer is
+    /// `bytes */total`, or when the caller's
     /// start is at or beyond the end of the object even though the widened request was
     /// answered (spec §4.4 corner case); [`RangeError::Mismatch`] when the first byte, last
     /// byte or object size differ from what the request implies.
     pub fn validate(&self, answer: ContentRange) -> Result<RangeWindow, RangeError> {
-        let (first, last, size) = match answer {
-            ContentRange::Satisfied { first, last, size } => (first, last, size),
-            ContentRange::Unsatisfied { size } => {
+        // `ContentRange::parse` guarantees the order; a hand-built value might not.
+        let (first, last, size) = match answer.checked() {
+            Ok(ContentRange::Satisfied { first, last, size }) => (first, last, size),
+            Ok(ContentRange::Unsatisfied { size }) => {
                 return Err(RangeError::NotSatisfiable { object_size: size });
             }
+            Err(e) => return Err(RangeError::InvalidContentRange(e)),
         };
-        // `ContentRange::parse` guarantees this; a hand-built value might not.
-        if first > last || last >= size {
-            return Err(RangeError::InvalidContentRange);
-        }
         if let Some(expected) = self.object_size {
             check(RangeField::ObjectSize, expected, size)?;
         }
@@ -315,10 +315,7 @@ fn check(field: RangeField, expected: u64, actual: u64) -> Result<(), RangeError
     }
 }
 
-/// Parses 1 to 20 ASCII digits into a `u64`.
+/// A number of a `Range` value, by the same rule as `Content-Range`'s.
 fn parse_number(text: &str) -> Result<u64, RangeError> {
-    if text.is_empty() || text.len() > 20 || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(RangeError::InvalidSyntax);
-    }
-    text.parse().map_err(|_| RangeError::InvalidSyntax)
+    oss_range::parse_decimal(text).map_err(|_| RangeError::InvalidSyntax)
 }

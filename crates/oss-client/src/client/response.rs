@@ -1,44 +1,9 @@
 //! Response headers as the caller needs them: status, ETag, CRC, Content-Range, metadata.
 
 use http::HeaderMap;
+pub use oss_range::{ContentRange, ContentRangeError, Part as ContentRangePart};
 
 use crate::crc;
-
-/// `Content-Range: bytes <first>-<last>/<total>`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ContentRange {
-    /// First byte (inclusive).
-    pub first: u64,
-    /// Last byte (inclusive).
-    pub last: u64,
-    /// Object size.
-    pub total: u64,
-}
-
-impl ContentRange {
-    /// Parses `bytes a-b/N`; `None` for anything else (including `bytes */N`).
-    pub fn parse(value: &str) -> Option<Self> {
-        let rest = value.trim().strip_prefix("bytes ")?;
-        let (span, total) = rest.split_once('/')?;
-        let (first, last) = span.split_once('-')?;
-        let range = Self {
-            first: first.parse().ok()?,
-            last: last.parse().ok()?,
-            total: total.parse().ok()?,
-        };
-        (range.first <= range.last && range.last < range.total).then_some(range)
-    }
-
-    /// Number of bytes in the range.
-    pub fn len(&self) -> u64 {
-        self.last - self.first + 1
-    }
-
-    /// Always `false`: a satisfiable range holds at least one byte.
-    pub fn is_empty(&self) -> bool {
-        false
-    }
-}
 
 /// Status and headers of a response, with the common ones parsed.
 #[derive(Debug, Clone)]
@@ -77,16 +42,29 @@ impl ObjectMeta {
             .and_then(|v| v.trim().parse().ok())
     }
 
-    /// Parsed `Content-Range` (206 responses).
-    pub fn content_range(&self) -> Option<ContentRange> {
-        self.header("content-range").and_then(ContentRange::parse)
+    /// `Content-Range` (206 and 416 responses), parsed strictly by `oss-range`; `Ok(None)`
+    /// when absent.
+    ///
+    /// # Errors
+    ///
+    /// The [`ContentRangeError`] of a present but malformed value (a header that is not
+    /// visible ASCII is [`ContentRangeError::Unit`]).
+    pub fn content_range(&self) -> Result<Option<ContentRange>, ContentRangeError> {
+        match self.headers.get("content-range") {
+            None => Ok(None),
+            Some(value) => {
+                let text = value.to_str().map_err(|_| ContentRangeError::Unit)?;
+                ContentRange::parse(text).map(Some)
+            }
+        }
     }
 
-    /// Object size: the `Content-Range` total, else `Content-Length`.
+    /// Object size: the `Content-Range` size when it is valid, else `Content-Length`.
     pub fn object_size(&self) -> Option<u64> {
-        self.content_range()
-            .map(|r| r.total)
-            .or_else(|| self.content_length())
+        match self.content_range() {
+            Ok(Some(range)) => Some(range.size()),
+            _ => self.content_length(),
+        }
     }
 
     /// `x-oss-request-id`.
@@ -149,11 +127,11 @@ mod tests {
         assert_eq!(m.crc64(), Some(0x995D_C9BB_DF19_39FA));
         assert_eq!(
             m.content_range(),
-            Some(ContentRange {
+            Ok(Some(ContentRange::Satisfied {
                 first: 500,
                 last: 999,
-                total: 1000
-            })
+                size: 1000
+            }))
         );
         assert_eq!(m.object_size(), Some(1000));
         let mut meta = m.user_metadata();
@@ -165,14 +143,22 @@ mod tests {
                 ("client-side-encryption-key".into(), "a2V5".into())
             ]
         );
-        for bad in [
-            "bytes */1000",
-            "bytes 5-4/10",
-            "bytes 0-10/10",
-            "items 0-1/2",
-            "bytes a-1/2",
-        ] {
-            assert_eq!(ContentRange::parse(bad), None, "{bad}");
-        }
+        let mut h = HeaderMap::new();
+        h.insert("content-range", "bytes 5-4/10".parse().unwrap());
+        h.insert("content-length", "2".parse().unwrap());
+        let m = ObjectMeta::new(206, h);
+        assert_eq!(
+            m.content_range(),
+            Err(ContentRangeError::OutOfOrder {
+                first: 5,
+                last: 4,
+                size: 10
+            })
+        );
+        assert_eq!(m.object_size(), Some(2), "an invalid range is not a size");
+        assert_eq!(
+            ObjectMeta::new(200, HeaderMap::new()).content_range(),
+            Ok(None)
+        );
     }
 }

@@ -8,10 +8,11 @@ use futures::stream::BoxStream;
 use http::{HeaderMap, HeaderValue, Method};
 
 use crate::client::Client;
-use crate::client::response::ObjectMeta;
+use crate::client::response::{ContentRange, ObjectMeta};
 use crate::client::send::OssRequest;
 use crate::crc::Crc64;
-use crate::error::{Error, Result};
+use crate::error::{Error, RangeProblem, Result};
+use crate::ops::get::ByteRange;
 
 const OP: &str = "GetObject";
 
@@ -46,17 +47,31 @@ pub(crate) struct Download {
 }
 
 impl Download {
+    /// The download of `response` to `req`; `requested` is the range the caller asked for
+    /// (`None`: the whole object, or a `Range` the caller set as a raw header).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ContentRange`] for a 206 whose `Content-Range` is missing, malformed or not
+    /// the range asked for: the body is never placed at a guessed offset.
     pub(crate) fn new(
         client: Client,
         key: &str,
         req: &OssRequest<'_>,
         meta: &ObjectMeta,
+        requested: Option<ByteRange>,
         response: reqwest::Response,
         resume: bool,
-    ) -> Self {
-        let (next, end) = match meta.content_range() {
-            Some(r) if meta.status == 206 => (r.first, Some(r.last + 1)),
-            _ => (0, meta.content_length()),
+    ) -> Result<Self> {
+        let (next, end) = if meta.status == 206 {
+            let (first, last) =
+                partial_span(meta, requested).map_err(|problem| Error::ContentRange {
+                    operation: OP,
+                    problem,
+                })?;
+            (first, Some(last + 1))
+        } else {
+            (0, meta.content_length())
         };
         let whole = next == 0 && end.is_some() && end == meta.object_size();
         let crc = (client.inner.check_crc && whole)
@@ -67,7 +82,7 @@ impl Download {
         for name in DROPPED {
             headers.remove(name);
         }
-        Self {
+        Ok(Self {
             client,
             key: key.to_owned(),
             query: req.query.clone(),
@@ -81,7 +96,7 @@ impl Download {
             resume,
             resumes: 0,
             done: false,
-        }
+        })
     }
 
     pub(crate) fn into_stream(self) -> BoxStream<'static, Result<Bytes>> {
@@ -191,16 +206,51 @@ impl Download {
             .run(&req, |r| futures::future::ready(Ok(r)))
             .await?;
         let meta = ObjectMeta::new(response.status().as_u16(), response.headers().clone());
-        match meta.content_range() {
-            Some(r) if meta.status == 206 && r.first == self.next && r.last + 1 == end => {}
-            _ => {
-                return Err(Error::invalid_response(
-                    OP,
-                    "resumed read did not return the requested range",
-                ));
-            }
+        if meta.status != 206 {
+            return Err(Error::invalid_response(
+                OP,
+                format!("resumed read answered {} instead of 206", meta.status),
+            ));
         }
+        let requested = ByteRange::Inclusive(self.next, end - 1);
+        partial_span(&meta, Some(requested)).map_err(|problem| Error::ContentRange {
+            operation: OP,
+            problem,
+        })?;
         self.body = response.bytes_stream().boxed();
         Ok(())
     }
+}
+
+/// First and last byte of a 206 answer, checked: its `Content-Range` parses strictly, is
+/// satisfied, agrees with `Content-Length` when present, and is what a conforming server
+/// sends for `requested` (when the range is known).
+fn partial_span(
+    meta: &ObjectMeta,
+    requested: Option<ByteRange>,
+) -> Result<(u64, u64), RangeProblem> {
+    let received = meta
+        .content_range()
+        .map_err(RangeProblem::Malformed)?
+        .ok_or(RangeProblem::Missing)?;
+    let ContentRange::Satisfied { first, last, size } = received else {
+        return Err(RangeProblem::Unsatisfied { received });
+    };
+    if let Some(content_length) = meta.content_length()
+        && content_length != received.len()
+    {
+        return Err(RangeProblem::LengthMismatch {
+            content_length,
+            received,
+        });
+    }
+    if let Some(requested) = requested
+        && requested.span(size) != Some((first, last))
+    {
+        return Err(RangeProblem::NotRequested {
+            requested,
+            received,
+        });
+    }
+    Ok((first, last))
 }

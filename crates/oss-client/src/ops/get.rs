@@ -38,6 +38,21 @@ impl ByteRange {
             Self::Suffix(n) => format!("bytes=-{n}"),
         }
     }
+
+    /// First and last byte (inclusive) a server holding `size` bytes sends for this range
+    /// (RFC 9110 §14.1.2: the end is clamped to the object, a suffix longer than the object
+    /// is the whole object); `None` when it cannot be satisfied.
+    pub fn span(&self, size: u64) -> Option<(u64, u64)> {
+        let last = size.checked_sub(1)?;
+        match *self {
+            Self::Inclusive(first, end) if first <= end && first < size => {
+                Some((first, end.min(last)))
+            }
+            Self::From(first) if first < size => Some((first, last)),
+            Self::Suffix(n) if n > 0 => Some((size - n.min(size), last)),
+            _ => None,
+        }
+    }
 }
 
 /// Options of GetObject.
@@ -152,7 +167,9 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::NotFound`], [`Error::PreconditionFailed`] (412/304), other server errors
-    /// (416 `InvalidRange`), transport errors.
+    /// (416 `InvalidRange`), transport errors; [`Error::ContentRange`] for a 206 whose
+    /// `Content-Range` is missing, malformed or not the requested range (never a body at a
+    /// guessed offset).
     pub async fn get_object(&self, key: &str, options: &GetOptions) -> Result<GetResponse> {
         validate_key(key)?;
         let mut req = OssRequest::new("GetObject", Method::GET, Some(key));
@@ -171,7 +188,15 @@ impl Client {
         }
         let response = self.run(&req, |r| futures::future::ready(Ok(r))).await?;
         let meta = ObjectMeta::new(response.status().as_u16(), response.headers().clone());
-        let download = Download::new(self.clone(), key, &req, &meta, response, options.resume);
+        let download = Download::new(
+            self.clone(),
+            key,
+            &req,
+            &meta,
+            options.range,
+            response,
+            options.resume,
+        )?;
         Ok(GetResponse {
             meta,
             body: download.into_stream(),

@@ -7,6 +7,7 @@ mod common;
 mod credential_chain;
 mod env_credentials;
 mod faults;
+mod hostile_range;
 mod large;
 mod multipart;
 mod objects;

@@ -2,6 +2,8 @@
 
 use core::fmt;
 
+use oss_range::ContentRangeError;
+
 /// A range that cannot be requested, or an answer that does not match the request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -25,8 +27,9 @@ pub enum RangeError {
         /// Size of the whole object, from the caller or the answer.
         object_size: u64,
     },
-    /// The `Content-Range` value is not `bytes a-b/total` or `bytes */total`.
-    InvalidContentRange,
+    /// The `Content-Range` value is not `bytes a-b/total` or `bytes */total` (the cause says
+    /// which part was malformed).
+    InvalidContentRange(ContentRangeError),
     /// A ranged request was answered without a `Content-Range` (for example `200` with the
     /// whole object); the body must not be decrypted.
     MissingContentRange,
@@ -81,7 +84,7 @@ impl fmt::Display for RangeError {
                     "range not satisfiable: the object has {object_size} bytes"
                 )
             }
-            Self::InvalidContentRange => f.write_str("invalid content-range in response"),
+            Self::InvalidContentRange(cause) => write!(f, "invalid response: {cause}"),
             Self::MissingContentRange => {
                 f.write_str("ranged request answered without content-range")
             }
@@ -97,4 +100,11 @@ impl fmt::Display for RangeError {
     }
 }
 
-impl core::error::Error for RangeError {}
+impl core::error::Error for RangeError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Self::InvalidContentRange(cause) => Some(cause),
+            _ => None,
+        }
+    }
+}

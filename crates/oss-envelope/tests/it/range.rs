@@ -6,10 +6,15 @@
 #![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
 
 use oss_envelope::{
-    ByteRange, ContentCipher, ContentMaterial, ContentRange, DataKey, Iv, RangeError, RangeField,
+    ByteRange, ContentCipher, ContentMaterial, ContentRange, ContentRangeError,
+    ContentRangePart as Part, DataKey, Iv, RangeError, RangeField,
 };
 use oss_testkit::{Vectors, unhex};
 use proptest::prelude::*;
+
+const fn out_of_order(first: u64, last: u64, size: u64) -> ContentRangeError {
+    ContentRangeError::OutOfOrder { first, last, size }
+}
 
 fn plan(text: &str) -> oss_envelope::RangePlan {
     ByteRange::parse(text).unwrap().plan(None).unwrap()
@@ -178,22 +183,31 @@ fn answers_that_do_not_match_are_errors_never_guesses() {
         known.validate_header("bytes 0-99/101").map(|_| ()),
         mismatch(RangeField::ObjectSize, 100, 101)
     );
-    for bad in [
-        "bytes 0-99",
-        "bytes 5-4/10",
-        "bytes 0-10/10",
-        "bytes 0-9/*",
-        "0-9/10",
-        "bytes=0-9/10",
-        "bytes -9/10",
-        "",
+    // Malformed answers are refused by the one strict parser, which says what was wrong
+    // (its own tests cover the grammar).
+    for (bad, cause) in [
+        ("bytes 0-99", ContentRangeError::Syntax),
+        ("bytes 5-4/10", out_of_order(5, 4, 10)),
+        ("bytes 0-10/10", out_of_order(0, 10, 10)),
+        ("bytes 0-9/*", ContentRangeError::UnknownSize),
+        ("0-9/10", ContentRangeError::Unit),
+        ("bytes=0-9/10", ContentRangeError::Unit),
+        ("bytes -9/10", ContentRangeError::NotDecimal(Part::First)),
+        ("bytes +0-9/10", ContentRangeError::NotDecimal(Part::First)),
+        (
+            "bytes 0-9/99999999999999999999",
+            ContentRangeError::Overflow(Part::Size),
+        ),
+        ("", ContentRangeError::Unit),
     ] {
         assert_eq!(
             window("0-", bad),
-            Err(RangeError::InvalidContentRange),
+            Err(RangeError::InvalidContentRange(cause)),
             "{bad:?}"
         );
     }
+    // The unit is matched in any case.
+    assert_eq!(window("0-", "BYTES 0-9/10"), Ok((0, 0, 10)));
     // Hand-built inconsistent answers are refused too.
     let forged = ContentRange::Satisfied {
         first: 0,
@@ -202,7 +216,7 @@ fn answers_that_do_not_match_are_errors_never_guesses() {
     };
     assert_eq!(
         plan("0-").validate(forged),
-        Err(RangeError::InvalidContentRange)
+        Err(RangeError::InvalidContentRange(out_of_order(0, 5, 0)))
     );
     let ok = plan("5-99").validate_header("bytes 0-99/200").unwrap();
     assert_eq!(ok.body_len(), 100);
