@@ -22,7 +22,7 @@ use self::writer::{BufferPool, PartWriter};
 use super::ResumableOptions;
 use crate::bucket::{CryptoBucket, ObjectEnvelope};
 use crate::checkpoint::{self, DonePart, DownloadCheckpoint, Fit, PacedSaver};
-use crate::error::{Error, IntegrityError, Result};
+use crate::error::{Error, IntegrityError, ReadKind, ResponseError, Result};
 use crate::get::{GetOptions, client_range};
 use crate::pin::Pin;
 use crate::progress::Progress;
@@ -75,7 +75,7 @@ impl CryptoBucket {
     /// that response is written and the checkpoint keeps the parts done so far.
     /// `dest` is replaced only after every check passed; a symbolic link to a regular file is
     /// kept and its target replaced. A `dest` that is not a regular file (`/dev/null`, a FIFO)
-    /// is refused with [`Error::Io`] before any request: parts are written out of order into
+    /// is refused with [`Error::NotAFile`] before any request: parts are written out of order into
     /// a temp file and kept for a resume, which a stream cannot hold. Stream such targets with
     /// [`get_object_to_file`](Self::get_object_to_file).
     pub async fn resumable_download(
@@ -86,21 +86,13 @@ impl CryptoBucket {
     ) -> Result<DownloadOutput> {
         let dest = &match crate::destination::destination(dest)? {
             crate::Destination::File(path) => path,
-            crate::Destination::Stream(path) => {
-                return Err(Error::Io(std::io::Error::new(
-                    std::io::ErrorKind::InvalidInput,
-                    format!(
-                        "{} is not a regular file: a resumable download needs one",
-                        path.display()
-                    ),
-                )));
-            }
+            crate::Destination::Stream(path) => return Err(Error::NotAFile { path }),
         };
         let head = self.head_object(key).await?;
         let etag = head
             .meta
             .etag()
-            .ok_or_else(|| Error::UnexpectedResponse("HEAD without ETag".into()))?
+            .ok_or(ResponseError::missing("HEAD", "ETag"))?
             .to_owned();
         let pin = Pin::of(&head.meta.headers);
         let size = head.size;
@@ -269,15 +261,16 @@ impl Job<'_> {
             .into_parts();
         self.pin.check(&meta.headers)?;
         if meta.status != 206 {
-            return Err(Error::UnexpectedResponse(format!(
-                "expected 206 for part {}, got {}",
-                layout.number(),
-                meta.status
-            )));
+            return Err(ResponseError::Status {
+                read: ReadKind::Part(layout.number()),
+                expected: 206,
+                actual: meta.status,
+            }
+            .into());
         }
         let content_range = meta
             .header("content-range")
-            .ok_or_else(|| Error::UnexpectedResponse("206 without Content-Range".into()))?;
+            .ok_or(ResponseError::missing("206", "Content-Range"))?;
         let window = plan.validate_header(content_range)?;
         let mut cipher = self
             .material

@@ -86,10 +86,9 @@ impl CryptoBucket {
         self.upload_parts(&ctx, file, todo, &shared, &cp_path, &progress)
             .await?;
         if FileStamp::of(file)? != stamp {
-            return Err(Error::InvalidInput(format!(
-                "{} changed during the upload",
-                file.display()
-            )));
+            return Err(Error::SourceChanged {
+                path: file.to_owned(),
+            });
         }
         let parts = finished_parts(&shared);
         let done = self.complete_multipart_upload(&ctx, &parts).await?;

@@ -12,4 +12,5 @@ mod hostile;
 mod kms;
 mod multipart;
 mod resumable;
+mod typed_errors;
 mod vectors;
