@@ -20,6 +20,9 @@ const OSS2_PYTHON_ENV: &str = "OSS_CRYPTO_PYTHON";
 const GO_BENCH_ENV: &str = "OSS_CRYPTO_GO_BENCH";
 /// The Go bench driver's package, below the interop Go module (not a top-level interop driver).
 const GO_BENCH_DRIVER: &str = "bench/gov2";
+/// The variable through which a bench finds the Java bench driver's class path (its main class
+/// is `ossinterop.Bench` of the interop Maven project).
+const JAVA_BENCH_ENV: &str = "OSS_CRYPTO_JAVA_BENCH";
 
 /// How a registered benchmark is run.
 #[allow(dead_code, reason = "kinds for the benches other crates register")]
@@ -95,8 +98,9 @@ struct Bench {
     kind: Kind,
     /// Runs oss2 for a comparison, so it needs [`OSS2_PYTHON_ENV`].
     oss2: bool,
-    /// Runs the Go SDK v2 bench driver for a comparison, so it needs [`GO_BENCH_ENV`].
-    go_v2: bool,
+    /// Runs the Go SDK v2 and Java bench drivers for a comparison, so it needs
+    /// [`GO_BENCH_ENV`] and [`JAVA_BENCH_ENV`].
+    sdk_peers: bool,
     /// OpenSSL figures the bench prints its own against (only for `Binary`/`Example` kinds).
     baselines: &'static [Baseline],
 }
@@ -110,7 +114,7 @@ const BENCHES: &[Bench] = &[
             bench: "cipher",
         },
         oss2: false,
-        go_v2: false,
+        sdk_peers: false,
         baselines: &[],
     },
     Bench {
@@ -121,7 +125,7 @@ const BENCHES: &[Bench] = &[
             bench: "throughput",
         },
         oss2: false,
-        go_v2: false,
+        sdk_peers: false,
         baselines: &[],
     },
     Bench {
@@ -132,7 +136,7 @@ const BENCHES: &[Bench] = &[
             bench: "throughput",
         },
         oss2: false,
-        go_v2: false,
+        sdk_peers: false,
         baselines: &[],
     },
     Bench {
@@ -146,7 +150,7 @@ const BENCHES: &[Bench] = &[
             quick_args: &["--size-mib", "64"],
         },
         oss2: true,
-        go_v2: true,
+        sdk_peers: true,
         baselines: &[Baseline::AesCtr],
     },
     Bench {
@@ -159,7 +163,7 @@ const BENCHES: &[Bench] = &[
             quick_args: &["--seconds", "1"],
         },
         oss2: false,
-        go_v2: false,
+        sdk_peers: false,
         baselines: &[Baseline::RsaPrivateOp],
     },
     Bench {
@@ -173,7 +177,7 @@ const BENCHES: &[Bench] = &[
             quick_args: &["--objects", "500"],
         },
         oss2: false,
-        go_v2: false,
+        sdk_peers: false,
         baselines: &[],
     },
     Bench {
@@ -182,7 +186,7 @@ const BENCHES: &[Bench] = &[
                 1 MiB baseline, server in its own process",
         kind: Kind::Task(crate::bench_stdin::run),
         oss2: false,
-        go_v2: false,
+        sdk_peers: false,
         baselines: &[],
     },
     Bench {
@@ -205,7 +209,7 @@ const BENCHES: &[Bench] = &[
             ],
         },
         oss2: false,
-        go_v2: false,
+        sdk_peers: false,
         baselines: &[],
     },
 ];
@@ -228,8 +232,9 @@ pub(crate) fn run(options: &BenchOptions) -> anyhow::Result<()> {
         if bench.oss2 {
             with_oss2_python(&mut command);
         }
-        if bench.go_v2 {
+        if bench.sdk_peers {
             with_go_bench(&mut command);
+            with_java_bench(&mut command);
         }
         timings.step(&format!("bench {}", bench.name), &mut command)?;
     }
@@ -270,6 +275,30 @@ fn with_go_bench(command: &mut Command) {
             command.env(GO_BENCH_ENV, binary);
         }
         Err(err) => eprintln!("bench: no Go bench driver ({err:#}); the Go comparison is skipped"),
+    }
+}
+
+/// Compiles the interop Maven project as the `java` interop driver does (newest SDK, lockfile
+/// validated) and points `command` at its class path, unless the caller chose one; without
+/// Java or Maven the bench skips the comparison.
+fn with_java_bench(command: &mut Command) {
+    if std::env::var_os(JAVA_BENCH_ENV).is_some() {
+        return;
+    }
+    let built = metadata::load().and_then(|m| {
+        interop::java::compile(
+            &cmd::project_root(),
+            interop::java::NEWEST,
+            &m.target_directory.join("bench-java"),
+        )
+    });
+    match built {
+        Ok(classpath) => {
+            command.env(JAVA_BENCH_ENV, classpath);
+        }
+        Err(err) => {
+            eprintln!("bench: no Java bench driver ({err:#}); the Java comparison is skipped")
+        }
     }
 }
 

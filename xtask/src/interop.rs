@@ -10,7 +10,7 @@
 
 pub(crate) mod devserver;
 pub(crate) mod go;
-mod java;
+pub(crate) mod java;
 mod table;
 
 use std::collections::BTreeMap;

@@ -6,8 +6,8 @@
 //! per GiB is compared with the AES floor (1 GiB at `openssl speed -evp aes-256-ctr`, which
 //! `cargo xtask bench bucket-bench` measures in the same run and passes in). Then the peak RSS
 //! of an encrypted resumable upload and download, each in a child process; last, the same
-//! resumable transfers through oss2's `CryptoBucket` and the Go SDK v2 `EncryptionClient` on
-//! the same server (see [`oss2`] and [`go_v2`]).
+//! resumable transfers through oss2's `CryptoBucket`, the Go SDK v2 `EncryptionClient` and the
+//! Java `OSSEncryptionClient` on the same server (see [`oss2`] and [`sdk_peers`]).
 //!
 //! ```text
 //! cargo run --release -p oss-crypto-bucket --example bucket_bench -- [--size-mib 1024]
@@ -31,12 +31,12 @@ mod server;
 mod setup;
 
 // A crate root resolves `mod` next to itself, where Cargo would take the file for an example.
-#[path = "bucket_bench/go_v2.rs"]
-mod go_v2;
 #[path = "bucket_bench/oss2.rs"]
 mod oss2;
 #[path = "bucket_bench/profile.rs"]
 mod profile;
+#[path = "bucket_bench/sdk_peers.rs"]
+mod sdk_peers;
 #[path = "bucket_bench/transfers.rs"]
 mod transfers;
 
@@ -209,6 +209,6 @@ async fn bench(args: &[String], pinned: bool) -> BoxResult<()> {
         get_secs,
     };
     oss2::compare(&setup, &s, &ours)?;
-    go_v2::compare(&setup, &s, &ours)?;
+    sdk_peers::compare(&setup, &s, &ours)?;
     Ok(())
 }

@@ -224,7 +224,7 @@ impl Store {
             other => Err(other),
         })?;
         if exists && forbid_overwrite {
-            data.discard().await;
+            data.discard();
             return Err(StoreError::FileAlreadyExists);
         }
         let data = match &self.disk {
@@ -237,8 +237,9 @@ impl Store {
             let b = guard.get_mut(bucket).ok_or(StoreError::NoSuchBucket)?;
             b.objects.insert(key.to_owned(), object)
         };
-        if let (Some(disk), Some(old)) = (&self.disk, old) {
-            disk.forget_data(&old.data).await;
+        // Removed once the last request reading the old bytes is done.
+        if let Some(old) = old {
+            old.data.discard();
         }
         Ok(())
     }
@@ -256,8 +257,9 @@ impl Store {
             .write()
             .get_mut(bucket)
             .and_then(|b| b.objects.remove(key));
-        if let (Some(disk), Some(old)) = (&self.disk, old) {
-            disk.forget_data(&old.data).await;
+        // Removed once the last request reading the old bytes is done.
+        if let Some(old) = old {
+            old.data.discard();
         }
         Ok(())
     }

@@ -2,25 +2,29 @@
 //! from any header list and written back in the project's canonical form (spec §2, §8).
 
 mod algorithms;
+mod common;
 mod fields;
 mod json;
 mod matdesc;
 mod v1;
+mod version;
 mod wrapped;
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
+use core::ops::Deref;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 pub use algorithms::{CekAlg, WrapAlg};
+pub use common::EnvelopeFields;
 pub use matdesc::Matdesc;
 pub use v1::LegacyEnvelope;
 pub use wrapped::{KmsFlavour, WrappedValue};
 
 use crate::classify::HeaderPair;
-use crate::error::{HeaderError, HeaderErrorKind, MatdescError};
+use crate::error::HeaderError;
 use crate::header as h;
 use crate::multipart::{MAX_DATA_SIZE, MAX_PART_SIZE, MultipartError, MultipartPlan};
 
@@ -30,16 +34,12 @@ use crate::multipart::{MAX_DATA_SIZE, MAX_PART_SIZE, MultipartError, MultipartPl
 /// with [`Envelope::new`] and the `with_*` methods, then write it with
 /// [`Envelope::to_headers`]. Equality compares the typed values (the material description as
 /// a map), not header spellings.
-#[derive(Clone, Debug)]
+///
+/// The values V1 shares are in [`EnvelopeFields`], which this type dereferences to; the
+/// multipart sizes are V2-only.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Envelope {
-    key: WrappedValue,
-    start: WrappedValue,
-    cek_alg: CekAlg,
-    wrap_alg: WrapAlg,
-    matdesc: Result<Matdesc, MatdescError>,
-    matdesc_text: Option<String>,
-    unencrypted_content_length: Option<u64>,
-    unencrypted_content_md5: Option<[u8; 16]>,
+    fields: EnvelopeFields,
     data_size: Option<u64>,
     part_size: Option<u64>,
 }
@@ -50,14 +50,16 @@ impl Envelope {
     #[must_use]
     pub const fn new(key: WrappedValue, start: WrappedValue, wrap_alg: WrapAlg) -> Self {
         Self {
-            key,
-            start,
-            cek_alg: CekAlg::AesCtrNoPadding,
-            wrap_alg,
-            matdesc: Ok(Matdesc::new()),
-            matdesc_text: None,
-            unencrypted_content_length: None,
-            unencrypted_content_md5: None,
+            fields: EnvelopeFields {
+                key,
+                start,
+                cek_alg: CekAlg::AesCtrNoPadding,
+                wrap_alg,
+                matdesc: Ok(Matdesc::new()),
+                matdesc_text: None,
+                unencrypted_content_length: None,
+                unencrypted_content_md5: None,
+            },
             data_size: None,
             part_size: None,
         }
@@ -66,22 +68,22 @@ impl Envelope {
     /// Sets the material description.
     #[must_use]
     pub fn with_matdesc(mut self, matdesc: Matdesc) -> Self {
-        self.matdesc = Ok(matdesc);
-        self.matdesc_text = None;
+        self.fields.matdesc = Ok(matdesc);
+        self.fields.matdesc_text = None;
         self
     }
 
     /// Sets the plaintext length.
     #[must_use]
     pub const fn with_unencrypted_content_length(mut self, len: u64) -> Self {
-        self.unencrypted_content_length = Some(len);
+        self.fields.unencrypted_content_length = Some(len);
         self
     }
 
     /// Sets the MD5 digest of the whole plaintext.
     #[must_use]
     pub const fn with_unencrypted_content_md5(mut self, md5: [u8; 16]) -> Self {
-        self.unencrypted_content_md5 = Some(md5);
+        self.fields.unencrypted_content_md5 = Some(md5);
         self
     }
 
@@ -99,8 +101,8 @@ impl Envelope {
     /// Required: `key`, `start`, `cek-alg` (exactly `AES/CTR/NoPadding`) and `wrap-alg` (a
     /// known name, any case), all non-empty. Optional headers with an empty value count as
     /// absent. A material description that does not parse does not fail the envelope: it is
-    /// kept and reported by [`matdesc`](Self::matdesc), because it only affects material
-    /// selection (spec §8.2).
+    /// kept and reported by [`matdesc`](EnvelopeFields::matdesc), because it only affects
+    /// material selection (spec §8.2).
     ///
     /// # Errors
     ///
@@ -112,30 +114,11 @@ impl Envelope {
     where
         I: IntoIterator<Item: HeaderPair>,
     {
-        let fields = fields::Fields::collect(h::V2_ALL, headers)?;
-        let (name, text) = fields.required(0)?;
-        let key = WrappedValue::from_header(name, text)?;
-        let (name, text) = fields.required(1)?;
-        let start = WrappedValue::from_header(name, text)?;
-        let (name, text) = fields.required(2)?;
-        let cek_alg = CekAlg::from_v2(text).ok_or(unknown_alg(name))?;
-        let (name, text) = fields.required(3)?;
-        let wrap_alg = WrapAlg::from_v2(text).ok_or(unknown_alg(name))?;
-        let (_, matdesc_text) = fields.optional(4);
+        let values = fields::HeaderValues::collect(version::V2.all, headers)?;
         Ok(Self {
-            key,
-            start,
-            cek_alg,
-            wrap_alg,
-            matdesc: matdesc_text.map_or(Ok(Matdesc::new()), Matdesc::from_json),
-            matdesc_text: matdesc_text.map(ToString::to_string),
-            unencrypted_content_length: optional_number(&fields, 5, MAX_DATA_SIZE)?,
-            unencrypted_content_md5: match fields.optional(6) {
-                (name, Some(text)) => Some(fields::md5(name, text)?),
-                (_, None) => None,
-            },
-            data_size: optional_number(&fields, 7, MAX_DATA_SIZE)?,
-            part_size: optional_number(&fields, 8, MAX_PART_SIZE)?,
+            fields: EnvelopeFields::parse(&version::V2, &values)?,
+            data_size: values.number(h::DATA_SIZE, MAX_DATA_SIZE)?,
+            part_size: values.number(h::PART_SIZE, MAX_PART_SIZE)?,
         })
     }
 
@@ -147,17 +130,18 @@ impl Envelope {
     #[must_use]
     pub fn to_headers(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::with_capacity(9);
-        out.push((h::KEY, self.key.as_text().to_string()));
-        out.push((h::START, self.start.as_text().to_string()));
-        out.push((h::CEK_ALG, self.cek_alg.as_str().to_string()));
-        out.push((h::WRAP_ALG, self.wrap_alg.as_str().to_string()));
+        let fields = &self.fields;
+        out.push((h::KEY, fields.key.as_text().to_string()));
+        out.push((h::START, fields.start.as_text().to_string()));
+        out.push((h::CEK_ALG, fields.cek_alg.as_str().to_string()));
+        out.push((h::WRAP_ALG, fields.wrap_alg.as_str().to_string()));
         if let Some(matdesc) = self.matdesc_header() {
             out.push((h::MATDESC, matdesc));
         }
-        if let Some(len) = self.unencrypted_content_length {
+        if let Some(len) = fields.unencrypted_content_length {
             out.push((h::UNENCRYPTED_CONTENT_LENGTH, len.to_string()));
         }
-        if let Some(md5) = &self.unencrypted_content_md5 {
+        if let Some(md5) = &fields.unencrypted_content_md5 {
             out.push((h::UNENCRYPTED_CONTENT_MD5, STANDARD.encode(md5)));
         }
         if let Some(size) = self.data_size {
@@ -170,66 +154,11 @@ impl Envelope {
     }
 
     fn matdesc_header(&self) -> Option<String> {
-        match &self.matdesc {
+        match &self.fields.matdesc {
             Ok(matdesc) if matdesc.is_empty() => None,
             Ok(matdesc) => Some(matdesc.to_json()),
-            Err(_) => self.matdesc_text.clone(),
+            Err(_) => self.fields.matdesc_text.clone(),
         }
-    }
-
-    /// The wrapped data key (`key` header).
-    #[must_use]
-    pub const fn key(&self) -> &WrappedValue {
-        &self.key
-    }
-
-    /// The wrapped IV (`start` header).
-    #[must_use]
-    pub const fn start(&self) -> &WrappedValue {
-        &self.start
-    }
-
-    /// The content cipher.
-    #[must_use]
-    pub const fn cek_alg(&self) -> CekAlg {
-        self.cek_alg
-    }
-
-    /// The key-wrapping algorithm.
-    #[must_use]
-    pub const fn wrap_alg(&self) -> WrapAlg {
-        self.wrap_alg
-    }
-
-    /// The material description (empty when the header is absent or `{}`).
-    ///
-    /// # Errors
-    ///
-    /// [`HeaderErrorKind::Matdesc`] when the header is not a flat JSON object of strings;
-    /// such an object matches no registered material (spec §8.2).
-    pub fn matdesc(&self) -> Result<&Matdesc, HeaderError> {
-        self.matdesc
-            .as_ref()
-            .map_err(|e| HeaderError::new(h::MATDESC, HeaderErrorKind::Matdesc(*e)))
-    }
-
-    /// The material description header text as received (trimmed), if there was one; for
-    /// error messages that name the object's description.
-    #[must_use]
-    pub fn matdesc_text(&self) -> Option<&str> {
-        self.matdesc_text.as_deref()
-    }
-
-    /// The plaintext length, when recorded.
-    #[must_use]
-    pub const fn unencrypted_content_length(&self) -> Option<u64> {
-        self.unencrypted_content_length
-    }
-
-    /// The MD5 digest of the whole plaintext, when recorded.
-    #[must_use]
-    pub const fn unencrypted_content_md5(&self) -> Option<&[u8; 16]> {
-        self.unencrypted_content_md5.as_ref()
     }
 
     /// The multipart `data-size`, when recorded.
@@ -259,35 +188,10 @@ impl Envelope {
     }
 }
 
-impl PartialEq for Envelope {
-    fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
-            && self.start == other.start
-            && self.cek_alg == other.cek_alg
-            && self.wrap_alg == other.wrap_alg
-            && self.matdesc == other.matdesc
-            // Unparseable descriptions can only be compared as text.
-            && (self.matdesc.is_ok() || self.matdesc_text == other.matdesc_text)
-            && self.unencrypted_content_length == other.unencrypted_content_length
-            && self.unencrypted_content_md5 == other.unencrypted_content_md5
-            && self.data_size == other.data_size
-            && self.part_size == other.part_size
-    }
-}
+impl Deref for Envelope {
+    type Target = EnvelopeFields;
 
-impl Eq for Envelope {}
-
-const fn unknown_alg(name: &'static str) -> HeaderError {
-    HeaderError::new(name, HeaderErrorKind::UnknownAlgorithm)
-}
-
-fn optional_number<const N: usize>(
-    fields: &fields::Fields<N>,
-    index: usize,
-    max: u64,
-) -> Result<Option<u64>, HeaderError> {
-    match fields.optional(index) {
-        (name, Some(text)) => fields::number(name, text, max).map(Some),
-        (_, None) => Ok(None),
+    fn deref(&self) -> &EnvelopeFields {
+        &self.fields
     }
 }

@@ -474,6 +474,8 @@ pub(crate) struct OfflineArgs {
 }
 
 /// `serve`.
+// Parsed but unused in a build without the devserver, which refuses the command.
+#[cfg_attr(not(feature = "embedded-devserver"), allow(dead_code))]
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
     /// OSS listen address (loopback; port 0 picks a free port).
@@ -494,6 +496,8 @@ pub(crate) struct ServeArgs {
 }
 
 /// `demo`.
+// Parsed but unused in a build without the devserver, which refuses the command.
+#[cfg_attr(not(feature = "embedded-devserver"), allow(dead_code))]
 #[derive(Debug, Args)]
 pub(crate) struct DemoArgs {
     /// Size of the generated file, e.g. `256MiB` or `8MiB`.

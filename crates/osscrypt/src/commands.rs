@@ -4,6 +4,7 @@ mod audit;
 mod buckets;
 mod cp;
 mod cp_tree;
+#[cfg(feature = "embedded-devserver")]
 mod demo;
 mod get;
 mod head;
@@ -15,6 +16,7 @@ mod put;
 mod rm;
 mod rotate;
 mod rotate_prefix;
+#[cfg(feature = "embedded-devserver")]
 mod serve;
 mod sync;
 mod transfer;
@@ -23,6 +25,8 @@ mod upload;
 use crate::cli::{Cli, Command, GlobalArgs, LocalCommand, RemoteCommand};
 use crate::config::Settings;
 use crate::connection::Connection;
+#[cfg(not(feature = "embedded-devserver"))]
+use crate::connection::without_embedded_devserver;
 use crate::error::{CliResult, Peer};
 use crate::output::Output;
 
@@ -46,14 +50,25 @@ fn settings(global: &GlobalArgs) -> CliResult<Settings> {
 
 impl LocalCommand {
     /// Runs a command that needs no endpoint; only `serve` reads the settings (for its data
-    /// directory), so a broken profile file does not stop the others.
+    /// directory), so a broken profile file does not stop the others. A build without the
+    /// `embedded-devserver` feature refuses `serve` and `demo`.
+    #[cfg_attr(
+        not(feature = "embedded-devserver"),
+        expect(unused_variables, reason = "only `serve` reads the settings")
+    )]
     async fn run(&self, global: &GlobalArgs, out: &Output) -> CliResult {
         match self {
             Self::Keygen(args) => keygen::run(args, out),
             Self::Encrypt(args) => offline::encrypt(args, out).await,
             Self::Decrypt(args) => offline::decrypt(args, out).await,
+            #[cfg(feature = "embedded-devserver")]
             Self::Serve(args) => serve::run(args, &settings(global)?, out).await,
+            #[cfg(feature = "embedded-devserver")]
             Self::Demo(args) => demo::run(args, out).await,
+            #[cfg(not(feature = "embedded-devserver"))]
+            Self::Serve(_) => Err(without_embedded_devserver("`serve`")),
+            #[cfg(not(feature = "embedded-devserver"))]
+            Self::Demo(_) => Err(without_embedded_devserver("`demo`")),
         }
     }
 }

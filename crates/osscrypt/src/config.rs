@@ -77,6 +77,10 @@ pub(crate) struct Settings {
     /// KMS endpoint.
     pub(crate) kms_endpoint: Option<String>,
     /// Embedded devserver data directory.
+    #[cfg_attr(
+        not(feature = "embedded-devserver"),
+        allow(dead_code, reason = "only the embedded devserver keeps data")
+    )]
     pub(crate) data_dir: PathBuf,
     /// Address buckets as `host/bucket` instead of `bucket.host`.
     pub(crate) path_style: bool,

@@ -7,8 +7,11 @@
 use core::fmt;
 use std::sync::Arc;
 
-use oss_client::{Addressing, Client, Credentials, CredentialsProvider};
+#[cfg(feature = "embedded-devserver")]
+use oss_client::Credentials;
+use oss_client::{Addressing, Client, CredentialsProvider};
 use oss_crypto_bucket::{CryptoBucket, CryptoOptions};
+#[cfg(feature = "embedded-devserver")]
 use oss_devserver::{DevServer, DevServerConfig};
 use oss_keywrap::Keyring;
 
@@ -33,6 +36,7 @@ pub(crate) struct Connection {
     pub(crate) path_style: bool,
     /// Connect and read-idle timeouts of OSS requests.
     pub(crate) timeouts: Timeouts,
+    #[cfg(feature = "embedded-devserver")]
     server: Option<DevServer>,
 }
 
@@ -42,7 +46,7 @@ impl fmt::Debug for Connection {
             .field("endpoint", &self.endpoint)
             .field("region", &self.region)
             .field("credentials", &self.credentials)
-            .field("embedded", &self.server.is_some())
+            .field("embedded", &self.is_embedded())
             .finish()
     }
 }
@@ -86,10 +90,20 @@ impl Connection {
             credentials,
             path_style: settings.path_style,
             timeouts: Timeouts::default(),
+            #[cfg(feature = "embedded-devserver")]
             server: None,
         })
     }
 
+    /// Without the embedded devserver, local mode is refused, never sent elsewhere.
+    #[cfg(not(feature = "embedded-devserver"))]
+    async fn embedded(_: &Settings, _: &[&str], _: &Output) -> CliResult<Self> {
+        Err(without_embedded_devserver(
+            "local mode (--local, OSS_ENDPOINT=local)",
+        ))
+    }
+
+    #[cfg(feature = "embedded-devserver")]
     async fn embedded(settings: &Settings, buckets: &[&str], out: &Output) -> CliResult<Self> {
         let dir = &settings.data_dir;
         std::fs::create_dir_all(dir)
@@ -107,6 +121,7 @@ impl Connection {
     }
 
     /// A connection to a devserver started by the caller (kept alive until [`close`](Self::close)).
+    #[cfg(feature = "embedded-devserver")]
     pub(crate) fn for_devserver(server: DevServer) -> Self {
         let cred = server.credentials();
         let credentials = crate::credentials::fixed(Credentials::new(
@@ -141,8 +156,17 @@ impl Connection {
         crate::net::host_of(&self.endpoint)
     }
 
+    /// Whether requests go to an embedded devserver.
+    const fn is_embedded(&self) -> bool {
+        #[cfg(feature = "embedded-devserver")]
+        return self.server.is_some();
+        #[cfg(not(feature = "embedded-devserver"))]
+        false
+    }
+
     /// Stops the embedded devserver, if any, after in-flight requests finished.
     pub(crate) async fn close(self) {
+        #[cfg(feature = "embedded-devserver")]
         if let Some(server) = self.server {
             server.shutdown().await;
         }
@@ -210,6 +234,17 @@ fn no_endpoint(settings: &Settings) -> CliError {
          --config / OSSCRYPT_CONFIG); for the embedded local devserver pass --local or set \
          OSS_ENDPOINT=local",
         file.display()
+    ))
+}
+
+/// The usage error for `what` (`serve`, `demo`, local mode) in a build without the
+/// `embedded-devserver` feature.
+#[cfg(not(feature = "embedded-devserver"))]
+pub(crate) fn without_embedded_devserver(what: &str) -> CliError {
+    CliError::usage(format!(
+        "{what} needs the embedded devserver, and this osscrypt was built without it (cargo \
+         feature `embedded-devserver`): pass --endpoint URL for OSS or an OSS-compatible \
+         server, such as a separately started `oss-devserver`"
     ))
 }
 

@@ -67,6 +67,7 @@ fn no_credentials(settings: &Settings, cause: &CredentialsError) -> CliError {
 }
 
 /// Fixed credentials (the embedded devserver's).
+#[cfg(feature = "embedded-devserver")]
 pub(crate) fn fixed(credentials: oss_client::Credentials) -> Arc<dyn CredentialsProvider> {
     Arc::new(StaticCredentials::new(credentials))
 }

@@ -209,6 +209,7 @@ impl From<oss_envelope::HeaderError> for CliError {
     }
 }
 
+#[cfg(feature = "embedded-devserver")]
 impl From<oss_devserver::Error> for CliError {
     fn from(e: oss_devserver::Error) -> Self {
         Self::other(format!("embedded devserver: {e}"))

@@ -95,7 +95,11 @@
 //!
 //! # Crate features
 //!
-//! This crate has no optional features.
+//! * `embedded-devserver` (default): `serve`, `demo` and local mode (`--local`,
+//!   `OSS_ENDPOINT=local`) run the `oss-devserver` inside the process. A build without it
+//!   (`cargo install osscrypt --no-default-features`) does not compile the devserver in;
+//!   those commands then fail with exit code 2 and a message saying the build lacks the
+//!   embedded devserver, and every other command works against a configured endpoint.
 
 #![forbid(unsafe_code)]
 

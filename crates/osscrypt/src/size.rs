@@ -30,6 +30,10 @@ pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
 }
 
 /// Formats a byte count for humans (`1.5 MiB`).
+#[cfg_attr(
+    not(feature = "embedded-devserver"),
+    allow(dead_code, reason = "only `demo` prints sizes this way")
+)]
 pub(crate) fn human_bytes(bytes: u64) -> String {
     if bytes < 1024 {
         format!("{bytes} B")

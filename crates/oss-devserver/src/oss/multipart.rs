@@ -111,7 +111,7 @@ pub(crate) async fn upload_part(state: &OssState, req: &Req, body: Body) -> OssR
     if let Some(layout) = layout
         && let Err(e) = cse::check_part_size(layout, u64::from(number), digest.len)
     {
-        received.data.discard().await;
+        received.data.discard();
         return Err(e);
     }
     let part = Part {
@@ -267,6 +267,8 @@ pub(crate) async fn complete(state: &OssState, req: &Req, body: Body) -> OssResu
     let (bucket, key, id) = (req.bucket(), req.key(), upload_id(req));
     let url = url_encoding(req)?;
     let bytes = body::read_small(req, body, MAX_COMPLETE_BODY).await?;
+    let _exclusive = (state.store.uploads.exclusive(id, bucket, key).await)
+        .ok_or_else(|| OssError::no_such_upload(id))?;
     let selected = state.store.uploads.with(id, bucket, key, |u| {
         let parts = select_parts(req, u, &bytes)?;
         check_selected(u, &parts)?;
@@ -292,6 +294,9 @@ pub(crate) async fn complete(state: &OssState, req: &Req, body: Body) -> OssResu
 
 pub(crate) async fn abort(state: &OssState, req: &Req) -> OssResult {
     let (bucket, key, id) = (req.bucket(), req.key(), upload_id(req));
+    let Some(_exclusive) = state.store.uploads.exclusive(id, bucket, key).await else {
+        return Err(OssError::no_such_upload(id));
+    };
     let removed = state
         .store
         .remove_upload(id, bucket, key)

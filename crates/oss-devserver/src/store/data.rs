@@ -1,7 +1,8 @@
 //! Object bytes: memory chunks or a file, written through a [`Sink`] and read as a stream.
 
+use core::sync::atomic::{AtomicBool, Ordering};
 use std::io::{self, SeekFrom};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -56,14 +57,48 @@ impl Chunks {
     }
 }
 
+/// A file holding object or part bytes, shared by every clone of its [`Data`]. A discarded
+/// file is removed when the last clone goes away, so a request that looked it up before it was
+/// replaced or deleted still opens it (and, once open, reads it to the end: Unix semantics).
+#[derive(Debug)]
+pub(crate) struct StoredFile {
+    path: PathBuf,
+    discarded: AtomicBool,
+}
+
+impl Drop for StoredFile {
+    fn drop(&mut self) {
+        if *self.discarded.get_mut() {
+            // Best effort: a leftover file is cleaned up at the next start.
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
 /// Where an object's (or part's) bytes are.
 #[derive(Debug, Clone)]
 pub(crate) enum Data {
     Memory(Arc<Chunks>),
-    File(PathBuf),
+    File(Arc<StoredFile>),
 }
 
 impl Data {
+    /// Bytes in the file at `path`.
+    pub(crate) fn file(path: PathBuf) -> Self {
+        Self::File(Arc::new(StoredFile {
+            path,
+            discarded: AtomicBool::new(false),
+        }))
+    }
+
+    /// The file holding the bytes, for file data.
+    pub(crate) fn path(&self) -> Option<&Path> {
+        match self {
+            Self::Memory(_) => None,
+            Self::File(file) => Some(&file.path),
+        }
+    }
+
     /// Streams `len` bytes from `start`.
     pub(crate) async fn stream(&self, start: u64, len: u64) -> io::Result<ByteStream> {
         match self {
@@ -71,8 +106,8 @@ impl Data {
                 let parts = chunks.slice(start, len);
                 Ok(stream::iter(parts.into_iter().map(Ok)).boxed())
             }
-            Self::File(path) => {
-                let mut file = File::open(path).await?;
+            Self::File(stored) => {
+                let mut file = File::open(&stored.path).await?;
                 file.seek(SeekFrom::Start(start)).await?;
                 Ok(ReaderStream::with_capacity(file.take(len), FILE_CHUNK).boxed())
             }
@@ -90,11 +125,11 @@ impl Data {
         sink.finish().await
     }
 
-    /// Removes a file that is no longer referenced (memory data just drops).
-    pub(crate) async fn discard(&self) {
-        if let Self::File(path) = self {
-            // Best effort: a leftover file is cleaned up at the next start.
-            let _ = tokio::fs::remove_file(path).await;
+    /// Marks the bytes as no longer referenced by the store: a file is removed once the last
+    /// request reading it is done (memory data just drops).
+    pub(crate) fn discard(&self) {
+        if let Self::File(stored) = self {
+            stored.discarded.store(true, Ordering::Relaxed);
         }
     }
 }
@@ -133,7 +168,7 @@ impl Sink {
             Self::File { mut file, path } => {
                 file.flush().await?;
                 file.sync_all().await?;
-                Ok(Data::File(path))
+                Ok(Data::file(path))
             }
         }
     }

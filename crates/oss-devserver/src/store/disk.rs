@@ -121,14 +121,14 @@ impl Disk {
         let tmp = self.temp_path();
         tokio::fs::write(&tmp, json).await?;
         tokio::fs::rename(&tmp, self.meta_path(bucket, key)).await?;
-        Ok(Data::File(final_data))
+        Ok(Data::file(final_data))
     }
 
     /// Moves `data` (a temporary file, or memory chunks written out first) to `dest`.
     async fn place(&self, data: &Data, size: u64, dest: &Path) -> io::Result<()> {
-        match data {
-            Data::File(tmp) => tokio::fs::rename(tmp, dest).await,
-            Data::Memory(_) => {
+        match data.path() {
+            Some(tmp) => tokio::fs::rename(tmp, dest).await,
+            None => {
                 let tmp = self.temp_path();
                 let sink = super::Sink::file(tmp.clone()).await?;
                 Data::concat(&[(data.clone(), size)], sink).await?;
@@ -142,12 +142,6 @@ impl Disk {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
         }
-    }
-
-    /// Removes the bytes of a replaced or deleted object. Readers that already opened the file
-    /// keep reading it (Unix semantics).
-    pub(crate) async fn forget_data(&self, data: &Data) {
-        data.discard().await;
     }
 }
 
@@ -171,7 +165,7 @@ fn load_bucket(dir: &Path) -> io::Result<Bucket> {
             // Not ours or damaged outside the server: skip rather than refuse to start.
             continue;
         };
-        let data = Data::File(data_dir.join(&record.data_file));
+        let data = Data::file(data_dir.join(&record.data_file));
         referenced.insert(record.data_file);
         objects.insert(
             record.key,

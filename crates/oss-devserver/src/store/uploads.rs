@@ -3,7 +3,9 @@
 
 use core::sync::atomic::{AtomicU64, Ordering};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use tokio::sync::{OwnedRwLockWriteGuard, RwLock};
 
 use sha2::{Digest as _, Sha256};
 
@@ -31,6 +33,9 @@ pub(crate) struct Upload {
     /// `x-oss-meta-*` for the final object (includes the client-side-encryption envelope).
     pub(crate) user_meta: Vec<(String, String)>,
     pub(crate) parts: BTreeMap<u32, Part>,
+    /// Part commits share it; Complete and Abort hold it alone, so neither removes the part
+    /// files that another Complete is still reading (a retried Complete, an Abort racing one).
+    pub(crate) gate: Arc<RwLock<()>>,
 }
 
 impl Upload {
@@ -47,6 +52,7 @@ impl Upload {
             headers,
             user_meta,
             parts: BTreeMap::new(),
+            gate: Arc::default(),
         }
     }
 
@@ -107,6 +113,22 @@ impl Uploads {
             .map(f)
     }
 
+    fn gate(&self, id: &str, bucket: &str, key: &str) -> Option<Arc<RwLock<()>>> {
+        self.with(id, bucket, key, |u| Arc::clone(&u.gate))
+    }
+
+    /// Waits until no part commit or other Complete/Abort of the upload is running, and keeps
+    /// them out while the guard lives. `None` when the upload does not exist (any more).
+    pub(crate) async fn exclusive(
+        &self,
+        id: &str,
+        bucket: &str,
+        key: &str,
+    ) -> Option<OwnedRwLockWriteGuard<()>> {
+        let guard = self.gate(id, bucket, key)?.write_owned().await;
+        self.exists(id, bucket, key).then_some(guard)
+    }
+
     fn exists(&self, id: &str, bucket: &str, key: &str) -> bool {
         self.with(id, bucket, key, |_| ()).is_some()
     }
@@ -145,9 +167,14 @@ impl Store {
         number: u32,
         part: Part,
     ) -> Result<bool, StoreError> {
+        let Some(gate) = self.uploads.gate(id, bucket, key) else {
+            part.data.discard();
+            return Ok(false);
+        };
+        let _shared = gate.read().await;
         let _commit = self.uploads.commit.lock().await;
         if !self.uploads.exists(id, bucket, key) {
-            part.data.discard().await;
+            part.data.discard();
             return Ok(false);
         }
         let part = match &self.disk {
@@ -159,7 +186,7 @@ impl Store {
             .with(id, bucket, key, |u| u.parts.insert(number, part))
             .flatten();
         if let Some(old) = old {
-            old.data.discard().await;
+            old.data.discard();
         }
         Ok(true)
     }
@@ -181,7 +208,7 @@ impl Store {
         }
         let removed = self.uploads.lock().remove(id);
         for part in removed.iter().flat_map(|u| u.parts.values()) {
-            part.data.discard().await;
+            part.data.discard();
         }
         Ok(true)
     }

@@ -11,6 +11,7 @@ mod listen;
 mod oss_auth;
 mod oss_cse;
 mod oss_disk;
+mod oss_disk_races;
 mod oss_disk_uploads;
 mod oss_faults;
 mod oss_limits;

@@ -5,10 +5,13 @@
 //! enables the detected CPU features; the closure fills a full set of parallel blocks (64 with
 //! VAES-512) with consecutive counter blocks, encrypts them in one call and XORs them into the
 //! data, so counter generation and XOR are compiled next to the vector AES. The `ctr` crate,
-//! which this replaces, reached about 0.45x `openssl speed` here; this loop about 0.75x. What
-//! is left is inside `aes`: with run-time detection its block loads and stores are not
-//! compiled for AVX-512. Built with `-C target-cpu=native` (or `+vaes,+avx512f`) the same
-//! code runs at about 1.4x `openssl speed` on the benchmark machine.
+//! which this replaces, reached about 0.45x `openssl speed` here. This loop runs at about 1.4x
+//! when oss-envelope is one codegen unit (as this workspace builds it, see the crate docs) and
+//! at about 0.75x when it is not: `aes` loads the 64 blocks with `hybrid_array`'s
+//! `try_from_fn`, which is not `#[inline]`, so in another unit it is compiled without AVX and
+//! called once per batch. Feeding `aes` one block at a time (its AES-NI path, which does not
+//! take that detour) measured slower still (about 0.6x): a single block's 14 dependent rounds
+//! leave the AES units idle.
 
 use aes::Aes256;
 use aes::cipher::consts::U16;

@@ -10,28 +10,27 @@ use crate::MAX_HEADER_VALUE_LEN;
 use crate::classify::HeaderPair;
 use crate::error::{HeaderError, HeaderErrorKind as Kind};
 
-/// The values of the headers named in `names`, in the same order.
+/// The values of the envelope headers of one version, looked up by header name.
 ///
 /// Names match ASCII-case-insensitively; values are trimmed of ASCII whitespace. Headers with
 /// other names are ignored. A name repeated with the same value is accepted; with a different
 /// value it is an error.
-pub(crate) struct Fields<const N: usize> {
-    names: [&'static str; N],
-    values: [Option<String>; N],
+pub(crate) struct HeaderValues {
+    /// `(canonical lower-case name, trimmed value)`, at most one entry per name.
+    values: Vec<(&'static str, String)>,
 }
 
-impl<const N: usize> Fields<N> {
-    pub(crate) fn collect<I>(names: [&'static str; N], headers: I) -> Result<Self, HeaderError>
+impl HeaderValues {
+    pub(crate) fn collect<I>(names: &[&'static str], headers: I) -> Result<Self, HeaderError>
     where
         I: IntoIterator<Item: HeaderPair>,
     {
-        let mut values: [Option<String>; N] = [const { None }; N];
+        let mut values: Vec<(&'static str, String)> = Vec::new();
         for pair in headers {
             let name = pair.name();
-            let Some(index) = names.iter().position(|n| n.eq_ignore_ascii_case(name)) else {
+            let Some(&header) = names.iter().find(|n| n.eq_ignore_ascii_case(name)) else {
                 continue;
             };
-            let header = names[index];
             let value = pair.value();
             if value.len() > MAX_HEADER_VALUE_LEN {
                 let kind = Kind::TooLong {
@@ -41,29 +40,52 @@ impl<const N: usize> Fields<N> {
                 return Err(HeaderError::new(header, kind));
             }
             let value = value.trim_ascii();
-            match &values[index] {
-                None => values[index] = Some(value.to_string()),
-                Some(previous) if previous == value => {}
+            match values.iter().find(|(known, _)| *known == header) {
+                None => values.push((header, value.to_string())),
+                Some((_, previous)) if previous == value => {}
                 Some(_) => return Err(HeaderError::new(header, Kind::Conflicting)),
             }
         }
-        Ok(Self { names, values })
+        Ok(Self { values })
+    }
+
+    fn get(&self, header: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(name, _)| *name == header)
+            .map(|(_, value)| value.as_str())
     }
 
     /// The value of a required header: present and non-empty.
-    pub(crate) fn required(&self, index: usize) -> Result<(&'static str, &str), HeaderError> {
-        let name = self.names[index];
-        match self.values[index].as_deref() {
-            None => Err(HeaderError::new(name, Kind::Missing)),
-            Some("") => Err(HeaderError::new(name, Kind::Empty)),
-            Some(value) => Ok((name, value)),
+    pub(crate) fn required(&self, header: &'static str) -> Result<&str, HeaderError> {
+        match self.get(header) {
+            None => Err(HeaderError::new(header, Kind::Missing)),
+            Some("") => Err(HeaderError::new(header, Kind::Empty)),
+            Some(value) => Ok(value),
         }
     }
 
     /// The value of an optional header; an empty value counts as absent.
-    pub(crate) fn optional(&self, index: usize) -> (&'static str, Option<&str>) {
-        let value = self.values[index].as_deref().filter(|v| !v.is_empty());
-        (self.names[index], value)
+    pub(crate) fn optional(&self, header: &str) -> Option<&str> {
+        self.get(header).filter(|v| !v.is_empty())
+    }
+
+    /// An optional plain decimal size not above `max`.
+    pub(crate) fn number(
+        &self,
+        header: &'static str,
+        max: u64,
+    ) -> Result<Option<u64>, HeaderError> {
+        self.optional(header)
+            .map(|text| number(header, text, max))
+            .transpose()
+    }
+
+    /// An optional base64 MD5 digest.
+    pub(crate) fn md5(&self, header: &'static str) -> Result<Option<[u8; 16]>, HeaderError> {
+        self.optional(header)
+            .map(|text| md5(header, text))
+            .transpose()
     }
 }
 
@@ -75,7 +97,7 @@ pub(crate) fn base64(name: &'static str, text: &str) -> Result<Vec<u8>, HeaderEr
 }
 
 /// A plain decimal number (no sign, no leading zeros) not above `max`.
-pub(crate) fn number(name: &'static str, text: &str, max: u64) -> Result<u64, HeaderError> {
+fn number(name: &'static str, text: &str, max: u64) -> Result<u64, HeaderError> {
     let digits_only = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
     if !digits_only || (text.len() > 1 && text.starts_with('0')) {
         return Err(HeaderError::new(name, Kind::InvalidNumber));
@@ -87,7 +109,7 @@ pub(crate) fn number(name: &'static str, text: &str, max: u64) -> Result<u64, He
 }
 
 /// Base64 of a 16-byte MD5 digest.
-pub(crate) fn md5(name: &'static str, text: &str) -> Result<[u8; 16], HeaderError> {
+fn md5(name: &'static str, text: &str) -> Result<[u8; 16], HeaderError> {
     let bytes = base64(name, text)?;
     <[u8; 16]>::try_from(bytes.as_slice()).map_err(|_| HeaderError::new(name, Kind::InvalidMd5))
 }

@@ -7,6 +7,7 @@ mod codec_props;
 mod envelope_codec;
 mod envelope_vectors;
 mod errors;
+mod header_slots;
 mod material;
 mod multipart;
 mod range;

@@ -24,3 +24,4 @@ mod signals;
 mod targets;
 mod transfer;
 mod upload;
+mod without_devserver;

@@ -236,32 +236,13 @@ func (d *driver) matdescSteps(r *peer.Runner) {
 			return
 		}
 	}
-	data := [2][]byte{peer.Random(4099), peer.Random(4099)}
-	r.Step("go_v1_two_keys_by_matdesc_read_by_us", func() error {
-		for i, w := range writers {
-			key := fmt.Sprintf("gov1/matdesc-%d", i)
-			if err := put(w, key, data[i]); err != nil {
-				return err
-			}
-			// Our default key is `one`; the object written with `two` must pick two by matdesc.
-			if err := d.env.CheckLibraryReads(d.bucket, key, data[i], peer.Ranges(len(data[i])), one.ReaderWith(two)); err != nil {
-				return fmt.Errorf("object of key %d: %w", i+1, err)
-			}
-		}
-		return nil
-	})
-	r.Step("our_two_keys_by_matdesc_read_by_go_v1", func() error {
-		for i, pair := range []peer.RsaPair{one, two} {
-			key := fmt.Sprintf("rust/matdesc-%d", i)
-			if err := d.env.RustPut(d.bucket, key, data[i], pair.Writer()); err != nil {
-				return err
-			}
-			// Go v1's bucket for key one reads key two's object through the key manager.
-			if err := checkPeerReads(writers[0], key, data[i], peer.Ranges(len(data[i]))[:2]); err != nil {
-				return fmt.Errorf("object of key %d: %w", i+1, err)
-			}
-		}
-		return nil
+	d.env.TwoKeySteps(r, d.bucket, one, two, peer.TwoKeys{
+		Peer: name,
+		Put:  func(i int, key string, data []byte) error { return put(writers[i], key, data) },
+		// Go v1's bucket for key one reads key two's objects through the key manager.
+		Check: func(key string, data []byte, ranges []peer.Range) error {
+			return checkPeerReads(writers[0], key, data, ranges)
+		},
 	})
 }
 

@@ -164,9 +164,8 @@ func (d *driver) matdescSteps(r *peer.Runner) {
 		r.Step("second_rsa_key", func() error { return err })
 		return
 	}
-	pairs := []peer.RsaPair{one, two}
 	var writers [2]*oss.EncryptionClient
-	for i, pair := range pairs {
+	for i, pair := range []peer.RsaPair{one, two} {
 		if writers[i], err = d.encryptionClient(pair); err != nil {
 			r.Step("matdesc_clients", func() error { return err })
 			return
@@ -178,31 +177,12 @@ func (d *driver) matdescSteps(r *peer.Runner) {
 		r.Step("matdesc_clients", func() error { return err })
 		return
 	}
-	data := [2][]byte{peer.Random(4099), peer.Random(4099)}
-	r.Step("go_v2_two_keys_by_matdesc_read_by_us", func() error {
-		for i, w := range writers {
-			key := fmt.Sprintf("gov2/matdesc-%d", i+1)
-			if err := d.put(w, key, data[i]); err != nil {
-				return err
-			}
-			// Our default key is `one`; the object written with `two` must pick two by matdesc.
-			if err := d.env.CheckLibraryReads(d.bucket, key, data[i], peer.Ranges(len(data[i])), one.ReaderWith(two)); err != nil {
-				return fmt.Errorf("object of key %d: %w", i+1, err)
-			}
-		}
-		return nil
-	})
-	r.Step("our_two_keys_by_matdesc_read_by_go_v2", func() error {
-		for i, pair := range pairs {
-			key := fmt.Sprintf("rust/matdesc-%d", i+1)
-			if err := d.env.RustPut(d.bucket, key, data[i], pair.Writer()); err != nil {
-				return err
-			}
-			if err := d.checkPeerReads(reader, key, data[i], peer.Ranges(len(data[i]))); err != nil {
-				return fmt.Errorf("object of key %d: %w", i+1, err)
-			}
-		}
-		return nil
+	d.env.TwoKeySteps(r, d.bucket, one, two, peer.TwoKeys{
+		Peer: name,
+		Put:  func(i int, key string, data []byte) error { return d.put(writers[i], key, data) },
+		Check: func(key string, data []byte, ranges []peer.Range) error {
+			return d.checkPeerReads(reader, key, data, ranges)
+		},
 	})
 }
 

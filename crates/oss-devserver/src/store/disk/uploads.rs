@@ -92,7 +92,7 @@ impl Disk {
         let data_file = format!("{number}-{}", self.unique());
         let dest = dir.join(DATA).join(&data_file);
         if let Err(e) = self.place(&part.data, part.size, &dest).await {
-            part.data.discard().await;
+            part.data.discard();
             return Err(e);
         }
         let record = PartRecord {
@@ -110,7 +110,7 @@ impl Disk {
             return Err(e);
         }
         Ok(Part {
-            data: Data::File(dest),
+            data: Data::file(dest),
             ..part
         })
     }
@@ -166,6 +166,7 @@ fn load_upload(dir: &Path) -> Option<Upload> {
         headers: record.headers,
         user_meta: record.user_meta,
         parts: load_parts(dir),
+        gate: std::sync::Arc::default(),
     })
 }
 
@@ -213,7 +214,7 @@ fn load_part(path: &Path, data_dir: &Path) -> Option<(u32, Part, String)> {
         etag: record.etag,
         crc64: record.crc64,
         last_modified_ms: record.last_modified_ms,
-        data: Data::File(data),
+        data: Data::file(data),
     };
     Some((record.number, part, record.data_file))
 }

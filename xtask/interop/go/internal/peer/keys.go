@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"fmt"
 	"os"
 )
 
@@ -45,4 +46,48 @@ func (p RsaPair) Writer() Keys {
 // by its matdesc, so the object's matdesc must pick the right one.
 func (p RsaPair) ReaderWith(other RsaPair) Keys {
 	return append(p.Writer(), "--read-key", other.PrivatePath+":"+other.Matdesc)
+}
+
+// TwoKeys is a peer's side of the two-keys-by-matdesc steps.
+type TwoKeys struct {
+	// Peer names the peer in the step names (`go_v1`, ...) and its objects' key prefix.
+	Peer string
+	// Put writes data under key with master key i (0: one, 1: two).
+	Put func(i int, key string, data []byte) error
+	// Check reads key through the peer's reader, whose default is key one and which knows
+	// key two by its matdesc, whole and by ranges, and compares with data.
+	Check func(key string, data []byte, ranges []Range) error
+}
+
+// TwoKeySteps runs `<peer>_two_keys_by_matdesc_read_by_us` (the peer writes one object with
+// each key; we read both, default key one, key two registered by matdesc) and
+// `our_two_keys_by_matdesc_read_by_<peer>` (the other way round).
+func (e *Env) TwoKeySteps(r *Runner, bucket string, one, two RsaPair, p TwoKeys) {
+	data := [2][]byte{Random(4099), Random(4099)}
+	ranges := Ranges(4099)
+	r.Step(p.Peer+"_two_keys_by_matdesc_read_by_us", func() error {
+		for i := range data {
+			key := fmt.Sprintf("%s/matdesc-%d", p.Peer, i+1)
+			if err := p.Put(i, key, data[i]); err != nil {
+				return err
+			}
+			// Our default key is `one`; the object written with `two` must pick two by matdesc.
+			if err := e.CheckLibraryReads(bucket, key, data[i], ranges, one.ReaderWith(two)); err != nil {
+				return fmt.Errorf("object of key %d: %w", i+1, err)
+			}
+		}
+		return nil
+	})
+	r.Step("our_two_keys_by_matdesc_read_by_"+p.Peer, func() error {
+		for i, pair := range []RsaPair{one, two} {
+			key := fmt.Sprintf("rust/matdesc-%d", i+1)
+			if err := e.RustPut(bucket, key, data[i], pair.Writer()); err != nil {
+				return err
+			}
+			if err := p.Check(key, data[i], ranges); err != nil {
+				return fmt.Errorf("object of key %d: %w", i+1, err)
+			}
+		}
+		return nil
+	})
 }
