@@ -4,9 +4,9 @@
 
 use crate::common;
 
+use core::sync::atomic::{AtomicBool, Ordering};
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use common::{Harness, data};
 use oss_crypto_bucket::oss_envelope::header;
@@ -17,6 +17,7 @@ use oss_crypto_bucket::{
 };
 
 const PART: u64 = 102_400;
+const PART_LEN: usize = 102_400;
 
 fn options(dir: &Path) -> CryptoOptions {
     CryptoOptions::default()
@@ -132,7 +133,7 @@ async fn a_file_changed_during_the_upload() {
         }
     };
 
-    std::fs::write(&src, data(3 * PART as usize, 2)).unwrap();
+    std::fs::write(&src, data(3 * PART_LEN, 2)).unwrap();
     let upload = UploadOptions::default()
         .with_multipart_threshold(PART)
         .with_progress(grow(&src));
@@ -142,7 +143,7 @@ async fn a_file_changed_during_the_upload() {
         "{err:?}"
     );
 
-    std::fs::write(&src, data(3 * PART as usize, 3)).unwrap();
+    std::fs::write(&src, data(3 * PART_LEN, 3)).unwrap();
     let resumable = ResumableOptions::default().with_progress(grow(&src));
     let err = bucket
         .resumable_upload("b", &src, &resumable)
