@@ -63,6 +63,33 @@ pub(crate) fn run(cmd: &mut Command) -> anyhow::Result<Duration> {
     Ok(start.elapsed())
 }
 
+/// As [`run`], also appending the lines `cmd` prints on stdout to `lines` (they are passed
+/// through as they come, and kept when the command fails).
+pub(crate) fn run_teed(cmd: &mut Command, lines: &mut Vec<String>) -> anyhow::Result<Duration> {
+    use std::io::{BufRead as _, Write as _};
+    let line = display(cmd);
+    eprintln!("$ {line}");
+    let start = Instant::now();
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("cannot start `{line}`"))?;
+    let mut reader = std::io::BufReader::new(child.stdout.take().context("no stdout pipe")?);
+    let mut stdout = std::io::stdout().lock();
+    let mut buf = Vec::new();
+    while reader.read_until(b'\n', &mut buf)? > 0 {
+        stdout.write_all(&buf)?;
+        lines.push(String::from_utf8_lossy(&buf).trim_end().to_owned());
+        buf.clear();
+    }
+    stdout.flush()?;
+    let status = child.wait()?;
+    if !status.success() {
+        bail!("`{line}` failed: {status}");
+    }
+    Ok(start.elapsed())
+}
+
 /// Runs `cmd` and returns its stdout; stderr passes through. Fails unless it exits 0.
 pub(crate) fn output(cmd: &mut Command) -> anyhow::Result<String> {
     let line = display(cmd);

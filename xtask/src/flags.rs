@@ -7,7 +7,9 @@ pub(crate) const HELP: &str = "\
 cargo xtask <task> [options]
 
 tasks:
-  ci                          fmt check, clippy per package, tests, docs, no_std proof
+  ci                          everything CI checks (.ci/run calls it): fmt, clippy, tests, builds
+                              without default features, docs, no_std, fuzz smoke, interop,
+                              quick benches; all steps run, then a summary
   no-std                      only the no_std proof for oss-envelope
   fuzz [--seconds N] [--seeds-only] [target...]
                               regenerate seed corpora and run cargo-fuzz targets (default 10 s each)

@@ -46,6 +46,16 @@ impl fmt::Debug for Client {
     }
 }
 
+/// An OSS client of the service itself, for the requests that name no bucket: ListBuckets
+/// ([`ServiceClient::list_buckets`]). Built by
+/// [`ClientBuilder::build_service`](crate::ClientBuilder::build_service) from the same
+/// endpoint, region, credentials and signature settings as a [`Client`]; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct ServiceClient {
+    /// A client whose endpoint and signer name no bucket.
+    pub(crate) client: Client,
+}
+
 impl Client {
     /// A builder; see [`ClientBuilder`](crate::ClientBuilder).
     pub fn builder() -> builder::ClientBuilder {
@@ -54,7 +64,8 @@ impl Client {
 
     /// The bucket this client addresses.
     pub fn bucket(&self) -> &str {
-        self.inner.endpoint.bucket()
+        // Only a `ServiceClient`'s own client has no bucket, and it never hands that out.
+        self.inner.endpoint.bucket().unwrap_or_default()
     }
 
     /// The retry policy.

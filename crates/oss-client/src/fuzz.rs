@@ -17,6 +17,11 @@ pub fn list_objects_xml(data: &[u8]) {
     let _ = crate::xml::parse_list_objects(data);
 }
 
+/// ListBuckets response parser.
+pub fn list_buckets_xml(data: &[u8]) {
+    let _ = crate::xml::parse_list_buckets(data);
+}
+
 /// CompleteMultipartUpload (and Initiate / Copy) response parsers.
 pub fn complete_multipart_xml(data: &[u8]) {
     let _ = crate::xml::parse_complete(data);
@@ -31,11 +36,12 @@ mod tests {
     /// Every prefix of valid documents (and some garbage) goes through every parser.
     #[test]
     fn parsers_survive_truncated_and_garbage_input() {
-        let docs: [&[u8]; 4] = [
+        let docs: [&[u8]; 5] = [
             b"<ListPartsResult><Bucket>b</Bucket><Part><PartNumber>1</PartNumber><ETag>\"A\"</ETag><HashCrc64ecma>5</HashCrc64ecma><Size>3</Size></Part></ListPartsResult>",
             b"<Error><Code>NoSuchKey</Code><Message>m &amp; n</Message><RequestId>r</RequestId><EC>1</EC></Error>",
             b"<ListBucketResult><EncodingType>url</EncodingType><Contents><Key>%E4%</Key><Size>1</Size></Contents></ListBucketResult>",
             b"<CompleteMultipartUploadResult><Key>k</Key><ETag>\"E-2\"</ETag></CompleteMultipartUploadResult>",
+            b"<ListAllMyBucketsResult><IsTruncated>true</IsTruncated><Buckets><Bucket><Name>b</Name></Bucket></Buckets></ListAllMyBucketsResult>",
         ];
         for doc in docs {
             for end in 0..=doc.len() {
@@ -43,6 +49,7 @@ mod tests {
                 list_parts_xml(slice);
                 error_xml(slice);
                 list_objects_xml(slice);
+                list_buckets_xml(slice);
                 complete_multipart_xml(slice);
             }
         }
@@ -53,6 +60,7 @@ mod tests {
         ] {
             error_xml(garbage);
             list_objects_xml(garbage);
+            list_buckets_xml(garbage);
         }
         // An invalid percent-escape in an encoded key is a typed error, not a panic.
         assert!(crate::xml::parse_list_objects(docs[2]).is_err());

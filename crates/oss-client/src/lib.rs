@@ -18,7 +18,8 @@
 //!   [`Client::presign`].
 //! * **The client's bucket**: [`Client::create_bucket`], [`Client::delete_bucket`],
 //!   [`Client::list_multipart_uploads`] (unfinished uploads, paged by key and upload id).
-//!   Service-level requests (ListBuckets) are not supported: a client is bound to a bucket.
+//! * **The service**: [`ServiceClient::list_buckets`] (ListBuckets, paged by `marker`), on a
+//!   [`ServiceClient`] from [`ClientBuilder::build_service`]: same settings, no bucket.
 //! * **Integrity**: CRC-64/XZ of every body sent or received is compared with
 //!   `x-oss-hash-crc64ecma` (multipart: the fold of the part CRCs); a mismatch is
 //!   [`Error::CrcMismatch`] and is retried where the request can be replayed.
@@ -139,10 +140,10 @@ pub mod __fuzz {
 mod fuzz;
 
 // The public interface:
-pub use client::Client;
 pub use client::builder::ClientBuilder;
 pub use client::endpoint::Addressing;
 pub use client::response::{ContentRange, ObjectMeta};
+pub use client::{Client, ServiceClient};
 pub use crc::{Crc64, crc64, crc64_combine, crc64_fold};
 pub use error::{Error, Result, ServiceError};
 pub use ops::bucket::ListUploadsOptions;
@@ -152,6 +153,7 @@ pub use ops::list::ListObjectsOptions;
 pub use ops::multipart::{CompletedPart, ListPartsOptions, multipart_etag};
 pub use ops::object::{CopyRequest, MetadataDirective, PutResult};
 pub use ops::presign::{MAX_PRESIGN_EXPIRY, PresignedUrl};
+pub use ops::service::ListBucketsOptions;
 pub use oss_credentials::{
     ChainConfig, Credentials, CredentialsChain, CredentialsError, CredentialsProvider,
     DEFAULT_METADATA_ENDPOINT, DEFAULT_STS_ENDPOINT, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET,
@@ -162,9 +164,9 @@ pub use oss_transport::{BackoffConfig, HttpSettings, RetryConfig};
 pub use payload::{ByteStream, PutPayload, StreamFactory};
 pub use sign::SignatureVersion;
 pub use xml::{
-    ClientEncryption, CommonPrefix, CompleteMultipartResult, CopyObjectResult,
-    InitiateMultipartResult, ListObjectsResult, ListPartsResult, ListUploadsResult, ObjectSummary,
-    PartSummary, UploadSummary,
+    BucketSummary, ClientEncryption, CommonPrefix, CompleteMultipartResult, CopyObjectResult,
+    InitiateMultipartResult, ListBucketsResult, ListObjectsResult, ListPartsResult,
+    ListUploadsResult, ObjectSummary, PartSummary, UploadSummary,
 };
 
 pub use bytes;

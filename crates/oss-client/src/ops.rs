@@ -7,6 +7,7 @@ pub(crate) mod list;
 pub(crate) mod multipart;
 pub(crate) mod object;
 pub(crate) mod presign;
+pub(crate) mod service;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 

@@ -23,7 +23,8 @@ pub(crate) struct Signer {
     pub(crate) version: SignatureVersion,
     pub(crate) region: String,
     pub(crate) product: String,
-    pub(crate) bucket: String,
+    /// `None` for service-level requests (ListBuckets).
+    pub(crate) bucket: Option<String>,
 }
 
 /// Headers as text pairs (names lower-case); non-UTF-8 values are signed lossily, which only
@@ -73,7 +74,7 @@ impl Signer {
             SignatureVersion::V4 => {
                 let request = oss_v4::Request {
                     method,
-                    bucket: Some(&self.bucket),
+                    bucket: self.bucket.as_deref(),
                     key,
                     query: &query_refs,
                     headers: &header_refs,
@@ -85,7 +86,7 @@ impl Signer {
             SignatureVersion::V1 => {
                 let request = oss_v1::Request {
                     method,
-                    bucket: Some(&self.bucket),
+                    bucket: self.bucket.as_deref(),
                     key,
                     query: &query_refs,
                     headers: &header_refs,
@@ -122,7 +123,7 @@ impl Signer {
             SignatureVersion::V4 => {
                 let request = oss_v4::Request {
                     method,
-                    bucket: Some(&self.bucket),
+                    bucket: self.bucket.as_deref(),
                     key: Some(key),
                     query: &query_refs,
                     headers: &header_refs,
@@ -133,7 +134,7 @@ impl Signer {
             SignatureVersion::V1 => {
                 let request = oss_v1::Request {
                     method,
-                    bucket: Some(&self.bucket),
+                    bucket: self.bucket.as_deref(),
                     key: Some(key),
                     query: &query_refs,
                     headers: &header_refs,
@@ -155,7 +156,7 @@ mod tests {
             version: SignatureVersion::V4,
             region: "cn-hangzhou".into(),
             product: "oss".into(),
-            bucket: "bucket".into(),
+            bucket: Some("bucket".into()),
         };
         let mut headers = HeaderMap::new();
         headers.insert("content-type", HeaderValue::from_static("text/plain"));

@@ -4,6 +4,7 @@
 //! through [`crate::__fuzz`].
 
 mod error_body;
+mod list_buckets;
 mod list_objects;
 mod list_parts;
 mod list_uploads;
@@ -12,6 +13,8 @@ mod multipart;
 use serde::de::DeserializeOwned;
 
 pub(crate) use error_body::parse_error_body;
+pub(crate) use list_buckets::parse as parse_list_buckets;
+pub use list_buckets::{BucketSummary, ListBucketsResult};
 pub(crate) use list_objects::parse as parse_list_objects;
 pub use list_objects::{CommonPrefix, ListObjectsResult, ObjectSummary};
 pub(crate) use list_parts::parse as parse_list_parts;

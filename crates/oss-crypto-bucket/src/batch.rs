@@ -8,13 +8,14 @@
 //! [`audit_prefix`] classifies every object (V2, V1, plaintext, unwrappable, malformed, no
 //! plaintext MD5; optionally a verified download) into an [`AuditReport`]; [`migrate_prefix`]
 //! encrypts plaintext objects in place, keeping their metadata and system headers;
-//! [`uploads`] lists the multipart uploads in progress; [`local_files`], [`upload_files`]
+//! [`uploads`] lists the multipart uploads in progress and [`buckets`] the account's buckets; [`local_files`], [`upload_files`]
 //! and [`download_prefix`] move directory trees (`cp -r`); [`in_sync`] is what `sync`
 //! compares.
 //!
 //! [`CryptoBucket::rotate_master_key`]: crate::CryptoBucket::rotate_master_key
 
 mod audit;
+mod buckets;
 mod listing;
 mod migrate;
 mod rotate;
@@ -24,6 +25,7 @@ mod tree;
 mod uploads;
 
 pub use audit::{AuditCounts, AuditKind, AuditRecord, AuditReport, audit_prefix};
+pub use buckets::buckets;
 pub use listing::{BatchOptions, objects};
 pub use migrate::{MigrateOutcome, MigrateRecord, migrate_prefix};
 pub use rotate::{RotateOutcome, RotateRecord, rotate_prefix};

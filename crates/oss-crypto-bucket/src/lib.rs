@@ -177,6 +177,8 @@
 //! * `aws-lc` (default): AES-256-CTR from AWS-LC's assembly (through `oss-envelope/aws-lc`),
 //!   for throughput; AWS-LC is already built for rustls. Disable default features to use the
 //!   pure-Rust RustCrypto cipher instead. Both produce the same bytes.
+//! * `kms` (default): KMS master keys in the re-exported [`oss_keywrap`] (its `kms` feature).
+//!   The bucket itself speaks HTTP through `oss-client` either way.
 
 #![forbid(unsafe_code)]
 

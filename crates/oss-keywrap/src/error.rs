@@ -4,6 +4,7 @@
 //! the length or the decryption failed, so a caller cannot be turned into a padding oracle.
 //! KMS and transport failures keep their source and say whether a retry may help.
 
+#[cfg(feature = "kms")]
 use crate::kms::KmsError;
 use crate::rsa::KeyError;
 
@@ -77,6 +78,7 @@ pub enum Error {
     #[error("invalid master key configuration: {0}")]
     Config(String),
     /// KMS answered with an error.
+    #[cfg(feature = "kms")]
     #[error(transparent)]
     Kms(#[from] KmsError),
     /// The request to a remote key service failed before an answer arrived.
@@ -90,6 +92,7 @@ pub enum Error {
     },
     /// The credentials provider of the KMS client could not supply credentials (no source in
     /// the chain, STS or the metadata service failing).
+    #[cfg(feature = "kms")]
     #[error("kms credentials unavailable: {0}")]
     Credentials(#[from] oss_credentials::CredentialsError),
     /// The operating system random number generator failed.
@@ -102,6 +105,7 @@ impl Error {
     #[must_use]
     pub fn is_retryable(&self) -> bool {
         match self {
+            #[cfg(feature = "kms")]
             Self::Kms(e) => e.is_retryable(),
             Self::Transport { retryable, .. } => *retryable,
             Self::NoMatchingMaterial { source, .. }
@@ -136,6 +140,7 @@ impl Error {
         }
     }
 
+    #[cfg(feature = "kms")]
     pub(crate) fn transport(source: impl Into<BoxError>, retryable: bool) -> Self {
         Self::Transport {
             source: source.into(),

@@ -9,7 +9,7 @@
 //!
 //! * [`rsa::RsaMasterKey`]: PKCS#1 v1.5 wrapping; OAEP-SHA1 unwrapping for V1 objects and V2
 //!   objects that declare it. Keys from PEM or DER (PKCS#1, PKCS#8, encrypted PKCS#8, SPKI).
-//! * [`kms::KmsMasterKey`]: Alibaba Cloud KMS, both header flavours (spec §6.3).
+//! * `kms::KmsMasterKey`: Alibaba Cloud KMS, both header flavours (spec §6.3; feature `kms`).
 //!
 //! Use this crate if you need to wrap or unwrap OSS envelope key material yourself, or to plug a
 //! custom master key into `oss-crypto-bucket` (whose `CryptoBucket` takes a [`Keyring`]).
@@ -75,6 +75,10 @@
 //!
 //! * `aws-lc` (default): RSA private-key operations from AWS-LC (about 6x faster for
 //!   RSA-2048, constant-time; see above). Without it the pure-Rust `rsa` crate does them.
+//! * `kms` (default): the `kms` module: Alibaba Cloud KMS master keys
+//!   and their HTTP client. Without it the crate does not depend on reqwest, tokio or the
+//!   credential chain (`cargo tree -p oss-keywrap --no-default-features -e normal` lists
+//!   neither), and [`Error`] has no `Kms` / `Credentials` variants.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -84,6 +88,8 @@ mod keyring;
 mod material;
 mod traits;
 
+#[cfg(feature = "kms")]
+#[cfg_attr(docsrs, doc(cfg(feature = "kms")))]
 pub mod kms;
 pub mod rsa;
 

@@ -1,5 +1,6 @@
-//! What the bucket-scale commands share: `--jobs` and `--shard`, a progress counter of
-//! objects, and JSON-lines journals.
+//! What the bucket-scale commands share: `--jobs` and `--shard`, the crypto bucket of a
+//! prefix, a progress counter of objects driven by the library's record streams, and
+//! JSON-lines journals.
 
 pub(crate) mod args;
 pub(crate) mod filter;
@@ -9,11 +10,16 @@ use std::io::{BufWriter, IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use futures::{Stream, TryStreamExt as _};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use oss_crypto_bucket::CryptoBucket;
 use oss_crypto_bucket::batch::{BatchOptions, Shard};
 use serde::Serialize;
 
+use crate::cli::KeyArgs;
+use crate::connection::{self, Connection};
 use crate::error::{CliError, CliResult};
+use crate::keys;
 use crate::output::Output;
 
 /// Objects worked on at once unless `--jobs` says otherwise.
@@ -39,6 +45,47 @@ impl BatchArgs {
             .with_jobs(usize::from(self.jobs))
             .with_shard(self.shard)
     }
+}
+
+/// The crypto bucket `bucket` read with `keys` (KMS through the connection), as `audit`,
+/// `migrate` and `rotate` use it: default options, no MD5 computed for transfers.
+///
+/// # Errors
+///
+/// Key and usage errors.
+pub(crate) fn bucket_with_keys(
+    conn: &Connection,
+    keys: &KeyArgs,
+    bucket: &str,
+) -> CliResult<CryptoBucket> {
+    let ring = keys::keyring(keys, Some(&conn.kms))?;
+    conn.crypto_bucket(bucket, ring, connection::crypto_options(None, false))
+}
+
+/// Reads a batch operation's `records` to their end under a [`Counter`] labelled `label`:
+/// `each` handles every record (prints, tallies, journals it) and returns the running
+/// summary the counter shows.
+///
+/// # Errors
+///
+/// The first error of the listing or of `each`.
+pub(crate) async fn drive<R>(
+    out: &Output,
+    label: &str,
+    records: impl Stream<Item = oss_crypto_bucket::Result<R>>,
+    mut each: impl FnMut(R) -> CliResult<String>,
+) -> CliResult {
+    let counter = Counter::new(out, label);
+    let mut records = std::pin::pin!(records);
+    let result = async {
+        while let Some(record) = records.try_next().await? {
+            counter.tick(each(record)?);
+        }
+        Ok(())
+    }
+    .await;
+    counter.finish();
+    result
 }
 
 /// A running count of objects on stderr (a terminal, not `--quiet`): count, rate, a message.

@@ -364,8 +364,9 @@ pub(crate) struct RmArgs {
 /// `ls`.
 #[derive(Debug, Args)]
 pub(crate) struct LsArgs {
-    /// `oss://bucket` or `oss://bucket/prefix`.
-    #[arg(value_parser = parse_uri)]
+    /// `oss://bucket` or `oss://bucket/prefix`; `oss://` alone lists the buckets (name,
+    /// region, creation time).
+    #[arg(value_parser = parse_ls_uri)]
     pub(crate) prefix: ObjectUri,
     /// Everything under the prefix, not only its first level (`PRE` lines for the
     /// "directories" of that level); streamed page by page.
@@ -374,6 +375,24 @@ pub(crate) struct LsArgs {
     /// Print JSON instead of text (an array of objects, `{"prefix": ...}` for directories).
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+impl LsArgs {
+    /// Whether this is `ls oss://`, the bucket listing (its `prefix` names no bucket).
+    pub(crate) fn lists_buckets(&self) -> bool {
+        self.prefix.bucket.is_empty()
+    }
+}
+
+/// `oss://` (the service: no bucket) or what [`parse_uri`] accepts.
+fn parse_ls_uri(text: &str) -> Result<ObjectUri, String> {
+    if text == "oss://" {
+        return Ok(ObjectUri {
+            bucket: String::new(),
+            key: String::new(),
+        });
+    }
+    parse_uri(text)
 }
 
 /// `rotate`.

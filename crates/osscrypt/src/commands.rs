@@ -106,6 +106,7 @@ impl RemoteCommand {
             Self::Head(a) | Self::Inspect(a) => vec![a.object.bucket.as_str()],
             Self::Cp(a) => a.buckets(),
             Self::Rm(a) => a.objects.iter().map(|o| o.bucket.as_str()).collect(),
+            Self::Ls(a) if a.lists_buckets() => Vec::new(),
             Self::Ls(a) => vec![a.prefix.bucket.as_str()],
             Self::Rotate(a) => vec![a.object.bucket.as_str()],
             Self::Audit(a) => vec![a.prefix.bucket.as_str()],

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 #[cfg(feature = "embedded-devserver")]
 use oss_client::Credentials;
-use oss_client::{Addressing, Client, CredentialsProvider};
+use oss_client::{Addressing, Client, ClientBuilder, CredentialsProvider, ServiceClient};
 use oss_crypto_bucket::{CryptoBucket, CryptoOptions};
 #[cfg(feature = "embedded-devserver")]
 use oss_devserver::{DevServer, DevServerConfig};
@@ -178,10 +178,25 @@ impl Connection {
     ///
     /// Usage errors for a bad endpoint or bucket name.
     pub(crate) fn client(&self, bucket: &str) -> CliResult<Client> {
+        self.builder()
+            .with_bucket(bucket)
+            .build()
+            .map_err(CliError::from)
+    }
+
+    /// A client of the service itself (ListBuckets).
+    ///
+    /// # Errors
+    ///
+    /// Usage errors for a bad endpoint.
+    pub(crate) fn service_client(&self) -> CliResult<ServiceClient> {
+        self.builder().build_service().map_err(CliError::from)
+    }
+
+    fn builder(&self) -> ClientBuilder {
         Client::builder()
             .with_endpoint(self.endpoint.clone())
             .with_region(self.region.clone())
-            .with_bucket(bucket)
             .with_credentials_provider(Arc::clone(&self.credentials))
             .with_addressing(if self.path_style {
                 Addressing::PathStyle
@@ -191,8 +206,6 @@ impl Connection {
             .with_user_agent_suffix(concat!("osscrypt/", env!("CARGO_PKG_VERSION")))
             .with_connect_timeout(self.timeouts.connect)
             .with_read_timeout(self.timeouts.read)
-            .build()
-            .map_err(CliError::from)
     }
 
     /// A crypto bucket over `bucket` with `keyring` and `options`.

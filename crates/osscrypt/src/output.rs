@@ -13,6 +13,9 @@ use serde::Serialize;
 
 use crate::error::{CliError, CliResult};
 
+mod listing;
+pub(crate) use listing::Listing;
+
 /// How long a transfer runs before its progress bar appears.
 const SHOW_AFTER: Duration = Duration::from_secs(1);
 

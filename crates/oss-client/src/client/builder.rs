@@ -6,7 +6,7 @@ use core::time::Duration;
 use std::sync::Arc;
 
 use super::endpoint::{Addressing, Endpoint};
-use super::{Client, Inner};
+use super::{Client, Inner, ServiceClient};
 use crate::RetryConfig;
 use crate::error::{Error, Result};
 use crate::sign::{SignatureVersion, Signer};
@@ -200,6 +200,23 @@ impl ClientBuilder {
             .bucket
             .clone()
             .ok_or_else(|| Error::InvalidArgument("bucket is required".into()))?;
+        self.build_for(Some(bucket))
+    }
+
+    /// Builds a client of the service itself, for requests that name no bucket
+    /// (ListBuckets); the bucket, if one was set, is not used.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for a missing region or a bad endpoint;
+    /// [`Error::Transport`] when the HTTP stack cannot be initialised.
+    pub fn build_service(self) -> Result<ServiceClient> {
+        Ok(ServiceClient {
+            client: self.build_for(None)?,
+        })
+    }
+
+    fn build_for(self, bucket: Option<String>) -> Result<Client> {
         let region = self
             .region
             .clone()
@@ -208,7 +225,7 @@ impl ClientBuilder {
             .endpoint
             .clone()
             .unwrap_or_else(|| format!("oss-{region}.aliyuncs.com"));
-        let endpoint = Endpoint::parse(&endpoint_text, &bucket, self.addressing)?;
+        let endpoint = Endpoint::parse(&endpoint_text, bucket.as_deref(), self.addressing)?;
         let credentials = match self.credentials.clone() {
             Some(provider) => provider,
             None => Arc::new(CredentialsChain::new(ChainConfig::default())),
@@ -260,6 +277,17 @@ mod tests {
         assert!(!text.contains("the-secret") && !text.contains("the-token"));
         assert!(ClientBuilder::new().with_region("r").build().is_err());
         assert!(ClientBuilder::new().with_bucket("bucket").build().is_err());
+        let service = ClientBuilder::new()
+            .with_region("cn-hangzhou")
+            .with_credentials(Credentials::new("AKID", "the-secret"))
+            .build_service()
+            .unwrap();
+        let text = format!("{service:?}");
+        assert!(
+            text.contains("\"https://oss-cn-hangzhou.aliyuncs.com\"")
+                && !text.contains("the-secret"),
+            "{text}"
+        );
         let bad = ClientBuilder::new()
             .with_region("r")
             .with_bucket("bucket")

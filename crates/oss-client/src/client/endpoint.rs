@@ -18,13 +18,13 @@ pub enum Addressing {
     PathStyle,
 }
 
-/// A parsed endpoint bound to a bucket.
+/// A parsed endpoint bound to a bucket, or to none for service-level requests (ListBuckets).
 #[derive(Debug, Clone)]
 pub(crate) struct Endpoint {
     /// `scheme://authority` of the requests (bucket host for virtual-hosted style).
     base: String,
     path_style: bool,
-    bucket: String,
+    bucket: Option<String>,
 }
 
 /// Whether the URL's host is an IPv4 or IPv6 literal.
@@ -34,8 +34,13 @@ fn is_ip(host: &str) -> bool {
 }
 
 impl Endpoint {
-    /// Parses `host`, `host:port` or `scheme://host[:port]` (`https` when no scheme is given).
-    pub(crate) fn parse(endpoint: &str, bucket: &str, addressing: Addressing) -> Result<Self> {
+    /// Parses `host`, `host:port` or `scheme://host[:port]` (`https` when no scheme is given);
+    /// `bucket` is `None` for the service itself (requests to `scheme://host/`).
+    pub(crate) fn parse(
+        endpoint: &str,
+        bucket: Option<&str>,
+        addressing: Addressing,
+    ) -> Result<Self> {
         let bad = |why: &str| Error::InvalidArgument(format!("endpoint {endpoint:?}: {why}"));
         let text = if endpoint.contains("://") {
             endpoint.to_owned()
@@ -50,22 +55,23 @@ impl Endpoint {
             return Err(bad("must not have a path, query or user"));
         }
         let host = url.host_str().ok_or_else(|| bad("no host"))?;
-        validate_bucket(bucket)?;
+        if let Some(bucket) = bucket {
+            validate_bucket(bucket)?;
+        }
         let path_style = match addressing {
             Addressing::PathStyle => true,
             Addressing::VirtualHosted => false,
             Addressing::Auto => is_ip(host) || host.eq_ignore_ascii_case("localhost"),
         };
         let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
-        let authority = if path_style {
-            format!("{host}{port}")
-        } else {
-            format!("{bucket}.{host}{port}")
+        let authority = match bucket {
+            Some(bucket) if !path_style => format!("{bucket}.{host}{port}"),
+            _ => format!("{host}{port}"),
         };
         Ok(Self {
             base: format!("{}://{authority}", url.scheme()),
             path_style,
-            bucket: bucket.to_owned(),
+            bucket: bucket.map(str::to_owned),
         })
     }
 
@@ -74,17 +80,18 @@ impl Endpoint {
         &self.base
     }
 
-    /// The bucket.
-    pub(crate) fn bucket(&self) -> &str {
-        &self.bucket
+    /// The bucket (`None` for the service).
+    pub(crate) fn bucket(&self) -> Option<&str> {
+        self.bucket.as_deref()
     }
 
-    /// Full URL for a bucket-level (`key = None`) or object request, with an encoded query.
+    /// Full URL for a bucket-level (`key = None`) or object request, with an encoded query;
+    /// for the service, `scheme://host/` and the query.
     pub(crate) fn url(&self, key: Option<&str>, query: &[(String, String)]) -> String {
         let mut url = self.base.clone();
-        if self.path_style {
+        if let Some(bucket) = self.bucket.as_deref().filter(|_| self.path_style) {
             url.push('/');
-            url.push_str(&self.bucket);
+            url.push_str(bucket);
         }
         url.push('/');
         if let Some(key) = key {
@@ -150,13 +157,18 @@ mod tests {
 
     #[test]
     fn addressing_styles() {
-        let v =
-            Endpoint::parse("oss-cn-hangzhou.aliyuncs.com", "bucket", Addressing::Auto).unwrap();
+        let v = Endpoint::parse(
+            "oss-cn-hangzhou.aliyuncs.com",
+            Some("bucket"),
+            Addressing::Auto,
+        )
+        .unwrap();
         assert_eq!(
             v.url(Some("key+123"), &[]),
             "https://bucket.oss-cn-hangzhou.aliyuncs.com/key%2B123"
         );
-        let ip = Endpoint::parse("http://127.0.0.1:9000", "bucket", Addressing::Auto).unwrap();
+        let ip =
+            Endpoint::parse("http://127.0.0.1:9000", Some("bucket"), Addressing::Auto).unwrap();
         assert_eq!(
             ip.url(Some("a b/c"), &q(&[("uploads", "")])),
             "http://127.0.0.1:9000/bucket/a%20b/c?uploads"
@@ -165,20 +177,36 @@ mod tests {
             ip.url(None, &q(&[("list-type", "2"), ("prefix", "a/b")])),
             "http://127.0.0.1:9000/bucket/?list-type=2&prefix=a%2Fb"
         );
-        let p = Endpoint::parse("http://localhost:1", "bucket", Addressing::PathStyle).unwrap();
+        let p =
+            Endpoint::parse("http://localhost:1", Some("bucket"), Addressing::PathStyle).unwrap();
         assert_eq!(p.url(Some("../x"), &[]), "http://localhost:1/bucket/..%2Fx");
-        let local = Endpoint::parse("http://localhost:9", "bucket", Addressing::Auto).unwrap();
+        let local =
+            Endpoint::parse("http://localhost:9", Some("bucket"), Addressing::Auto).unwrap();
         assert_eq!(local.url(None, &[]), "http://localhost:9/bucket/");
-        let forced = Endpoint::parse("http://oss.test:9", "bucket", Addressing::PathStyle).unwrap();
+        let forced =
+            Endpoint::parse("http://oss.test:9", Some("bucket"), Addressing::PathStyle).unwrap();
         assert_eq!(forced.url(Some("k"), &[]), "http://oss.test:9/bucket/k");
-        let v6 = Endpoint::parse("http://[::1]:8080", "bucket", Addressing::Auto).unwrap();
+        let v6 = Endpoint::parse("http://[::1]:8080", Some("bucket"), Addressing::Auto).unwrap();
         assert_eq!(v6.url(None, &[]), "http://[::1]:8080/bucket/");
+        // The service: no bucket in the host or the path, whatever the addressing.
+        for (e, addressing) in [
+            ("oss-cn-hangzhou.aliyuncs.com", Addressing::Auto),
+            ("oss-cn-hangzhou.aliyuncs.com", Addressing::PathStyle),
+        ] {
+            let service = Endpoint::parse(e, None, addressing).unwrap();
+            assert_eq!(
+                service.url(None, &q(&[("marker", "b c")])),
+                "https://oss-cn-hangzhou.aliyuncs.com/?marker=b%20c"
+            );
+        }
+        let local = Endpoint::parse("http://127.0.0.1:9000", None, Addressing::Auto).unwrap();
+        assert_eq!(local.url(None, &[]), "http://127.0.0.1:9000/");
     }
 
     #[test]
     fn loopback_endpoints_are_recognised() {
         let local = |e: &str| {
-            let endpoint = Endpoint::parse(e, "bucket", Addressing::Auto).unwrap();
+            let endpoint = Endpoint::parse(e, Some("bucket"), Addressing::Auto).unwrap();
             oss_transport::is_loopback_url(endpoint.base())
         };
         for e in [
@@ -200,9 +228,9 @@ mod tests {
 
     #[test]
     fn rejects_bad_input() {
-        assert!(Endpoint::parse("ftp://x", "bucket", Addressing::Auto).is_err());
-        assert!(Endpoint::parse("http://x/path", "bucket", Addressing::Auto).is_err());
-        assert!(Endpoint::parse("x.com", "Bucket", Addressing::Auto).is_err());
+        assert!(Endpoint::parse("ftp://x", Some("bucket"), Addressing::Auto).is_err());
+        assert!(Endpoint::parse("http://x/path", Some("bucket"), Addressing::Auto).is_err());
+        assert!(Endpoint::parse("x.com", Some("Bucket"), Addressing::Auto).is_err());
         for bad in ["ab", "-abc", "abc-", "a_bc", &"a".repeat(64)] {
             assert!(validate_bucket(bad).is_err(), "{bad}");
         }

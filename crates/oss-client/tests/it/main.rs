@@ -11,3 +11,4 @@ mod large;
 mod multipart;
 mod objects;
 mod proxy_env;
+mod service;

@@ -4,11 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use futures::{Stream, StreamExt as _, TryStreamExt as _};
+use futures::{Stream, TryStreamExt as _};
 use http::HeaderMap;
 use oss_client::ObjectSummary;
 use serde::Serialize;
 
+use super::listing::for_each_object;
 use super::{BatchOptions, objects};
 use crate::bucket::{CryptoBucket, ObjectEnvelope};
 use crate::error::{Error, Result};
@@ -87,17 +88,13 @@ pub fn audit_prefix<'a>(
     options: &BatchOptions,
     deep: bool,
 ) -> impl Stream<Item = Result<AuditRecord>> + Send + 'a {
-    objects(bucket.client(), prefix, options)
-        .map_ok(move |object| audit_one(bucket, object, deep))
-        .try_buffer_unordered(options.jobs)
-        .boxed()
+    let listing = objects(bucket.client(), prefix, options);
+    for_each_object(listing, options.jobs, move |object| {
+        audit_one(bucket, object, deep)
+    })
 }
 
-async fn audit_one(
-    bucket: &CryptoBucket,
-    object: ObjectSummary,
-    deep: bool,
-) -> Result<AuditRecord> {
+async fn audit_one(bucket: &CryptoBucket, object: ObjectSummary, deep: bool) -> AuditRecord {
     let (kind, missing_md5) = match classify(bucket, &object.key).await {
         Ok(found) => found,
         Err(e) => (
@@ -117,13 +114,13 @@ async fn audit_one(
     } else {
         None
     };
-    Ok(AuditRecord {
+    AuditRecord {
         key: object.key,
         size: object.size,
         kind,
         missing_md5,
         deep_error,
-    })
+    }
 }
 
 /// The kind of `key` and whether it is encrypted without a plaintext MD5.

@@ -1,6 +1,8 @@
 //! The streaming listing every batch operation starts from.
 
-use futures::{Stream, StreamExt as _, TryStreamExt as _, stream};
+use core::future::Future;
+
+use futures::{FutureExt as _, Stream, StreamExt as _, TryStreamExt as _, future, stream};
 use oss_client::{Client, ListObjectsOptions, ObjectSummary};
 
 use super::Shard;
@@ -68,13 +70,9 @@ pub fn objects(
     if !prefix.is_empty() {
         first = first.with_prefix(prefix);
     }
-    // State: the options of the next page, `None` after the last one.
-    stream::try_unfold(Some(first), move |next| {
+    paged(first, move |page_options: ListObjectsOptions| {
         let client = client.clone();
         async move {
-            let Some(page_options) = next else {
-                return Ok(None);
-            };
             let page = client.list_objects_v2(&page_options).await?;
             let next = match page.next_continuation_token {
                 Some(token) if page.is_truncated => {
@@ -82,11 +80,59 @@ pub fn objects(
                 }
                 _ => None,
             };
-            Ok::<_, crate::Error>(Some((page.objects, next)))
+            Ok((page.objects, next))
         }
     })
-    .map_ok(|objects| stream::iter(objects.into_iter().map(Ok)))
+    .try_filter(move |object| future::ready(shard.contains(&object.key)))
+    .boxed()
+}
+
+/// Runs `one` on every object of `listing`, `jobs` at a time: what every prefix-wide
+/// operation does. Records arrive in completion order.
+///
+/// `one` records an object's own failure in its record; the stream yields an error, and
+/// ends, only when `listing` does.
+pub(crate) fn for_each_object<'a, T, L, F, Fut>(
+    listing: L,
+    jobs: usize,
+    one: F,
+) -> impl Stream<Item = Result<T>> + Send + 'a
+where
+    T: Send + 'a,
+    L: Stream<Item = Result<ObjectSummary>> + Send + 'a,
+    F: FnMut(ObjectSummary) -> Fut + Send + 'a,
+    Fut: Future<Output = T> + Send + 'a,
+{
+    listing
+        .map_ok(one)
+        .map_ok(|record| record.map(Ok))
+        .try_buffer_unordered(jobs.max(1))
+        .boxed()
+}
+
+/// The items of a paged listing, one page requested at a time as the stream is read:
+/// `fetch` turns the request of a page into its items and the request of the next page
+/// (`None` after the last one).
+pub(crate) fn paged<Q, T, F, Fut>(
+    first: Q,
+    fetch: F,
+) -> impl Stream<Item = Result<T>> + Send + 'static
+where
+    Q: Send + 'static,
+    T: Send + 'static,
+    F: Fn(Q) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(Vec<T>, Option<Q>)>> + Send + 'static,
+{
+    stream::try_unfold(Some(first), move |next| {
+        let page = next.map(&fetch);
+        async move {
+            match page {
+                None => Ok(None),
+                Some(page) => page.await.map(Some),
+            }
+        }
+    })
+    .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
     .try_flatten()
-    .try_filter(move |object| futures::future::ready(shard.contains(&object.key)))
     .boxed()
 }

@@ -17,6 +17,7 @@ use md5::{Digest as _, Md5};
 use oss_client::{GetOptions as RawGet, ObjectMeta, ObjectSummary};
 use serde::Serialize;
 
+use super::listing::for_each_object;
 use super::{BatchOptions, objects};
 use crate::bucket::{CryptoBucket, ObjectEnvelope};
 use crate::error::{Error, ResponseError, Result};
@@ -97,17 +98,13 @@ pub fn migrate_prefix<'a>(
     options: &BatchOptions,
     dry_run: bool,
 ) -> impl Stream<Item = Result<MigrateRecord>> + Send + 'a {
-    objects(bucket.client(), prefix, options)
-        .map_ok(move |object| migrate_one(bucket, object, dry_run))
-        .try_buffer_unordered(options.jobs)
-        .boxed()
+    let listing = objects(bucket.client(), prefix, options);
+    for_each_object(listing, options.jobs, move |object| {
+        migrate_one(bucket, object, dry_run)
+    })
 }
 
-async fn migrate_one(
-    bucket: &CryptoBucket,
-    object: ObjectSummary,
-    dry_run: bool,
-) -> Result<MigrateRecord> {
+async fn migrate_one(bucket: &CryptoBucket, object: ObjectSummary, dry_run: bool) -> MigrateRecord {
     let outcome = match outcome(bucket, &object.key, dry_run).await {
         Ok(outcome) => outcome,
         Err(e) if precondition_failed(&e) => MigrateOutcome::ChangedBeforeWrite,
@@ -115,11 +112,11 @@ async fn migrate_one(
             error: e.to_string(),
         },
     };
-    Ok(MigrateRecord {
+    MigrateRecord {
         key: object.key,
         size: object.size,
         outcome,
-    })
+    }
 }
 
 fn precondition_failed(e: &Error) -> bool {

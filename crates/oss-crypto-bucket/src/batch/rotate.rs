@@ -1,12 +1,13 @@
 //! Master-key rotation of everything under a prefix: parallel, and idempotent because an
 //! object its new key already unwraps is skipped.
 
-use futures::{Stream, TryStreamExt as _};
+use futures::Stream;
 use http::HeaderMap;
 use oss_client::ObjectSummary;
 use oss_keywrap::{Keyring, WrappedMaterial};
 use serde::Serialize;
 
+use super::listing::for_each_object;
 use super::{BatchOptions, objects};
 use crate::bucket::{CryptoBucket, ObjectEnvelope};
 use crate::error::Result;
@@ -67,27 +68,28 @@ pub fn rotate_prefix<'a>(
     new_keyring: &'a Keyring,
     options: &BatchOptions,
 ) -> impl Stream<Item = Result<RotateRecord>> + Send + 'a {
-    objects(bucket.client(), prefix, options)
-        .map_ok(move |object| rotate_one(bucket, new_keyring, object))
-        .try_buffer_unordered(options.jobs)
+    let listing = objects(bucket.client(), prefix, options);
+    for_each_object(listing, options.jobs, move |object| {
+        rotate_one(bucket, new_keyring, object)
+    })
 }
 
 async fn rotate_one(
     bucket: &CryptoBucket,
     new_keyring: &Keyring,
     object: ObjectSummary,
-) -> Result<RotateRecord> {
+) -> RotateRecord {
     let outcome = match outcome(bucket, new_keyring, &object.key).await {
         Ok(outcome) => outcome,
         Err(e) => RotateOutcome::Failed {
             error: e.to_string(),
         },
     };
-    Ok(RotateRecord {
+    RotateRecord {
         key: object.key,
         size: object.size,
         outcome,
-    })
+    }
 }
 
 async fn outcome(bucket: &CryptoBucket, new_keyring: &Keyring, key: &str) -> Result<RotateOutcome> {

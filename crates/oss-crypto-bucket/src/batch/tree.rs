@@ -14,6 +14,7 @@ use futures::{Stream, StreamExt as _, TryStreamExt as _, stream};
 use oss_client::ObjectSummary;
 use serde::Serialize;
 
+use super::listing::for_each_object;
 use super::sync::apply_recorded_mtime;
 use super::{BatchOptions, objects};
 use crate::bucket::CryptoBucket;
@@ -215,13 +216,10 @@ pub fn download_objects<'a, L>(
 where
     L: Stream<Item = Result<ObjectSummary>> + Send + 'a,
 {
-    listing
-        .map_ok(move |object| {
-            let prefix = prefix.clone();
-            async move { Ok(download_one(bucket, &prefix, dir, object).await) }
-        })
-        .try_buffer_unordered(jobs.max(1))
-        .boxed()
+    for_each_object(listing, jobs, move |object| {
+        let prefix = prefix.clone();
+        async move { download_one(bucket, &prefix, dir, object).await }
+    })
 }
 
 async fn download_one(

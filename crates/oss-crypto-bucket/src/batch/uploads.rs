@@ -1,8 +1,9 @@
 //! The multipart uploads in progress under a prefix, streamed page by page.
 
-use futures::{Stream, StreamExt as _, TryStreamExt as _, stream};
+use futures::Stream;
 use oss_client::{Client, ListUploadsOptions, UploadSummary};
 
+use super::listing::paged;
 use crate::error::Result;
 
 /// Every multipart upload in progress under `prefix`, by key then upload id, one page of
@@ -21,23 +22,14 @@ pub fn uploads(
     if !prefix.is_empty() {
         first = first.with_prefix(prefix);
     }
-    stream::try_unfold(Some(first), move |next| {
+    paged(first, move |options: ListUploadsOptions| {
         let client = client.clone();
         async move {
-            let Some(options) = next else {
-                return Ok(None);
-            };
             let page = client.list_multipart_uploads(&options).await?;
-            let next = page.is_truncated.then(|| {
-                options.clone().after(
-                    page.next_key_marker.clone(),
-                    page.next_upload_id_marker.clone(),
-                )
-            });
-            Ok::<_, crate::Error>(Some((page.uploads, next)))
+            let next = page
+                .is_truncated
+                .then(|| options.after(page.next_key_marker, page.next_upload_id_marker));
+            Ok((page.uploads, next))
         }
     })
-    .map_ok(|page| stream::iter(page.into_iter().map(Ok)))
-    .try_flatten()
-    .boxed()
 }

@@ -123,3 +123,28 @@ async fn prefix_rotation_rotates_skips_and_resumes() {
         RotateOutcome::AlreadyRotated | RotateOutcome::NotEncrypted
     )));
 }
+
+#[tokio::test]
+async fn buckets_stream_every_page_in_name_order() {
+    let h = Harness::start().await;
+    let mut expected = vec![common::BUCKET.to_owned(), common::OTHER_BUCKET.to_owned()];
+    for n in 0..5 {
+        let name = format!("listed-{n}");
+        common::client_in(&h.server, &name)
+            .create_bucket()
+            .await
+            .unwrap();
+        expected.push(name);
+    }
+    expected.sort();
+    let service = common::service_for(&h.server);
+    // Pages of 3 buckets: the stream must follow the markers to the end.
+    for page_size in [3, 1000] {
+        let names: Vec<String> = batch::buckets(&service, page_size)
+            .map_ok(|b| b.name)
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(names, expected, "page size {page_size}");
+    }
+}

@@ -2,7 +2,7 @@
 //! test key.
 #![allow(unreachable_pub, missing_docs, clippy::unwrap_used)]
 
-use oss_crypto_bucket::oss_client::{Client, Credentials};
+use oss_crypto_bucket::oss_client::{Client, ClientBuilder, Credentials, ServiceClient};
 use oss_crypto_bucket::oss_keywrap::Keyring;
 use oss_crypto_bucket::oss_keywrap::rsa::{RsaMasterKey, RsaPrivateKey};
 use oss_crypto_bucket::{CryptoBucket, CryptoOptions};
@@ -50,17 +50,23 @@ pub fn client_for(server: &DevServer) -> Client {
 }
 
 pub fn client_in(server: &DevServer, bucket: &str) -> Client {
+    builder(server).with_bucket(bucket).build().unwrap()
+}
+
+/// A client of the service (ListBuckets).
+pub fn service_for(server: &DevServer) -> ServiceClient {
+    builder(server).build_service().unwrap()
+}
+
+fn builder(server: &DevServer) -> ClientBuilder {
     let cred = server.credentials();
     Client::builder()
         .with_endpoint(server.oss_url())
         .with_region(server.region())
-        .with_bucket(bucket)
         .with_credentials(Credentials::new(
             cred.access_key_id(),
             cred.access_key_secret(),
         ))
-        .build()
-        .unwrap()
 }
 
 /// The SDKs' shared RSA-1024 test key.

@@ -9,6 +9,7 @@ mod copy_rotate;
 mod crash;
 mod get_put;
 mod hostile;
+#[cfg(feature = "kms")]
 mod kms;
 mod multipart;
 mod resumable;

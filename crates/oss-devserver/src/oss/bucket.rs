@@ -38,13 +38,38 @@ fn write_place(w: &mut XmlWriter, state: &OssState, req: &Req) {
     w.elem("Region", &state.region);
 }
 
+/// `GET /` on the service: the buckets by name, `prefix`, `marker` (start after) and
+/// `max-keys` (1 to 1000, default 100) as OSS pages them, `NextMarker` on a truncated page.
 pub(crate) fn list_buckets(state: &OssState, req: &Req) -> OssResult {
-    let names = state.store.bucket_names();
+    let prefix = req.query.get("prefix").unwrap_or_default();
+    let marker = req.query.get("marker").unwrap_or_default();
+    let max_keys = super::list::max_keys(req)?;
+    if max_keys == 0 {
+        return Err(OssError::invalid_argument(
+            "max-keys must be between 1 and 1000.",
+            "max-keys",
+            "0",
+        ));
+    }
+    let mut names = state
+        .store
+        .bucket_names()
+        .into_iter()
+        .filter(|(name, _)| name.starts_with(prefix) && name.as_str() > marker);
+    let page: Vec<_> = names.by_ref().take(max_keys).collect();
+    let truncated = names.next().is_some();
     let mut w = XmlWriter::new();
     w.open("ListAllMyBucketsResult");
+    w.elem("Prefix", prefix);
+    w.elem("Marker", marker);
+    w.elem("MaxKeys", &max_keys.to_string());
+    w.elem("IsTruncated", if truncated { "true" } else { "false" });
+    if let (true, Some((last, _))) = (truncated, page.last()) {
+        w.elem("NextMarker", last);
+    }
     write_owner(&mut w);
     w.open("Buckets");
-    for (name, created_ms) in names {
+    for (name, created_ms) in page {
         w.open("Bucket");
         w.elem("CreationDate", &iso8601(created_ms));
         write_place(&mut w, state, req);

@@ -104,7 +104,8 @@ fn collect(bucket: &Bucket, prefix: &str, delimiter: &str, after: &str, max: usi
     Page { entries, truncated }
 }
 
-fn max_keys(req: &Req) -> OssResult<usize> {
+/// `max-keys` (0 to 1000, default 100).
+pub(crate) fn max_keys(req: &Req) -> OssResult<usize> {
     match req.query.get("max-keys").filter(|v| !v.is_empty()) {
         None => Ok(DEFAULT_MAX_KEYS),
         Some(v) => v

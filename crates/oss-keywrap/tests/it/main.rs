@@ -2,8 +2,11 @@
 //! One test binary for the crate (one link instead of one per file); one module per area.
 
 mod keyring;
+#[cfg(feature = "kms")]
 mod kms_chain;
+#[cfg(feature = "kms")]
 mod kms_devserver;
+#[cfg(feature = "kms")]
 mod kms_requests;
 mod rsa_backends;
 mod rsa_keys;

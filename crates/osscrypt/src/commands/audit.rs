@@ -1,37 +1,34 @@
 //! `osscrypt audit`: what is and is not encrypted under a prefix, as a table or JSON, with an
 //! exit code that says whether anything was found (see `oss_crypto_bucket::batch`).
 
-use futures::TryStreamExt as _;
 use oss_crypto_bucket::batch::{AuditCounts, AuditReport, audit_prefix};
 
 use crate::batch::args::AuditArgs;
-use crate::batch::{Counter, Journal};
-use crate::connection::{self, Connection};
+use crate::batch::{self, Journal};
+use crate::connection::Connection;
 use crate::error::{CliError, CliResult, Kind};
-use crate::keys;
 use crate::output::Output;
 
 /// Runs `audit`.
 pub(crate) async fn run(args: &AuditArgs, conn: &Connection, out: &Output) -> CliResult {
-    let ring = keys::keyring(&args.keys, Some(&conn.kms))?;
-    let bucket = conn.crypto_bucket(
-        &args.prefix.bucket,
-        ring,
-        connection::crypto_options(None, false),
-    )?;
+    let bucket = batch::bucket_with_keys(conn, &args.keys, &args.prefix.bucket)?;
     let mut journal = args.journal.as_deref().map(Journal::open).transpose()?;
     let options = args.batch.options();
-    let counter = Counter::new(out, &format!("auditing {}", args.prefix));
     let mut report = AuditReport::new(&args.prefix.key, args.depth);
-    let mut records = std::pin::pin!(audit_prefix(&bucket, &args.prefix.key, &options, args.deep));
-    while let Some(record) = records.try_next().await? {
-        report.add(&record);
-        if let Some(journal) = &mut journal {
-            journal.record(&record)?;
-        }
-        counter.tick(format!("{} findings", report.total.findings()));
-    }
-    counter.finish();
+    let records = audit_prefix(&bucket, &args.prefix.key, &options, args.deep);
+    batch::drive(
+        out,
+        &format!("auditing {}", args.prefix),
+        records,
+        |record| {
+            report.add(&record);
+            if let Some(journal) = &mut journal {
+                journal.record(&record)?;
+            }
+            Ok(format!("{} findings", report.total.findings()))
+        },
+    )
+    .await?;
     if args.json {
         Output::json(&report)?;
     } else {

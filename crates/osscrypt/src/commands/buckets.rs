@@ -1,10 +1,9 @@
-//! Bucket housekeeping: `mb`, `rb` (`--force` empties the bucket first) and `uploads ls` /
-//! `uploads abort` for unfinished multipart uploads. No keys are needed.
-
-use std::io::Write as _;
+//! Bucket housekeeping: `ls oss://` (the buckets), `mb`, `rb` (`--force` empties the bucket
+//! first) and `uploads ls` / `uploads abort` for unfinished multipart uploads. No keys are
+//! needed.
 
 use futures::TryStreamExt as _;
-use oss_client::{Client, UploadSummary};
+use oss_client::Client;
 use oss_crypto_bucket::batch;
 use serde_json::json;
 
@@ -12,7 +11,7 @@ use crate::batch::Counter;
 use crate::batch::args::{MbArgs, RbArgs, UploadsAction, UploadsArgs};
 use crate::connection::Connection;
 use crate::error::{CliError, CliResult};
-use crate::output::Output;
+use crate::output::{Listing, Output};
 
 /// Uploads per ListMultipartUploads page.
 const PAGE: u32 = 1000;
@@ -66,33 +65,45 @@ pub(crate) async fn uploads(args: &UploadsArgs, conn: &Connection, out: &Output)
 
 /// Prints the uploads under `prefix` as they are listed (text lines or one JSON array).
 async fn list(client: &Client, bucket: &str, prefix: &str, json: bool) -> CliResult {
-    let stdout = std::io::stdout();
-    let mut w = std::io::BufWriter::new(stdout.lock());
-    let fail = |e: std::io::Error| CliError::other(format!("stdout: {e}"));
+    let mut listing = Listing::new(json);
     let mut uploads = batch::uploads(client, prefix, PAGE);
-    let mut count = 0usize;
     while let Some(u) = uploads.try_next().await? {
-        let line = if json {
-            let sep = if count == 0 { "[\n  " } else { ",\n  " };
-            format!("{sep}{}", entry(&u))
-        } else {
-            format!(
-                "{:24}  {}  oss://{bucket}/{}\n",
-                u.initiated, u.upload_id, u.key
-            )
-        };
-        w.write_all(line.as_bytes()).map_err(fail)?;
-        count += 1;
+        listing.entry(
+            || json!({ "key": u.key, "upload_id": u.upload_id, "initiated": u.initiated }),
+            || {
+                format!(
+                    "{:24}  {}  oss://{bucket}/{}",
+                    u.initiated, u.upload_id, u.key
+                )
+            },
+        )?;
     }
-    if json {
-        let end = if count == 0 { "[]\n" } else { "\n]\n" };
-        w.write_all(end.as_bytes()).map_err(fail)?;
-    }
-    w.flush().map_err(fail)
+    listing.finish()
 }
 
-fn entry(u: &UploadSummary) -> serde_json::Value {
-    json!({ "key": u.key, "upload_id": u.upload_id, "initiated": u.initiated })
+/// `ls oss://`: prints the account's buckets as the pages arrive (text lines or one JSON
+/// array).
+pub(crate) async fn list_buckets(conn: &Connection, json: bool) -> CliResult {
+    let service = conn.service_client()?;
+    let mut listing = Listing::new(json);
+    let mut buckets = batch::buckets(&service, PAGE);
+    while let Some(b) = buckets.try_next().await? {
+        listing.entry(
+            || {
+                json!({
+                    "name": b.name,
+                    "region": b.region,
+                    "location": b.location,
+                    "creation_date": b.creation_date,
+                    "storage_class": b.storage_class,
+                    "extranet_endpoint": b.extranet_endpoint,
+                    "intranet_endpoint": b.intranet_endpoint,
+                })
+            },
+            || format!("{:24}  {:16}  oss://{}", b.creation_date, b.region, b.name),
+        )?;
+    }
+    listing.finish()
 }
 
 /// Aborts every upload under `prefix`, `jobs` at a time; returns how many.

@@ -1,5 +1,5 @@
 //! `osscrypt ls`: list one level under a bucket and prefix, or everything below it with
-//! `-r`. Entries are printed as the pages arrive (text or one JSON array), so a listing of
+//! `-r`; `ls oss://` lists the buckets (`buckets::list_buckets`). Entries are printed as the pages arrive (text or one JSON array), so a listing of
 //! millions of keys holds one page in memory.
 
 use std::io::Write as _;
@@ -15,6 +15,12 @@ use crate::error::{CliError, CliResult};
 
 /// Runs `ls`.
 pub(crate) async fn run(args: &LsArgs, conn: &Connection) -> CliResult {
+    if args.lists_buckets() {
+        if args.recursive {
+            return Err(CliError::usage("ls -r needs a bucket: oss://bucket/prefix"));
+        }
+        return super::buckets::list_buckets(conn, args.json).await;
+    }
     let client = conn.client(&args.prefix.bucket)?;
     let mut printer = Printer::new(args);
     if args.recursive {

@@ -1,14 +1,12 @@
 //! `osscrypt migrate`: encrypt the plaintext objects under a prefix in place, in parallel,
 //! with a JSON-lines journal (see `oss_crypto_bucket::batch::migrate_prefix`).
 
-use futures::TryStreamExt as _;
 use oss_crypto_bucket::batch::{MigrateOutcome, migrate_prefix};
 
 use crate::batch::args::MigrateArgs;
-use crate::batch::{Counter, Journal};
-use crate::connection::{self, Connection};
+use crate::batch::{self, Journal};
+use crate::connection::Connection;
 use crate::error::{CliError, CliResult};
-use crate::keys;
 use crate::output::Output;
 
 /// Counts of each outcome.
@@ -49,42 +47,36 @@ impl Tally {
 
 /// Runs `migrate`.
 pub(crate) async fn run(args: &MigrateArgs, conn: &Connection, out: &Output) -> CliResult {
-    let ring = keys::keyring(&args.keys, Some(&conn.kms))?;
-    let bucket = conn.crypto_bucket(
-        &args.prefix.bucket,
-        ring,
-        connection::crypto_options(None, false),
-    )?;
+    let bucket = batch::bucket_with_keys(conn, &args.keys, &args.prefix.bucket)?;
     let mut journal = Journal::open(&args.journal)?;
     let options = args.batch.options();
-    let counter = Counter::new(out, &format!("migrating {}", args.prefix));
     let mut tally = Tally::default();
-    let mut records = std::pin::pin!(migrate_prefix(
-        &bucket,
-        &args.prefix.key,
-        &options,
-        args.dry_run
-    ));
-    while let Some(record) = records.try_next().await? {
-        let uri = format!("oss://{}/{}", args.prefix.bucket, record.key);
-        match &record.outcome {
-            MigrateOutcome::Failed { error } => {
-                out.info(format!("osscrypt: migrate {uri}: {error}"))
+    let records = migrate_prefix(&bucket, &args.prefix.key, &options, args.dry_run);
+    batch::drive(
+        out,
+        &format!("migrating {}", args.prefix),
+        records,
+        |record| {
+            let uri = format!("oss://{}/{}", args.prefix.bucket, record.key);
+            match &record.outcome {
+                MigrateOutcome::Failed { error } => {
+                    out.info(format!("osscrypt: migrate {uri}: {error}"))
+                }
+                MigrateOutcome::ChangedBeforeWrite => out.info(format!(
+                    "osscrypt: migrate {uri}: changed since it was read; skipped, nothing written"
+                )),
+                MigrateOutcome::ChangedAfterWrite { .. } => out.info(format!(
+                    "osscrypt: migrate {uri}: replaced by another writer after it was encrypted"
+                )),
+                MigrateOutcome::WouldMigrate => out.info(format!("would encrypt {uri}")),
+                _ => {}
             }
-            MigrateOutcome::ChangedBeforeWrite => out.info(format!(
-                "osscrypt: migrate {uri}: changed since it was read; skipped, nothing written"
-            )),
-            MigrateOutcome::ChangedAfterWrite { .. } => out.info(format!(
-                "osscrypt: migrate {uri}: replaced by another writer after it was encrypted"
-            )),
-            MigrateOutcome::WouldMigrate => out.info(format!("would encrypt {uri}")),
-            _ => {}
-        }
-        tally.add(&record.outcome);
-        journal.record(&record)?;
-        counter.tick(tally.summary(args.dry_run));
-    }
-    counter.finish();
+            tally.add(&record.outcome);
+            journal.record(&record)?;
+            Ok(tally.summary(args.dry_run))
+        },
+    )
+    .await?;
     out.info(format!(
         "{} (shard {})",
         tally.summary(args.dry_run),

@@ -8,7 +8,7 @@ use oss_crypto_bucket::{CryptoBucket, RotationCheck};
 use oss_keywrap::Keyring;
 
 use crate::cli::{KeyArgs, RotateArgs};
-use crate::connection::{self, Connection};
+use crate::connection::Connection;
 use crate::error::{CliError, CliResult};
 use crate::keys;
 use crate::output::Output;
@@ -88,11 +88,6 @@ pub(super) fn bucket_and_new_keyring(
         matdesc_keys: Vec::new(),
     };
     let new_ring = keys::keyring(&new_keys, Some(&conn.kms))?;
-    let ring = keys::keyring(&args.keys, Some(&conn.kms))?;
-    let bucket = conn.crypto_bucket(
-        &args.object.bucket,
-        ring,
-        connection::crypto_options(None, false),
-    )?;
+    let bucket = crate::batch::bucket_with_keys(conn, &args.keys, &args.object.bucket)?;
     Ok((bucket, new_ring))
 }

@@ -1,10 +1,9 @@
 //! `osscrypt rotate --prefix`: rotate every object under a prefix, in parallel, with a
 //! JSON-lines journal; running it again resumes (see `oss_crypto_bucket::batch`).
 
-use futures::TryStreamExt as _;
 use oss_crypto_bucket::batch::{RotateOutcome, rotate_prefix};
 
-use crate::batch::{Counter, Journal};
+use crate::batch::{self, Journal};
 use crate::cli::RotateArgs;
 use crate::connection::Connection;
 use crate::error::{CliError, CliResult};
@@ -42,26 +41,25 @@ pub(crate) async fn run(args: &RotateArgs, conn: &Connection, out: &Output) -> C
     let (bucket, new_ring) = super::rotate::bucket_and_new_keyring(args, conn)?;
     let mut journal = Journal::open(&args.journal)?;
     let options = args.batch.options();
-    let counter = Counter::new(out, &format!("rotating {}", args.object));
     let mut tally = Tally::default();
-    let mut records = std::pin::pin!(rotate_prefix(
-        &bucket,
-        &args.object.key,
-        &new_ring,
-        &options
-    ));
-    while let Some(record) = records.try_next().await? {
-        if let RotateOutcome::Failed { error } = &record.outcome {
-            out.info(format!(
-                "osscrypt: rotate oss://{}/{}: {error}",
-                args.object.bucket, record.key
-            ));
-        }
-        tally.add(&record.outcome);
-        journal.record(&record)?;
-        counter.tick(tally.summary());
-    }
-    counter.finish();
+    let records = rotate_prefix(&bucket, &args.object.key, &new_ring, &options);
+    batch::drive(
+        out,
+        &format!("rotating {}", args.object),
+        records,
+        |record| {
+            if let RotateOutcome::Failed { error } = &record.outcome {
+                out.info(format!(
+                    "osscrypt: rotate oss://{}/{}: {error}",
+                    args.object.bucket, record.key
+                ));
+            }
+            tally.add(&record.outcome);
+            journal.record(&record)?;
+            Ok(tally.summary())
+        },
+    )
+    .await?;
     out.info(format!("{} (shard {})", tally.summary(), args.batch.shard));
     if tally.failed > 0 {
         return Err(CliError::other(format!(

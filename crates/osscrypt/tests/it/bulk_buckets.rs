@@ -1,5 +1,5 @@
 //! Bucket housekeeping through the binary: `mb`, `rb` (refused while not empty, `--force`
-//! empties), `uploads ls` and `uploads abort` under a prefix.
+//! empties), `uploads ls` and `uploads abort` under a prefix, `ls oss://` (the buckets).
 
 #![allow(
     clippy::unwrap_used,
@@ -79,4 +79,40 @@ fn mb_and_rb_with_and_without_force() {
     // an empty bucket goes without --force
     expect_code(&s.run(&["mb", "-q", &uri]), 0);
     expect_code(&s.run(&["rb", "-q", &uri]), 0);
+}
+
+#[test]
+fn ls_of_the_service_lists_every_bucket_across_pages() {
+    // More buckets than one ListBuckets page (1000) holds: the listing follows the marker.
+    let expected: Vec<String> = (0..1001).map(|n| format!("b-{n:04}")).collect();
+    let config = oss_devserver::DevServerConfig::default().with_buckets(expected.clone());
+    let s = Server::start_exactly(config);
+
+    let out = s.run(&["ls", "oss://", "--json"]);
+    expect_code(&out, 0);
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = list.as_array().unwrap();
+    let listed: Vec<&str> = list.iter().map(|b| b["name"].as_str().unwrap()).collect();
+    assert_eq!(listed, expected);
+    let region = s.server().region();
+    assert!(list.iter().all(|b| b["region"] == region), "{:?}", list[0]);
+    assert!(list[0]["creation_date"].as_str().unwrap().ends_with('Z'));
+
+    let text = String::from_utf8(s.run(&["ls", "oss://"]).stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), expected.len());
+    assert!(
+        lines[0].contains(region) && lines[0].ends_with("  oss://b-0000"),
+        "{}",
+        lines[0]
+    );
+
+    // A bucket made by `mb` shows up; `-r` over every bucket is refused.
+    expect_code(&s.run(&["mb", "-q", "oss://zz-new"]), 0);
+    let text = String::from_utf8(s.run(&["ls", "oss://"]).stdout).unwrap();
+    assert!(
+        text.lines().last().unwrap().ends_with("oss://zz-new"),
+        "{text}"
+    );
+    expect_code(&s.run(&["ls", "-r", "oss://"]), 2);
 }

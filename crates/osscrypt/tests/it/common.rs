@@ -88,12 +88,16 @@ impl Server {
 
     /// Starts the devserver with `config` (plus the bucket).
     pub fn start_with(config: oss_devserver::DevServerConfig) -> Self {
+        Self::start_exactly(config.with_buckets([BUCKET]))
+    }
+
+    /// Starts the devserver with `config` as it is (its buckets only).
+    pub fn start_exactly(config: oss_devserver::DevServerConfig) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
-        let config = config.with_buckets([BUCKET]);
         let server = runtime
             .block_on(oss_devserver::DevServer::start(config))
             .unwrap();

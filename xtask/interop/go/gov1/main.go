@@ -219,31 +219,24 @@ func (d *driver) oss2FlavourSteps(r *peer.Runner, b *osscrypto.CryptoBucket) {
 	})
 }
 
-// matdescSteps: two RSA master keys told apart by matdesc, both ways.
-func (d *driver) matdescSteps(r *peer.Runner) {
-	one := d.env.PrimaryKey()
-	two, err := d.env.SecondKey()
-	if err != nil {
-		r.Step("second_rsa_key", func() error { return err })
-		return
-	}
+// twoKeys is Go v1's side of the two-keys-by-matdesc steps: a bucket per key, each reading
+// the other key's objects through the key manager.
+func (d *driver) twoKeys(one, two peer.RsaPair) (peer.TwoKeys, error) {
 	var writers [2]*osscrypto.CryptoBucket
 	for i, pair := range []peer.RsaPair{one, two} {
 		desc := map[string]string{"key": []string{"one", "two"}[i]}
-		writers[i], err = d.rsaBucket(pair, desc, keyManager{one.Matdesc: one, two.Matdesc: two})
-		if err != nil {
-			r.Step("matdesc_buckets", func() error { return err })
-			return
+		var err error
+		if writers[i], err = d.rsaBucket(pair, desc, keyManager{one.Matdesc: one, two.Matdesc: two}); err != nil {
+			return peer.TwoKeys{}, err
 		}
 	}
-	d.env.TwoKeySteps(r, d.bucket, one, two, peer.TwoKeys{
+	return peer.TwoKeys{
 		Peer: name,
 		Put:  func(i int, key string, data []byte) error { return put(writers[i], key, data) },
-		// Go v1's bucket for key one reads key two's objects through the key manager.
 		Check: func(key string, data []byte, ranges []peer.Range) error {
 			return checkPeerReads(writers[0], key, data, ranges)
 		},
-	})
+	}, nil
 }
 
 func main() {
@@ -269,6 +262,6 @@ func main() {
 	}
 	d.masterSteps(&r, "kms", kmsBucket, env.KmsKeys("go-java"), true)
 	d.oss2FlavourSteps(&r, kmsBucket)
-	d.matdescSteps(&r)
+	env.TwoKeySteps(&r, d.bucket, d.twoKeys)
 	os.Exit(r.Finish(name))
 }

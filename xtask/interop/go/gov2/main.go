@@ -156,34 +156,24 @@ func (d *driver) encryptionClient(pair peer.RsaPair, others ...peer.RsaPair) (*o
 	return oss.NewEncryptionClient(d.plain, own, func(o *oss.EncryptionClientOptions) { o.MasterCiphers = byMatdesc })
 }
 
-// matdescSteps: two RSA master keys told apart by matdesc, both ways.
-func (d *driver) matdescSteps(r *peer.Runner) {
-	one := d.env.PrimaryKey()
-	two, err := d.env.SecondKey()
-	if err != nil {
-		r.Step("second_rsa_key", func() error { return err })
-		return
-	}
+// twoKeys is Go v2's side of the two-keys-by-matdesc steps.
+func (d *driver) twoKeys(one, two peer.RsaPair) (peer.TwoKeys, error) {
 	var writers [2]*oss.EncryptionClient
 	for i, pair := range []peer.RsaPair{one, two} {
+		var err error
 		if writers[i], err = d.encryptionClient(pair); err != nil {
-			r.Step("matdesc_clients", func() error { return err })
-			return
+			return peer.TwoKeys{}, err
 		}
 	}
 	// Go v2's reader: default key one, key two registered by its matdesc.
 	reader, err := d.encryptionClient(one, two)
-	if err != nil {
-		r.Step("matdesc_clients", func() error { return err })
-		return
-	}
-	d.env.TwoKeySteps(r, d.bucket, one, two, peer.TwoKeys{
+	return peer.TwoKeys{
 		Peer: name,
 		Put:  func(i int, key string, data []byte) error { return d.put(writers[i], key, data) },
 		Check: func(key string, data []byte, ranges []peer.Range) error {
 			return d.checkPeerReads(reader, key, data, ranges)
 		},
-	})
+	}, err
 }
 
 func main() {
@@ -246,6 +236,6 @@ func main() {
 		}
 		return peer.Eq(got, data, "Go v2 Downloader read")
 	})
-	d.matdescSteps(&r)
+	env.TwoKeySteps(&r, d.bucket, d.twoKeys)
 	os.Exit(r.Finish(name))
 }

@@ -59,10 +59,23 @@ type TwoKeys struct {
 	Check func(key string, data []byte, ranges []Range) error
 }
 
-// TwoKeySteps runs `<peer>_two_keys_by_matdesc_read_by_us` (the peer writes one object with
-// each key; we read both, default key one, key two registered by matdesc) and
-// `our_two_keys_by_matdesc_read_by_<peer>` (the other way round).
-func (e *Env) TwoKeySteps(r *Runner, bucket string, one, two RsaPair, p TwoKeys) {
+// TwoKeySteps makes key two, has newPeer build the peer's side for keys one and two, and runs
+// `<peer>_two_keys_by_matdesc_read_by_us` (the peer writes one object with each key; we read
+// both, default key one, key two registered by matdesc) and
+// `our_two_keys_by_matdesc_read_by_<peer>` (the other way round). A setup failure is a
+// failed step of its own.
+func (e *Env) TwoKeySteps(r *Runner, bucket string, newPeer func(one, two RsaPair) (TwoKeys, error)) {
+	one := e.PrimaryKey()
+	two, err := e.SecondKey()
+	if err != nil {
+		r.Step("second_rsa_key", func() error { return err })
+		return
+	}
+	p, err := newPeer(one, two)
+	if err != nil {
+		r.Step("two_keys_clients", func() error { return err })
+		return
+	}
 	data := [2][]byte{Random(4099), Random(4099)}
 	ranges := Ranges(4099)
 	r.Step(p.Peer+"_two_keys_by_matdesc_read_by_us", func() error {
