@@ -216,7 +216,7 @@ pub use private_file::create_private_file;
 pub use progress::{Progress, ProgressFn};
 pub use put::{PlainStream, PutObjectOutput, PutOptions, PutSource};
 pub use resumable::{DownloadOutput, ResumableOptions, UploadOutput};
-pub use rotate::{RotateOutput, RotationCheck};
+pub use rotate::{RotateOptions, RotateOutput, RotationCheck};
 pub use stream::ByteStream;
 pub use upload::{DEFAULT_MULTIPART_THRESHOLD, UploadOptions, UploadSummary};
 

@@ -16,6 +16,7 @@ use oss_envelope::{ContentCipher, ContentMaterial, Envelope};
 
 use crate::bucket::{CryptoBucket, insert_envelope, insert_header};
 use crate::error::{Error, InputError, IntegrityError, Result};
+use crate::progress::Progress;
 use crate::stream::{EncryptStream, read_tally};
 
 /// A stream of plaintext chunks.
@@ -171,6 +172,18 @@ impl CryptoBucket {
         source: PutSource,
         options: &PutOptions,
     ) -> Result<PutObjectOutput> {
+        self.put_object_reporting(key, source, options, None).await
+    }
+
+    /// [`put_object`](Self::put_object), reporting the body's bytes to `progress` as they
+    /// are sent.
+    pub(crate) async fn put_object_reporting(
+        &self,
+        key: &str,
+        source: PutSource,
+        options: &PutOptions,
+        progress: Option<&Progress>,
+    ) -> Result<PutObjectOutput> {
         let (material, envelope) = self.inner.keyring.generate().await?;
         let probe = source.probe();
         let len = source_len(&probe).await?;
@@ -187,6 +200,7 @@ impl CryptoBucket {
             &material,
             0,
             md5.filter(|_| options.content_md5.is_some()),
+            progress,
         );
         let result = self.inner.client.put_object(key, payload, &headers).await;
         let result = match (result, tally.and_then(|t| read_tally(&t).failure)) {
@@ -252,36 +266,62 @@ pub(crate) async fn source_len(source: &Probe) -> Result<u64> {
 /// Encrypts a source from plaintext offset `offset` into a payload for PUT or UploadPart.
 ///
 /// Bytes and files give replayable payloads (the client may retry them); streams are read
-/// once and their encryptor's tally is returned so a typed failure can be reported.
+/// once and their encryptor's tally is returned so a typed failure can be reported. With
+/// `progress`, the body's bytes are reported as they are sent.
 pub(crate) fn encrypted_payload(
     source: PutSource,
     len: u64,
     material: &Arc<ContentMaterial>,
     offset: u64,
     expected_md5: Option<[u8; 16]>,
+    progress: Option<&Progress>,
 ) -> (PutPayload, Option<crate::stream::TallyHandle>) {
     match source {
         PutSource::Bytes(bytes) => {
             // In place when the caller gave up its only handle (no second copy in memory).
             let mut buf = bytes::BytesMut::from(bytes);
             ContentCipher::at_offset(material, offset).apply_keystream(&mut buf);
-            (PutPayload::from_bytes(buf.freeze()), None)
+            (bytes_payload(buf.freeze(), progress), None)
         }
-        PutSource::File(path) => (file_payload(path, 0, len, material, offset), None),
+        PutSource::File(path) => (file_payload(path, 0, len, material, offset, progress), None),
         PutSource::FileRange {
             path,
             offset: start,
             len,
-        } => (file_payload(path, start, len, material, offset), None),
+        } => (
+            file_payload(path, start, len, material, offset, progress),
+            None,
+        ),
         PutSource::Stream { stream, len } => {
             let cipher = Box::new(ContentCipher::at_offset(material, offset));
             let (stream, tally) = EncryptStream::new(stream, cipher, Some(len), expected_md5);
-            (
-                PutPayload::from_stream(stream.map_err(io::Error::other).boxed(), len),
-                Some(tally),
-            )
+            let mut stream = stream.map_err(io::Error::other).boxed();
+            if let Some(progress) = progress {
+                stream = progress.counting(stream);
+            }
+            (PutPayload::from_stream(stream, len), Some(tally))
         }
     }
+}
+
+/// Bytes per chunk of an in-memory body sent with progress.
+const BYTES_CHUNK: usize = 512 << 10;
+
+/// Bytes in memory as a body: whole, or, to report progress, as a replayable stream of
+/// chunks (slices of the same buffer, no copy).
+fn bytes_payload(bytes: Bytes, progress: Option<&Progress>) -> PutPayload {
+    let Some(progress) = progress else {
+        return PutPayload::from_bytes(bytes);
+    };
+    let len = bytes.len() as u64;
+    let factory: oss_client::StreamFactory = Arc::new(move || {
+        let chunks: Vec<io::Result<Bytes>> = (0..bytes.len())
+            .step_by(BYTES_CHUNK)
+            .map(|at| Ok(bytes.slice(at..bytes.len().min(at + BYTES_CHUNK))))
+            .collect();
+        futures::stream::iter(chunks).boxed()
+    });
+    PutPayload::from_stream_factory(len, progress.replayable(factory))
 }
 
 /// A replayable payload encrypting `len` bytes of a file from `start`, with the keystream at
@@ -292,6 +332,7 @@ fn file_payload(
     len: u64,
     material: &Arc<ContentMaterial>,
     offset: u64,
+    progress: Option<&Progress>,
 ) -> PutPayload {
     let material = Arc::clone(material);
     let factory: oss_client::StreamFactory = Arc::new(move || {
@@ -300,7 +341,7 @@ fn file_payload(
         let (stream, _) = EncryptStream::new(plain, cipher, Some(len), None);
         stream.map_err(io::Error::other).boxed()
     });
-    PutPayload::from_stream_factory(len, factory)
+    PutPayload::from_stream_factory(len, Progress::maybe_replayable(progress, factory))
 }
 
 /// Bytes per read of [`file_stream`].

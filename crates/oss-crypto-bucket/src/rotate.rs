@@ -5,6 +5,8 @@
 //! ETag, and the parts' combined CRC must be the source's before the upload is completed; the
 //! rewritten object is verified again after.
 
+use std::sync::Arc;
+
 use futures::{StreamExt as _, TryStreamExt as _};
 use http::HeaderMap;
 use oss_client::{CompletedPart, GetOptions, PutPayload};
@@ -16,6 +18,7 @@ use crate::error::{Error, IntegrityError, Refusal, ResponseError, Result};
 use crate::get::client_range;
 use crate::multipart::part_headers;
 use crate::pin::Pin;
+use crate::progress::{Progress, ProgressFn};
 
 /// How a rotation checks its result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -33,6 +36,41 @@ pub enum RotationCheck {
     /// No read-back at all: the envelope written and the ciphertext are not checked after the
     /// upload (the copied parts' CRC is still checked before it is completed).
     None,
+}
+
+/// How a rotation runs: its check and an optional progress callback.
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub struct RotateOptions {
+    /// The check of the result.
+    pub check: RotationCheck,
+    /// Called with (ciphertext bytes copied, object size) as the ciphertext is re-uploaded.
+    pub progress: Option<Arc<ProgressFn>>,
+}
+
+impl core::fmt::Debug for RotateOptions {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("RotateOptions")
+            .field("check", &self.check)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+impl RotateOptions {
+    /// Checks the result with `check`.
+    #[must_use]
+    pub fn with_check(mut self, check: RotationCheck) -> Self {
+        self.check = check;
+        self
+    }
+
+    /// Reports progress to `callback`.
+    #[must_use]
+    pub fn with_progress(mut self, callback: impl Fn(u64, u64) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(callback));
+        self
+    }
 }
 
 /// Result of a rotation.
@@ -93,6 +131,24 @@ impl CryptoBucket {
         new_keyring: &Keyring,
         check: RotationCheck,
     ) -> Result<RotateOutput> {
+        let options = RotateOptions::default().with_check(check);
+        self.rotate_master_key_with(key, new_keyring, &options)
+            .await
+    }
+
+    /// [`rotate_master_key_checked`](Self::rotate_master_key_checked) with `options.check`,
+    /// reporting the copied ciphertext bytes to `options.progress`.
+    ///
+    /// # Errors
+    ///
+    /// As [`rotate_master_key_checked`](Self::rotate_master_key_checked).
+    pub async fn rotate_master_key_with(
+        &self,
+        key: &str,
+        new_keyring: &Keyring,
+        options: &RotateOptions,
+    ) -> Result<RotateOutput> {
+        let check = options.check;
         let meta = self
             .inner
             .client
@@ -129,14 +185,17 @@ impl CryptoBucket {
             ObjectEnvelope::V2(e) => e.part_size().unwrap_or(self.inner.options.part_size),
             _ => self.inner.options.part_size,
         };
+        let progress = Progress::new(source.size, 0, options.progress.clone());
         let (etag, crc64, new_envelope) = if source.size <= part_size {
-            self.rotate_single(key, &source, new_envelope).await?
+            self.rotate_single(key, &source, new_envelope, &progress)
+                .await?
         } else {
             let plan = MultipartPlan::new(
                 source.size,
                 crate::options::fit_part_size(part_size, source.size),
             )?;
-            self.rotate_multipart(key, &source, new_envelope.with_multipart(&plan), &plan)
+            let envelope = new_envelope.with_multipart(&plan);
+            self.rotate_multipart(key, &source, envelope, &plan, &progress)
                 .await?
         };
         if check != RotationCheck::None {
@@ -156,8 +215,9 @@ impl CryptoBucket {
         key: &str,
         source: &Source,
         envelope: Envelope,
+        progress: &Progress,
     ) -> Result<(String, Option<u64>, Envelope)> {
-        let body = self.source_range(key, source, None).await?;
+        let body = progress.counting(self.source_range(key, source, None).await?);
         let headers = object_headers(source, &envelope)?;
         let put = self
             .inner
@@ -173,6 +233,7 @@ impl CryptoBucket {
         source: &Source,
         envelope: Envelope,
         plan: &MultipartPlan,
+        progress: &Progress,
     ) -> Result<(String, Option<u64>, Envelope)> {
         let headers = object_headers(source, &envelope)?;
         let upload = self
@@ -186,7 +247,7 @@ impl CryptoBucket {
             async move {
                 let range =
                     ByteRange::bounded(layout.offset(), layout.offset() + layout.len() - 1)?;
-                let body = self.source_range(key, source, Some(range)).await?;
+                let body = progress.counting(self.source_range(key, source, Some(range)).await?);
                 let payload = PutPayload::from_stream(body, layout.len());
                 let r = self
                     .inner

@@ -133,10 +133,10 @@ impl CryptoBucket {
         let stamp = FileStamp::of(file)?;
         let progress = Progress::new(stamp.size, 0, options.progress.clone());
         if stamp.size <= options.multipart_threshold {
+            let source = PutSource::File(file.to_owned());
             let put = self
-                .put_object(key, PutSource::File(file.to_owned()), &options.put)
+                .put_object_reporting(key, source, &options.put, Some(&progress))
                 .await?;
-            progress.add(stamp.size);
             return Ok(single(put.etag, put.crc64, stamp.size, false));
         }
         let put = self.with_file_md5(file, &options.put).await?;
@@ -200,9 +200,8 @@ impl CryptoBucket {
             let len = head.len() as u64;
             let progress = Progress::new(len, 0, options.progress.clone());
             let put = self
-                .put_object(key, PutSource::Bytes(head), &options.put)
+                .put_object_reporting(key, PutSource::Bytes(head), &options.put, Some(&progress))
                 .await?;
-            progress.add(len);
             return Ok(single(put.etag, put.crc64, len, false));
         }
         let generated = self.inner.keyring.generate().await?;
@@ -245,9 +244,8 @@ impl CryptoBucket {
                 envelope = envelope.with_unencrypted_content_md5(parse_md5(md5)?);
             }
             let headers = request_headers(put, &envelope)?;
-            let payload = stored_payload(spool.path.clone(), 0, len);
+            let payload = stored_payload(spool.path.clone(), 0, len, Some(&progress));
             let sent = self.inner.client.put_object(key, payload, &headers).await?;
-            progress.add(len);
             return Ok(single(sent.etag, sent.crc64, len, true));
         }
         let part_size = crate::options::fit_part_size(self.inner.options.part_size, len);
@@ -258,7 +256,7 @@ impl CryptoBucket {
         let headers = crate::multipart::part_headers(&ctx.envelope()?)?;
         let mut summary = self
             .send_parts(&ctx, &progress, |number, (offset, len)| {
-                let payload = stored_payload(spool.path.clone(), offset, len);
+                let payload = stored_payload(spool.path.clone(), offset, len, None);
                 let headers = &headers;
                 let ctx = &ctx;
                 async move {
@@ -449,8 +447,8 @@ fn with_md5(put: &PutOptions, computed: Option<[u8; 16]>) -> Result<PutOptions> 
 }
 
 /// A replayable payload of `len` stored (already encrypted) bytes of the spool from `offset`.
-fn stored_payload(path: PathBuf, offset: u64, len: u64) -> PutPayload {
+fn stored_payload(path: PathBuf, offset: u64, len: u64, progress: Option<&Progress>) -> PutPayload {
     let factory: oss_client::StreamFactory =
         Arc::new(move || file_stream(path.clone(), offset, len));
-    PutPayload::from_stream_factory(len, factory)
+    PutPayload::from_stream_factory(len, Progress::maybe_replayable(progress, factory))
 }

@@ -1,4 +1,6 @@
-//! Test support for the oss-crypto workspace: locating and loading the shared upstream vectors.
+//! Test support for the oss-crypto workspace: locating the shared upstream vectors and reading
+//! them as typed structs (one per file layout, see [`Vectors::load`]); [`Pairs`] is the one
+//! reader of the name/value pairs the files hold.
 //!
 //! The vectors live outside the repository (they are upstream files and must not be copied in).
 //! Their folder is `$OSS_CRYPTO_VECTORS`, or `../shared/vectors` relative to the workspace root.
@@ -17,9 +19,10 @@
 //! let Some(vectors) = oss_testkit::Vectors::locate() else { return };
 //! let plaintext = vectors.bytes("example.jpg");
 //! assert_eq!(plaintext.len(), 21839);
-//! let meta = vectors.json("v2-go-rsa.json");
-//! let headers = oss_testkit::headers(&meta);
-//! assert!(headers.iter().any(|(name, _)| name == "x-oss-meta-client-side-encryption-key"));
+//! let object = vectors.object("v2-go-rsa");
+//! assert!(object.headers.get("x-oss-meta-client-side-encryption-key").is_some());
+//! let expected_len = object.expected.plaintext_file.map(|f| vectors.bytes(&f).len());
+//! assert_eq!(expected_len, Some(21839));
 //! assert_eq!(oss_testkit::unhex("00fF"), [0x00, 0xff]);
 //! ```
 //!
@@ -34,10 +37,14 @@
 //!
 //! This crate has no optional features.
 
+mod vectors;
+
 use std::env;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use serde::de::DeserializeOwned;
+
+pub use vectors::*;
 
 /// Environment variable naming the vectors folder.
 pub const VECTORS_ENV: &str = "OSS_CRYPTO_VECTORS";
@@ -111,14 +118,64 @@ impl Vectors {
         std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
 
-    /// Reads and parses a JSON file of the folder.
+    /// Reads and parses a JSON file of the folder into its typed view.
+    ///
+    /// # Panics
+    ///
+    /// Panics when the file cannot be read or does not have the layout of `T`.
+    pub fn load<T: DeserializeOwned>(&self, name: &str) -> T {
+        let bytes = self.bytes(name);
+        serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    /// Reads a JSON file of the folder as an untyped value (for the signature vectors, whose
+    /// tests do not use the typed views yet).
     ///
     /// # Panics
     ///
     /// Panics when the file cannot be read or is not JSON.
-    pub fn json(&self, name: &str) -> Value {
-        let bytes = self.bytes(name);
-        serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{name} is not JSON: {e}"))
+    pub fn json(&self, name: &str) -> serde_json::Value {
+        self.load(name)
+    }
+
+    /// The object vector `<id>.json` (for example `v2-go-rsa`).
+    pub fn object(&self, id: &str) -> ObjectVector {
+        self.load(&format!("{id}.json"))
+    }
+
+    /// `aes256ctr.json`.
+    pub fn aes256ctr(&self) -> Aes256CtrVectors {
+        self.load("aes256ctr.json")
+    }
+
+    /// `crc64.json`.
+    pub fn crc64(&self) -> Crc64Vectors {
+        self.load("crc64.json")
+    }
+
+    /// `kms-envelope.json`.
+    pub fn kms_envelope(&self) -> KmsEnvelopeVectors {
+        self.load("kms-envelope.json")
+    }
+
+    /// `kms-signature.json`.
+    pub fn rpc_signature(&self) -> RpcVectors {
+        self.load("kms-signature.json")
+    }
+
+    /// `multipart-etag.json`.
+    pub fn multipart_etag(&self) -> MultipartEtagVectors {
+        self.load("multipart-etag.json")
+    }
+
+    /// `oss-signature-v1.json`.
+    pub fn oss_v1(&self) -> OssV1Vectors {
+        self.load("oss-signature-v1.json")
+    }
+
+    /// `oss-signature-v4.json`.
+    pub fn oss_v4(&self) -> OssV4Vectors {
+        self.load("oss-signature-v4.json")
     }
 }
 
@@ -131,22 +188,46 @@ pub fn unhex(text: &str) -> Vec<u8> {
     hex::decode(text).unwrap_or_else(|e| panic!("bad hex {text:?}: {e}"))
 }
 
-/// The `headers` object of a vector JSON file as (name, value) pairs.
-///
-/// # Panics
-///
-/// Panics when `headers` is missing or holds a non-string value.
-pub fn headers(vector: &Value) -> Vec<(String, String)> {
-    let object = vector["headers"]
-        .as_object()
-        .unwrap_or_else(|| panic!("vector has no headers object"));
-    object
-        .iter()
-        .map(|(name, value)| {
-            let text = value
-                .as_str()
-                .unwrap_or_else(|| panic!("header {name} is not a string"));
-            (name.clone(), text.to_owned())
-        })
-        .collect()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every vector file reads into its typed view: a layout change upstream fails here, once,
+    /// instead of in each crate's tests.
+    #[test]
+    fn every_vector_file_has_its_layout() {
+        let Some(v) = Vectors::locate() else { return };
+        for id in OBJECT_VECTORS.iter().chain(&["v2-envelope-header-only"]) {
+            let vector = v.object(id);
+            assert_eq!(vector.id, *id);
+            assert!(!vector.headers.is_empty(), "{id}");
+        }
+        assert_eq!(v.aes256ctr().known_answers.len(), 3);
+        let crc = v.crc64();
+        // `value` checks that the decimal and hex spellings agree.
+        let checks: Vec<u64> = crc.check_values.iter().map(|c| c.crc64.value()).collect();
+        assert_eq!(checks.len(), 4);
+        assert_eq!(crc.multipart_fold.parts.len(), 5);
+        assert_eq!(v.kms_envelope().cases.len(), 3);
+        assert_eq!(v.rpc_signature().cases.len(), 6);
+        assert_eq!(v.multipart_etag().cases.len(), 3);
+        assert_eq!(v.oss_v1().cases.len(), 7);
+        assert_eq!(v.oss_v4().cases.len(), 11);
+    }
+
+    #[test]
+    fn pairs_read_objects_in_key_order_and_lists_in_file_order() {
+        let object: Pairs = serde_json::from_str(r#"{"b": "2", "a": "1"}"#).unwrap();
+        assert_eq!(
+            object.pairs(),
+            [("a".into(), "1".into()), ("b".into(), "2".into())]
+        );
+        let list: Pairs = serde_json::from_str(r#"[["b", "2"], ["a", "1"], ["b", "3"]]"#).unwrap();
+        assert_eq!(
+            list.iter().collect::<Vec<_>>(),
+            [("b", "2"), ("a", "1"), ("b", "3")]
+        );
+        assert_eq!(list.get("b"), Some("2"));
+        assert!(serde_json::from_str::<Pairs>(r#"{"a": 1}"#).is_err());
+    }
 }

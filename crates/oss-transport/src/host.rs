@@ -23,9 +23,27 @@ pub fn is_loopback_url(url: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// The host and port of an endpoint URL (`https://oss-cn-hangzhou.aliyuncs.com/` gives
+/// `oss-cn-hangzhou.aliyuncs.com`), for messages; text without a scheme is taken as a host.
+#[must_use]
+pub fn host_of(endpoint: &str) -> &str {
+    let rest = endpoint.split_once("://").map_or(endpoint, |(_, r)| r);
+    rest.split('/').next().unwrap_or(rest)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{is_loopback_host, is_loopback_url};
+    use super::{host_of, is_loopback_host, is_loopback_url};
+
+    #[test]
+    fn hosts() {
+        assert_eq!(host_of("http://127.0.0.1:9000"), "127.0.0.1:9000");
+        assert_eq!(
+            host_of("https://oss-cn-hangzhou.aliyuncs.com/"),
+            "oss-cn-hangzhou.aliyuncs.com"
+        );
+        assert_eq!(host_of("example.com"), "example.com");
+    }
 
     #[test]
     fn loopback_hosts_are_recognised() {

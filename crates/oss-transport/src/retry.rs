@@ -1,6 +1,5 @@
 //! [`RetryConfig`]: how many attempts, how long between them, and the one retry loop.
 
-use core::fmt::Display;
 use core::future::Future;
 
 use crate::backoff::BackoffConfig;
@@ -61,19 +60,23 @@ impl RetryConfig {
 
     /// Runs `attempt` (given its 0-based number) until it succeeds, fails with an error
     /// `retryable` rejects, or the attempts are used up; waits with backoff in between.
-    /// `operation` names the request in the debug log.
+    /// Each retry is announced by a warning naming `host`, `operation` and the cause: the
+    /// [`transport_cause`](crate::transport_cause) of a request that got no answer (timed
+    /// out, connection refused, DNS lookup failed, TLS failed), as the clients' final errors
+    /// give it, else the error itself (a 503 answer).
     ///
     /// # Errors
     ///
     /// The last attempt's error.
     pub async fn run<T, E, F, Fut>(
         &self,
+        host: &str,
         operation: &str,
         retryable: impl Fn(&E) -> bool,
         mut attempt: F,
     ) -> Result<T, E>
     where
-        E: Display,
+        E: core::error::Error + 'static,
         F: FnMut(u32) -> Fut,
         Fut: Future<Output = Result<T, E>>,
     {
@@ -81,8 +84,9 @@ impl RetryConfig {
         loop {
             match attempt(number).await {
                 Err(error) if self.allows_another(number) && retryable(&error) => {
-                    // Visible at the default `-v` level: a retry is worth knowing about.
-                    tracing::warn!(operation, attempt = number + 1, %error, "request failed, retrying");
+                    let cause = crate::transport_cause(&error).unwrap_or_else(|| error.to_string());
+                    // Visible at the default level: a retry is worth knowing about.
+                    tracing::warn!(host, operation, attempt = number + 1, %cause, "request failed, retrying");
                     self.wait(number).await;
                     number += 1;
                 }
@@ -95,6 +99,7 @@ impl RetryConfig {
 #[cfg(test)]
 mod tests {
     use core::time::Duration;
+    use std::io;
 
     use super::*;
 
@@ -116,15 +121,16 @@ mod tests {
     #[tokio::test]
     async fn run_stops_at_success_at_a_fatal_error_or_after_the_budget() {
         let mut calls = Vec::new();
-        let out: Result<u32, String> = fast(5)
+        let out: Result<u32, io::Error> = fast(5)
             .run(
+                "h",
                 "t",
                 |_| true,
                 |n| {
                     calls.push(n);
                     async move {
                         if n < 2 {
-                            Err(format!("fail {n}"))
+                            Err(io::Error::other(format!("fail {n}")))
                         } else {
                             Ok(n)
                         }
@@ -132,32 +138,40 @@ mod tests {
                 },
             )
             .await;
-        assert_eq!((out, calls), (Ok(2), vec![0, 1, 2]));
+        assert_eq!((out.unwrap(), calls), (2, vec![0, 1, 2]));
 
         let mut count = 0;
-        let out: Result<(), String> = fast(4)
+        let out: Result<(), io::Error> = fast(4)
             .run(
+                "h",
                 "t",
-                |e: &String| e != "fatal",
+                |e: &io::Error| e.to_string() != "fatal",
                 |_| {
                     count += 1;
-                    async { Err("fatal".to_owned()) }
+                    async { Err(io::Error::other("fatal")) }
                 },
             )
             .await;
-        assert_eq!((out, count), (Err("fatal".to_owned()), 1));
+        assert_eq!(
+            (out.unwrap_err().to_string(), count),
+            ("fatal".to_owned(), 1)
+        );
 
         let mut count = 0;
-        let out: Result<(), String> = fast(4)
+        let out: Result<(), io::Error> = fast(4)
             .run(
+                "h",
                 "t",
                 |_| true,
                 |n| {
                     count += 1;
-                    async move { Err(format!("fail {n}")) }
+                    async move { Err(io::Error::other(format!("fail {n}"))) }
                 },
             )
             .await;
-        assert_eq!((out, count), (Err("fail 3".to_owned()), 4));
+        assert_eq!(
+            (out.unwrap_err().to_string(), count),
+            ("fail 3".to_owned(), 4)
+        );
     }
 }

@@ -9,7 +9,7 @@ pub struct HttpSettings {
     /// Longest wait for a TCP (and TLS) connection. Default 10 s.
     pub connect_timeout: Duration,
     /// Longest wait for any single read once connected: a server that accepts and then stays
-    /// silent, or stalls mid-body, fails after this (and may be retried). Default 60 s.
+    /// silent, or stalls mid-body, fails after this (and may be retried). Default 20 s.
     pub read_timeout: Duration,
     /// Limit on a whole attempt including its body; none by default (object bodies are large).
     pub request_timeout: Option<Duration>,
@@ -26,10 +26,14 @@ impl Default for HttpSettings {
 }
 
 impl HttpSettings {
-    /// The default connect timeout.
+    /// The default connect timeout, 10 s: the alibabacloud-oss-v2 SDKs' `ConnectTimeout`.
+    /// The one home of this default (`osscrypt --connect-timeout` shows it).
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-    /// The default read-idle timeout.
-    pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
+    /// The default read-idle timeout, 20 s: the alibabacloud-oss-v2 SDKs' `ReadWriteTimeout`.
+    /// With the 3 attempts of [`RetryConfig`](crate::RetryConfig), a server that accepts and
+    /// never answers fails an idempotent request after about 60 s. The one home of this
+    /// default (`osscrypt --read-timeout` shows it).
+    pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(20);
 
     /// Sets the connect timeout.
     #[must_use]

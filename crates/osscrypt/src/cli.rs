@@ -1,13 +1,12 @@
 //! The command line: clap types only, no behaviour.
 
 use core::net::SocketAddr;
-use core::time::Duration;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::batch::BatchArgs;
-use crate::net::{Timeouts, parse_duration};
+use crate::net::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, Timeout, Timeouts};
 use crate::size::parse_size;
 pub(crate) use crate::uri::ObjectUri;
 use crate::uri::parse_uri;
@@ -75,6 +74,16 @@ pub(crate) struct GlobalArgs {
     /// KMS endpoint (defaults to the region's public KMS endpoint) [env: OSS_KMS_ENDPOINT].
     #[arg(long, global = true)]
     pub(crate) kms_endpoint: Option<String>,
+    /// STS endpoint of the credential chain (RamRoleArn, RRSA/OIDC), e.g.
+    /// `https://sts-vpc.cn-hangzhou.aliyuncs.com` [env: ALIBABA_CLOUD_STS_ENDPOINT; profile
+    /// key: sts_endpoint] (default `https://sts.aliyuncs.com`).
+    #[arg(long, global = true)]
+    pub(crate) sts_endpoint: Option<String>,
+    /// ECS metadata service of the credential chain (the instance RAM role)
+    /// [env: ALIBABA_CLOUD_ECS_METADATA_SERVICE_ENDPOINT; profile key: metadata_endpoint]
+    /// (default `http://100.100.100.200`).
+    #[arg(long, global = true)]
+    pub(crate) metadata_endpoint: Option<String>,
     /// Profile: table `[NAME]` of the profile file, or, when that file has none, profile NAME
     /// of ~/.aliyun/config.json for the credentials [env: OSSCRYPT_PROFILE] (default
     /// `default`).
@@ -99,20 +108,20 @@ pub(crate) struct GlobalArgs {
     #[arg(long, short, global = true, action = clap::ArgAction::Count)]
     pub(crate) verbose: u8,
     /// Time to establish a connection (TCP and TLS), e.g. `10s` or `500ms`.
-    #[arg(long, global = true, default_value = "10s", value_parser = parse_duration)]
-    pub(crate) connect_timeout: Duration,
+    #[arg(long, global = true, default_value_t = Timeout(DEFAULT_CONNECT_TIMEOUT))]
+    pub(crate) connect_timeout: Timeout,
     /// Time a response may stay silent (before its headers or between bytes) before the
     /// request fails (and is retried, up to 3 attempts), e.g. `20s`.
-    #[arg(long, global = true, default_value = "20s", value_parser = parse_duration)]
-    pub(crate) read_timeout: Duration,
+    #[arg(long, global = true, default_value_t = Timeout(DEFAULT_READ_TIMEOUT))]
+    pub(crate) read_timeout: Timeout,
 }
 
 impl GlobalArgs {
     /// The request timeouts.
     pub(crate) const fn timeouts(&self) -> Timeouts {
         Timeouts {
-            connect: self.connect_timeout,
-            read: self.read_timeout,
+            connect: self.connect_timeout.0,
+            read: self.read_timeout.0,
         }
     }
 }
@@ -140,6 +149,12 @@ pub(crate) struct KeyArgs {
         value_name = "PASSPHRASE"
     )]
     pub(crate) kms_passphrase: Option<crate::keys::Passphrase>,
+    /// KMS EncryptionContext entries of the KMS keys, `KEY=VALUE` (`k=v,k2=v2`) or a JSON
+    /// object (repeatable, merged, sent with the passphrase's `x-passphrase` as one object).
+    /// KMS binds the data key to it; the object does not record it, so reading needs the same
+    /// entries (oss2 and the Go/Java SDKs send no other context).
+    #[arg(long = "kms-context", value_name = "KEY=VALUE")]
+    pub(crate) kms_context: Vec<String>,
     /// Material description of the master key, `k=v,k2=v2` or a JSON object.
     #[arg(long)]
     pub(crate) matdesc: Option<String>,
@@ -375,6 +390,17 @@ pub(crate) struct LsArgs {
     /// Print JSON instead of text (an array of objects, `{"prefix": ...}` for directories).
     #[arg(long)]
     pub(crate) json: bool,
+    /// Sizes in exact bytes instead of KiB/MiB/GiB.
+    #[arg(long, short)]
+    pub(crate) bytes: bool,
+    /// Long listing: add the client-side encryption of each object (`v2 rsa`, `v2 kms`,
+    /// `v1 rsa`, `plain`). The listing does not carry it, so this costs one HeadObject per
+    /// object, `--jobs` at a time.
+    #[arg(long, short)]
+    pub(crate) long: bool,
+    /// HeadObject requests in flight with `-l`.
+    #[arg(long, default_value_t = crate::batch::DEFAULT_JOBS, requires = "long", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub(crate) jobs: u16,
 }
 
 impl LsArgs {
@@ -436,6 +462,13 @@ pub(crate) struct RotateArgs {
         value_name = "PASSPHRASE"
     )]
     pub(crate) new_kms_passphrase: Option<crate::keys::Passphrase>,
+    /// EncryptionContext entries of the new KMS key, like --kms-context.
+    #[arg(
+        long = "new-kms-context",
+        requires = "new_kms_key_id",
+        value_name = "KEY=VALUE"
+    )]
+    pub(crate) new_kms_context: Vec<String>,
     /// Material description of the new master key.
     #[arg(long)]
     pub(crate) new_matdesc: Option<String>,

@@ -12,6 +12,8 @@
 //! # kms_endpoint = "https://kms.cn-hangzhou.aliyuncs.com"
 //! # path_style = true   # host/bucket/key instead of bucket.host (OSS-compatible servers)
 //! # aliyun_profile = "prod-ram"   # credentials from this ~/.aliyun/config.json profile
+//! # sts_endpoint = "https://sts-vpc.cn-hangzhou.aliyuncs.com"   # STS of the credential chain
+//! # metadata_endpoint = "http://100.100.100.200"   # ECS metadata service of the chain
 //! ```
 //!
 //! Each value is taken from the first source that has it, independently of the others.
@@ -84,6 +86,10 @@ pub(crate) struct Settings {
     pub(crate) data_dir: PathBuf,
     /// Address buckets as `host/bucket` instead of `bucket.host`.
     pub(crate) path_style: bool,
+    /// STS endpoint of the credential chain (`None`: the library's default).
+    pub(crate) sts_endpoint: Option<String>,
+    /// ECS metadata endpoint of the credential chain (`None`: the library's default).
+    pub(crate) metadata_endpoint: Option<String>,
 }
 
 /// One profile of the profile file.
@@ -98,6 +104,8 @@ struct Profile {
     kms_endpoint: Option<String>,
     path_style: Option<bool>,
     aliyun_profile: Option<String>,
+    sts_endpoint: Option<String>,
+    metadata_endpoint: Option<String>,
 }
 
 impl Settings {
@@ -154,6 +162,16 @@ impl Settings {
             region: pick(&args.region, env::REGION, &profile.region),
             credentials,
             kms_endpoint: pick(&args.kms_endpoint, env::KMS_ENDPOINT, &profile.kms_endpoint),
+            sts_endpoint: pick(
+                &args.sts_endpoint,
+                oss_client::vars::STS_ENDPOINT,
+                &profile.sts_endpoint,
+            ),
+            metadata_endpoint: pick(
+                &args.metadata_endpoint,
+                oss_client::vars::METADATA_ENDPOINT,
+                &profile.metadata_endpoint,
+            ),
             data_dir: args
                 .data_dir
                 .clone()

@@ -7,7 +7,9 @@
 //!    (each value from the first of these that has it, like every other setting);
 //! 2. the chain of [`oss_client::CredentialsChain`]: `ALIBABA_CLOUD_ACCESS_KEY_ID` & co.,
 //!    RRSA (`ALIBABA_CLOUD_ROLE_ARN` + `_OIDC_PROVIDER_ARN` + `_OIDC_TOKEN_FILE`), a profile of
-//!    `~/.aliyun/config.json` (AK, StsToken, RamRoleArn, EcsRamRole, OIDC), the ECS RAM role.
+//!    `~/.aliyun/config.json` (AK, StsToken, RamRoleArn, EcsRamRole, OIDC), the ECS RAM role;
+//!    its STS and metadata endpoints from `--sts-endpoint` / `--metadata-endpoint`, the
+//!    `ALIBABA_CLOUD_*` variables or the profile keys `sts_endpoint` / `metadata_endpoint`.
 
 use std::sync::Arc;
 
@@ -33,6 +35,12 @@ pub(crate) async fn provider(settings: &Settings) -> CliResult<Arc<dyn Credentia
     let mut config = ChainConfig::default();
     if let Some(profile) = &settings.aliyun_profile {
         config = config.with_profile(profile.clone());
+    }
+    if let Some(endpoint) = &settings.sts_endpoint {
+        config = config.with_sts_endpoint(endpoint.clone());
+    }
+    if let Some(endpoint) = &settings.metadata_endpoint {
+        config = config.with_metadata_endpoint(endpoint.clone());
     }
     let chain = Arc::new(CredentialsChain::new(config));
     match chain.credentials().await {

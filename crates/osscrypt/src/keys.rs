@@ -4,6 +4,7 @@
 //! Every problem with keys (none given, unreadable file, bad PEM, wrong key) is a key error
 //! (exit code 4).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use oss_envelope::Matdesc;
@@ -74,19 +75,51 @@ pub(crate) fn load_public(path: &Path) -> CliResult<RsaPublicKey> {
 
 /// Parses a material description: a JSON object, or `k=v,k2=v2`.
 pub(crate) fn parse_matdesc(text: &str) -> CliResult<Matdesc> {
+    parse_pairs("matdesc", text)
+}
+
+/// Parses `k=v,k2=v2` or a JSON object of strings (`what` names the flag in errors).
+fn parse_pairs(what: &str, text: &str) -> CliResult<Matdesc> {
     let text = text.trim();
     if text.starts_with('{') {
         return Matdesc::from_json(text)
-            .map_err(|e| CliError::usage(format!("matdesc {text:?}: {e}")));
+            .map_err(|e| CliError::usage(format!("{what} {text:?}: {e}")));
     }
-    let mut matdesc = Matdesc::new();
+    let mut pairs = Matdesc::new();
     for pair in text.split(',').filter(|p| !p.trim().is_empty()) {
         let (k, v) = pair
             .split_once('=')
-            .ok_or_else(|| CliError::usage(format!("matdesc entry {pair:?} is not key=value")))?;
-        matdesc.insert(k.trim(), v.trim());
+            .ok_or_else(|| CliError::usage(format!("{what} entry {pair:?} is not key=value")))?;
+        pairs.insert(k.trim(), v.trim());
     }
-    Ok(matdesc)
+    Ok(pairs)
+}
+
+/// The KMS EncryptionContext entries of every `--kms-context` value, merged.
+fn kms_context(values: &[String]) -> CliResult<BTreeMap<String, String>> {
+    let mut context = BTreeMap::new();
+    for value in values {
+        context.extend(BTreeMap::from(parse_pairs("--kms-context", value)?));
+    }
+    Ok(context)
+}
+
+/// What every KMS key of the flags is built with: the passphrase and the other
+/// EncryptionContext entries.
+pub(crate) struct KmsContext<'a> {
+    /// `--kms-passphrase`.
+    pub(crate) passphrase: Option<&'a Passphrase>,
+    /// `--kms-context` entries.
+    pub(crate) entries: BTreeMap<String, String>,
+}
+
+impl<'a> KmsContext<'a> {
+    fn of(args: &'a KeyArgs) -> CliResult<Self> {
+        Ok(Self {
+            passphrase: args.kms_passphrase.as_ref(),
+            entries: kms_context(&args.kms_context)?,
+        })
+    }
 }
 
 /// The RSA master key described by `--rsa-public` / `--rsa-private`, if any.
@@ -105,7 +138,11 @@ fn rsa_key(args: &KeyArgs) -> CliResult<Option<RsaMasterKey>> {
 }
 
 /// The default master key from the flags (before `--matdesc`).
-fn default_key(args: &KeyArgs, kms: Option<&crate::kms::KmsSettings>) -> CliResult<DynMasterKey> {
+fn default_key(
+    args: &KeyArgs,
+    context: &KmsContext<'_>,
+    kms: Option<&crate::kms::KmsSettings>,
+) -> CliResult<DynMasterKey> {
     let matdesc = args
         .matdesc
         .as_deref()
@@ -117,9 +154,7 @@ fn default_key(args: &KeyArgs, kms: Option<&crate::kms::KmsSettings>) -> CliResu
             "give either an RSA key or --kms-key-id as the master key, not both",
         )),
         (Some(rsa), None) => Ok(std::sync::Arc::new(rsa.with_matdesc(matdesc))),
-        (None, Some(key_id)) => {
-            crate::kms::master_key(key_id, matdesc, args.kms_passphrase.as_ref(), kms)
-        }
+        (None, Some(key_id)) => crate::kms::master_key(key_id, matdesc, context, kms),
         (None, None) if !args.matdesc_keys.is_empty() => Err(key_error(
             "no default master key: --matdesc-key entries only add keys for reading",
         )),
@@ -135,7 +170,8 @@ fn default_key(args: &KeyArgs, kms: Option<&crate::kms::KmsSettings>) -> CliResu
 ///
 /// Key errors (exit 4) for missing or unreadable keys; usage errors for bad matdesc syntax.
 pub(crate) fn keyring(args: &KeyArgs, kms: Option<&crate::kms::KmsSettings>) -> CliResult<Keyring> {
-    let mut ring = Keyring::from_arc(default_key(args, kms)?);
+    let context = KmsContext::of(args)?;
+    let mut ring = Keyring::from_arc(default_key(args, &context, kms)?);
     for entry in &args.matdesc_keys {
         // At the last `@`: a matdesc value may hold one (`owner=ops@example.com`), a key
         // path or KMS key id does not.
@@ -144,9 +180,7 @@ pub(crate) fn keyring(args: &KeyArgs, kms: Option<&crate::kms::KmsSettings>) -> 
         })?;
         let matdesc = parse_matdesc(desc)?;
         let key: DynMasterKey = match key.strip_prefix("kms:") {
-            Some(key_id) => {
-                crate::kms::master_key(key_id, matdesc.clone(), args.kms_passphrase.as_ref(), kms)?
-            }
+            Some(key_id) => crate::kms::master_key(key_id, matdesc.clone(), &context, kms)?,
             None => std::sync::Arc::new(
                 RsaMasterKey::decrypt_only(load_private(Path::new(key))?)
                     .with_matdesc(matdesc.clone()),
@@ -170,6 +204,20 @@ mod tests {
         assert!(parse_matdesc("novalue").is_err());
         assert!(parse_matdesc("{bad json").is_err());
         assert!(parse_matdesc("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn kms_context_values_merge_in_both_forms() {
+        let values = ["tenant=a, app=b".to_owned(), r#"{"env":"prod"}"#.to_owned()];
+        let context = kms_context(&values).unwrap();
+        let pairs: Vec<(&str, &str)> = context
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(pairs, [("app", "b"), ("env", "prod"), ("tenant", "a")]);
+        let e = kms_context(&["novalue".to_owned()]).unwrap_err();
+        assert_eq!(e.kind(), Kind::Usage);
+        assert!(e.to_string().contains("--kms-context entry"), "{e}");
     }
 
     #[test]

@@ -53,12 +53,13 @@ impl KmsSettings {
 ///
 /// # Errors
 ///
-/// Usage errors when no credentials or no endpoint/region are configured.
-/// `passphrase` becomes the oss2 EncryptionContext of every KMS call.
+/// Usage errors when no credentials or no endpoint/region are configured, or the context
+/// has an `x-passphrase` entry. `context` (the passphrase as oss2's `x-passphrase`, and the
+/// other entries) becomes the EncryptionContext of every KMS call.
 pub(crate) fn master_key(
     key_id: &str,
     matdesc: Matdesc,
-    passphrase: Option<&crate::keys::Passphrase>,
+    context: &crate::keys::KmsContext<'_>,
     settings: Option<&KmsSettings>,
 ) -> CliResult<DynMasterKey> {
     let settings = settings.ok_or_else(|| {
@@ -83,8 +84,11 @@ pub(crate) fn master_key(
         .build()
         .map_err(|e| CliError::usage(format!("KMS: {e} (set --region or --kms-endpoint)")))?;
     let mut key = KmsMasterKey::new(Arc::new(client), key_id).with_matdesc(matdesc);
-    if let Some(passphrase) = passphrase {
+    if let Some(passphrase) = context.passphrase {
         key = key.with_passphrase(passphrase.expose())?;
+    }
+    if !context.entries.is_empty() {
+        key = key.with_encryption_context(context.entries.clone())?;
     }
     Ok(Arc::new(key))
 }

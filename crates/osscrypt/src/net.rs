@@ -4,12 +4,13 @@
 
 use core::time::Duration;
 
-/// Default time to establish a TCP (and TLS) connection.
-pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default time a response may stay silent (between bytes, or before its headers). Both
-/// defaults are those of the alibabacloud-oss-v2 SDK, and the `--connect-timeout` /
-/// `--read-timeout` defaults in `cli.rs`.
-pub(crate) const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(20);
+use oss_transport::HttpSettings;
+pub(crate) use oss_transport::{describe_cause, host_of};
+
+/// Default time to establish a TCP (and TLS) connection: the library's (one home).
+pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = HttpSettings::DEFAULT_CONNECT_TIMEOUT;
+/// Default time a response may stay silent (between bytes, or before its headers).
+pub(crate) const DEFAULT_READ_TIMEOUT: Duration = HttpSettings::DEFAULT_READ_TIMEOUT;
 
 /// The timeouts of every request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +27,29 @@ impl Default for Timeouts {
             connect: DEFAULT_CONNECT_TIMEOUT,
             read: DEFAULT_READ_TIMEOUT,
         }
+    }
+}
+
+/// The value of `--connect-timeout` / `--read-timeout`: parsed by [`parse_duration`], shown
+/// in `--help` as `10s` (so the help shows the library's defaults, not a copy of them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Timeout(pub(crate) Duration);
+
+impl core::fmt::Display for Timeout {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        if self.0.subsec_nanos() == 0 {
+            write!(f, "{}s", self.0.as_secs())
+        } else {
+            write!(f, "{}ms", self.0.as_millis())
+        }
+    }
+}
+
+impl core::str::FromStr for Timeout {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        parse_duration(text).map(Self)
     }
 }
 
@@ -51,84 +75,6 @@ pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(seconds).map_err(|e| format!("{text:?}: {e}"))
 }
 
-/// The host (and port) of an endpoint URL, for messages.
-pub(crate) fn host_of(endpoint: &str) -> &str {
-    let rest = endpoint.split_once("://").map_or(endpoint, |(_, r)| r);
-    rest.split('/').next().unwrap_or(rest)
-}
-
-/// Why a request got no answer: the class of the first cause that tells (refused, timed out,
-/// DNS, TLS), then the innermost message.
-pub(crate) fn describe_cause(error: &(dyn core::error::Error + 'static)) -> String {
-    let mut class = None;
-    let outermost = error.to_string();
-    let mut innermost = outermost.clone();
-    let mut next = Some(error);
-    while let Some(e) = next {
-        let text = e.to_string();
-        class = class.or_else(|| classify(e, &text));
-        innermost = text;
-        next = e.source();
-    }
-    match class {
-        Some(class) if !innermost.to_ascii_lowercase().contains(class) => {
-            format!("{class} ({innermost})")
-        }
-        Some(class) => class.to_owned(),
-        // oss-client says how far a body got before it broke: keep that over hyper's text.
-        None if outermost.starts_with("connection closed after") && outermost != innermost => {
-            format!("{outermost} ({innermost})")
-        }
-        None => format!("connection failed ({innermost})"),
-    }
-}
-
-fn classify(error: &(dyn core::error::Error + 'static), text: &str) -> Option<&'static str> {
-    if let Some(e) = error.downcast_ref::<reqwest::Error>()
-        && e.is_timeout()
-    {
-        return Some("timed out");
-    }
-    if let Some(e) = error.downcast_ref::<std::io::Error>() {
-        if wraps_rustls(e) {
-            return Some("TLS failed");
-        }
-        match e.kind() {
-            std::io::ErrorKind::ConnectionRefused => return Some("connection refused"),
-            std::io::ErrorKind::TimedOut => return Some("timed out"),
-            _ => {}
-        }
-    }
-    let lower = text.to_ascii_lowercase();
-    if lower.contains("dns error") || lower.contains("failed to lookup address") {
-        Some("DNS lookup failed")
-    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
-    {
-        Some("TLS failed")
-    } else if lower.contains("timed out") {
-        Some("timed out")
-    } else if lower.contains("connection refused") {
-        Some("connection refused")
-    } else {
-        None
-    }
-}
-
-/// Whether `e` wraps (through nested `io::Error`s, whose `source` skips the wrapped error
-/// itself) a rustls error.
-fn wraps_rustls(e: &std::io::Error) -> bool {
-    let mut inner = e.get_ref();
-    while let Some(error) = inner {
-        if error.downcast_ref::<rustls::Error>().is_some() {
-            return true;
-        }
-        inner = error
-            .downcast_ref::<std::io::Error>()
-            .and_then(std::io::Error::get_ref);
-    }
-    false
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,70 +92,19 @@ mod tests {
     }
 
     #[test]
+    fn timeouts_show_as_they_are_written() {
+        assert_eq!(Timeout(Duration::from_secs(20)).to_string(), "20s");
+        assert_eq!(Timeout(Duration::from_millis(1500)).to_string(), "1500ms");
+        assert_eq!(
+            "1500ms".parse::<Timeout>(),
+            Ok(Timeout(Duration::from_millis(1500)))
+        );
+    }
+
+    #[test]
     fn the_flag_defaults_are_the_constants() {
         use clap::Parser as _;
         let cli = crate::cli::Cli::try_parse_from(["osscrypt", "ls", "oss://bucket"]).unwrap();
         assert_eq!(cli.global.timeouts(), Timeouts::default());
-    }
-
-    #[test]
-    fn hosts() {
-        assert_eq!(host_of("http://127.0.0.1:9000"), "127.0.0.1:9000");
-        assert_eq!(
-            host_of("https://oss-cn-hangzhou.aliyuncs.com/"),
-            "oss-cn-hangzhou.aliyuncs.com"
-        );
-        assert_eq!(host_of("example.com"), "example.com");
-    }
-
-    #[derive(Debug)]
-    struct Wrapped(std::io::Error);
-    impl core::fmt::Display for Wrapped {
-        fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-            f.write_str("error sending request")
-        }
-    }
-    impl core::error::Error for Wrapped {
-        fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
-            Some(&self.0)
-        }
-    }
-
-    #[test]
-    fn causes_are_classified_through_the_chain() {
-        let refused = Wrapped(std::io::Error::from(std::io::ErrorKind::ConnectionRefused));
-        assert!(describe_cause(&refused).starts_with("connection refused"));
-        let dns = Wrapped(std::io::Error::other(
-            "dns error: failed to lookup address information",
-        ));
-        assert!(describe_cause(&dns).starts_with("DNS lookup failed"));
-        let tls = Wrapped(std::io::Error::other(
-            "invalid peer certificate: UnknownIssuer",
-        ));
-        assert!(describe_cause(&tls).starts_with("TLS failed"));
-        let other = Wrapped(std::io::Error::other("reset"));
-        assert_eq!(describe_cause(&other), "connection failed (reset)");
-    }
-
-    #[derive(Debug)]
-    struct Cut(std::io::Error);
-    impl core::fmt::Display for Cut {
-        fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-            f.write_str("connection closed after 10 of 20 bytes")
-        }
-    }
-    impl core::error::Error for Cut {
-        fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
-            Some(&self.0)
-        }
-    }
-
-    #[test]
-    fn a_cut_body_says_how_far_it_got() {
-        let cut = Cut(std::io::Error::other("unexpected end of file"));
-        assert_eq!(
-            describe_cause(&cut),
-            "connection closed after 10 of 20 bytes (unexpected end of file)"
-        );
     }
 }

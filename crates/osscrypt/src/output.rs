@@ -181,10 +181,10 @@ mod tests {
     }
 
     /// Renders a transfer into a 40-column in-memory terminal.
-    fn rendered(total: u64, updates: &[(u64, u64)]) -> String {
+    fn rendered(label: &str, total: u64, updates: &[(u64, u64)]) -> String {
         let term = indicatif::InMemoryTerm::new(4, 40);
         let target = ProgressDrawTarget::term_like(Box::new(term.clone()));
-        let transfer = Transfer::with_target("put", total, true, target);
+        let transfer = Transfer::with_target(label, total, true, target);
         for &(done, total) in updates {
             transfer.update(done, total);
         }
@@ -195,16 +195,19 @@ mod tests {
     #[test]
     fn bar_fits_40_columns() {
         let big = 5_u64 << 40;
-        for text in [
-            rendered(big, &[(big / 3, big)]),
-            rendered(0, &[(big / 3, 0)]),
-        ] {
-            assert!(text.starts_with("put "), "{text:?}");
-            for line in text.lines() {
-                assert!(line.chars().count() <= 40, "{line:?}");
+        // Every label a transfer uses; `decrypt` and `encrypt` are the longest.
+        for label in ["put", "get", "rotate", "encrypt", "decrypt"] {
+            for text in [
+                rendered(label, big, &[(big / 3, big)]),
+                rendered(label, 0, &[(big / 3, 0)]),
+            ] {
+                assert!(text.starts_with(&format!("{label} ")), "{text:?}");
+                for line in text.lines() {
+                    assert!(line.chars().count() <= 40, "{line:?}");
+                }
             }
         }
-        assert!(rendered(100, &[(50, 100)]).contains("50%"));
+        assert!(rendered("put", 100, &[(50, 100)]).contains("50%"));
     }
 
     #[test]
@@ -218,6 +221,13 @@ mod tests {
             transfer.bar.per_sec() < 1024.0 * 1024.0,
             "{}",
             transfer.bar.per_sec()
+        );
+        // At that rate the 124 MiB left take hours; counting the resumed 900 MiB as moved
+        // in 50 ms would promise well under a second.
+        assert!(
+            transfer.bar.eta() > Duration::from_secs(60),
+            "{:?}",
+            transfer.bar.eta()
         );
     }
 

@@ -54,7 +54,7 @@ impl Default for ClientBuilder {
 
 impl ClientBuilder {
     /// Defaults: V4, automatic addressing, [`HttpSettings::default`] (connect 10 s, read-idle
-    /// 60 s, no total timeout), 3 attempts, CRC checks on.
+    /// 20 s, no total timeout: the alibabacloud-oss-v2 defaults), 3 attempts, CRC checks on.
     pub fn new() -> Self {
         Self {
             endpoint: None,

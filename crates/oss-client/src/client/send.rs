@@ -71,6 +71,7 @@ impl Client {
         self.inner
             .retry
             .run(
+                oss_transport::host_of(self.inner.endpoint.base()),
                 req.operation,
                 |e: &Error| req.idempotent && replayable && e.is_retryable(),
                 |_| async move { finish(self.attempt(req).await?).await },

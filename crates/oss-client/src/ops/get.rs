@@ -236,7 +236,12 @@ impl Client {
         let crc_mismatch = |e: &Error| matches!(e, Error::CrcMismatch { .. });
         self.inner
             .retry
-            .run("GetObject", crc_mismatch, |_| read())
+            .run(
+                oss_transport::host_of(self.inner.endpoint.base()),
+                "GetObject",
+                crc_mismatch,
+                |_| read(),
+            )
             .await
     }
 }

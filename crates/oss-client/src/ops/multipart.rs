@@ -285,24 +285,25 @@ mod tests {
         let Some(v) = oss_testkit::Vectors::locate() else {
             return;
         };
-        let json = v.json("multipart-etag.json");
-        let text = json.to_string();
-        // The real-OSS trace: two parts.
-        let two = multipart_etag([
-            "\"4DE8075FB607DF4D13FBC480EA488EFA\"",
-            "AF947EC157726CEA88ED83B3C989063B",
-        ]);
-        assert_eq!(two, "\"1C787C506EABFB9B45EAAA8DB039F4B2-2\"");
-        assert!(text.contains("1C787C506EABFB9B45EAAA8DB039F4B2-2"));
+        let cases = v.multipart_etag().cases;
+        let case = |id: &str| cases.iter().find(|c| c.id == id).unwrap();
+        // The real-OSS trace: two parts, one ETag given with its quotes.
+        let trace = case("py1-mock-trace");
+        let quoted = format!("\"{}\"", trace.part_md5_hex[0]);
+        let two = multipart_etag([quoted.as_str(), trace.part_md5_hex[1].as_str()]);
+        assert_eq!(two, trace.expected_etag);
         // The Go sample file in 100 KiB parts.
-        let data = v.bytes("bing-wallpaper-482048.jpg");
+        let go = case("go1-bing-5-parts");
+        let data = v.bytes(go.file.as_deref().unwrap());
+        let part_size = usize::try_from(go.part_size.unwrap()).unwrap();
         let etags: Vec<String> = data
-            .chunks(102_400)
+            .chunks(part_size)
             .map(|c| hex::encode_upper(Md5::digest(c)))
             .collect();
+        assert_eq!(etags, go.part_md5_hex);
         assert_eq!(
             multipart_etag(etags.iter().map(String::as_str)),
-            "\"2351E662233817A7AE974D8C5B0876DD-5\""
+            go.expected_etag
         );
     }
 

@@ -39,8 +39,9 @@ impl CryptoBucket {
     /// # Errors
     ///
     /// [`Error::Checkpoint`] for a corrupt checkpoint or one of another transfer;
-    /// [`Error::Io`], [`Error::Client`], [`Error::KeyWrap`], [`Error::Integrity`] (including a
-    /// file that changed during the upload). The checkpoint survives errors, for a retry.
+    /// [`Error::Io`], [`Error::Client`], [`Error::KeyWrap`], [`Error::Integrity`];
+    /// [`Error::SourceChanged`] when the file changed during the upload. The checkpoint
+    /// survives errors, for a retry.
     pub async fn resumable_upload(
         &self,
         key: &str,
@@ -50,11 +51,11 @@ impl CryptoBucket {
         let stamp = FileStamp::of(file)?;
         let part_size = self.inner.options.part_size;
         if stamp.size <= part_size {
-            let put = self
-                .put_object(key, PutSource::File(file.to_owned()), &options.put)
-                .await?;
             let progress = Progress::new(stamp.size, 0, options.progress.clone());
-            progress.add(stamp.size);
+            let source = PutSource::File(file.to_owned());
+            let put = self
+                .put_object_reporting(key, source, &options.put, Some(&progress))
+                .await?;
             return Ok(UploadOutput {
                 etag: put.etag,
                 crc64: put.crc64,

@@ -384,7 +384,7 @@ async fn tampered_envelope_headers_fail() {
 fn vector_headers() -> Option<(Headers, Vec<u8>)> {
     let v = oss_testkit::Vectors::locate()?;
     Some((
-        oss_testkit::headers(&v.json("v2-go-rsa.json")),
+        v.object("v2-go-rsa").headers.pairs(),
         v.bytes("v2-go-rsa.enc"),
     ))
 }

@@ -104,9 +104,8 @@ async fn v1_kms_vector_reads_with_legacy_enabled() {
     let Some(v) = oss_testkit::Vectors::locate() else {
         return;
     };
-    let json = v.json("v1-kms-1MiB.json");
     let mut headers = HeaderMap::new();
-    for (name, value) in oss_testkit::headers(&json) {
+    for (name, value) in v.object("v1-kms-1MiB").headers.pairs() {
         headers.insert(
             http::HeaderName::try_from(name).unwrap(),
             value.parse().unwrap(),

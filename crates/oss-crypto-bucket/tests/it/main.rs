@@ -12,6 +12,7 @@ mod hostile;
 #[cfg(feature = "kms")]
 mod kms;
 mod multipart;
+mod progress;
 mod resumable;
 mod typed_errors;
 mod vectors;

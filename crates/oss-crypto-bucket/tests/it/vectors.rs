@@ -13,13 +13,11 @@ use oss_crypto_bucket::{ByteRange, CryptoOptions, Error, GetOptions};
 /// Uploads a vector's ciphertext with its headers through the plain client.
 async fn upload_raw(h: &Harness, key: &str, vector: &str, with_optional: bool) -> Option<Vec<u8>> {
     let v = oss_testkit::Vectors::locate()?;
-    let json = v.json(&format!("{vector}.json"));
+    let object = v.object(vector);
     let mut headers = HeaderMap::new();
-    let mut pairs = oss_testkit::headers(&json);
-    if with_optional && json["optional_headers"].is_object() {
-        pairs.extend(oss_testkit::headers(
-            &serde_json::json!({ "headers": json["optional_headers"] }),
-        ));
+    let mut pairs = object.headers.pairs();
+    if with_optional {
+        pairs.extend(object.optional_headers.pairs());
     }
     for (name, value) in pairs {
         headers.insert(
@@ -32,10 +30,9 @@ async fn upload_raw(h: &Harness, key: &str, vector: &str, with_optional: bool) -
         .put_object(key, PutPayload::from_bytes(body), &headers)
         .await
         .unwrap();
-    let plain = json["expected"]["plaintext_file"]
-        .as_str()
-        .map(|f| v.bytes(f));
-    Some(plain.unwrap_or_else(|| vec![b'a'; 1_048_576]))
+    let expected = object.expected;
+    let plain = expected.plaintext_file.map(|f| v.bytes(&f));
+    Some(plain.unwrap_or_else(|| expected.plaintext.unwrap().bytes()))
 }
 
 #[tokio::test]

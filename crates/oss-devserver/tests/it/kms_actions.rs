@@ -341,12 +341,10 @@ async fn v1_fixture_blobs_decrypt_to_the_recorded_plaintexts() {
         return;
     };
     let text = std::fs::read_to_string(vectors.dir().join("v1-kms-1MiB.json")).unwrap();
-    let expected = vectors.json("v1-kms-1MiB.json")["kms_decrypt_results"].clone();
-    let table: Vec<(String, String)> = expected
-        .as_object()
-        .unwrap()
-        .iter()
-        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+    let table: Vec<(String, String)> = vectors
+        .object("v1-kms-1MiB")
+        .kms_decrypt_results
+        .into_iter()
         .filter(|(k, _)| k != "comment")
         .collect();
     assert_eq!(table.len(), 2);

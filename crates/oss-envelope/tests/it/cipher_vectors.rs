@@ -5,8 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use oss_envelope::{ContentCipher, ContentMaterial, DataKey, Iv};
-use oss_testkit::{Vectors, unhex};
-use serde_json::Value;
+use oss_testkit::{ObjectVector, Vectors, unhex};
 
 /// A decryptable vector: material, ciphertext, expected plaintext.
 struct Case {
@@ -20,44 +19,37 @@ fn key(hex: &str) -> DataKey {
     DataKey::try_from_slice(&unhex(hex)).unwrap()
 }
 
-fn v2_case(v: &Vectors, name: &'static str) -> (Case, Value) {
-    let json = v.json(&format!("{name}.json"));
-    let expected = &json["expected"];
+fn v2_case(v: &Vectors, name: &'static str) -> (Case, ObjectVector) {
+    let vector = v.object(name);
+    let expected = &vector.expected;
     let material = ContentMaterial::new(
-        key(expected["cek_hex"].as_str().unwrap()),
-        Iv::try_from_slice(&unhex(expected["iv_hex"].as_str().unwrap())).unwrap(),
+        key(&expected.cek_hex),
+        Iv::try_from_slice(&unhex(expected.iv_hex.as_deref().unwrap())).unwrap(),
     );
     let case = Case {
         name,
         material,
-        ciphertext: v.bytes(json["ciphertext_file"].as_str().unwrap()),
-        plaintext: v.bytes(expected["plaintext_file"].as_str().unwrap()),
+        ciphertext: v.bytes(vector.ciphertext_file.as_deref().unwrap()),
+        plaintext: v.bytes(expected.plaintext_file.as_deref().unwrap()),
     };
-    (case, json)
+    (case, vector)
 }
 
-fn v1_case(v: &Vectors, name: &'static str, start_field: &str) -> Case {
-    let json = v.json(&format!("{name}.json"));
-    let expected = &json["expected"];
-    let start = json
-        .pointer(start_field)
-        .and_then(Value::as_str)
-        .unwrap()
-        .as_bytes()
-        .to_vec();
-    let iv = Iv::from_v1_start(&start).unwrap();
+/// A V1 vector, its start value read by `start` (the two files keep it in different places).
+fn v1_case(v: &Vectors, name: &'static str, start: fn(&ObjectVector) -> String) -> Case {
+    let vector = v.object(name);
+    let expected = &vector.expected;
+    let iv = Iv::from_v1_start(start(&vector).as_bytes()).unwrap();
     assert_eq!(
         iv.as_bytes()[..],
-        unhex(expected["initial_counter_hex"].as_str().unwrap())[..],
+        unhex(expected.initial_counter_hex.as_deref().unwrap())[..],
         "{name}: v1 initial counter"
     );
-    let byte = unhex(expected["plaintext"]["repeated_byte_hex"].as_str().unwrap())[0];
-    let len = usize::try_from(expected["plaintext"]["length"].as_u64().unwrap()).unwrap();
     Case {
         name,
-        material: ContentMaterial::new(key(expected["cek_hex"].as_str().unwrap()), iv),
-        ciphertext: v.bytes(json["ciphertext_file"].as_str().unwrap()),
-        plaintext: vec![byte; len],
+        material: ContentMaterial::new(key(&expected.cek_hex), iv),
+        ciphertext: v.bytes(vector.ciphertext_file.as_deref().unwrap()),
+        plaintext: expected.plaintext.as_ref().unwrap().bytes(),
     }
 }
 
@@ -120,16 +112,19 @@ fn check_case(case: &Case, chunk_prefix: usize) {
     }
 }
 
-fn check_seek_checks(case: &Case, json: &Value) {
+fn check_seek_checks(case: &Case, vector: &ObjectVector) {
     let name = case.name;
-    let checks = json["seek_checks"].as_array().unwrap();
+    let checks = &vector.seek_checks;
     assert!(!checks.is_empty());
     for check in checks {
-        let field = |k: &str| usize::try_from(check[k].as_u64().unwrap()).unwrap();
-        let (offset, aligned, discard) =
-            (field("offset"), field("aligned_offset"), field("discard"));
-        let counter = unhex(check["counter_hex"].as_str().unwrap());
-        let block = check["block_index"].as_u64().unwrap();
+        let field = |n: u64| usize::try_from(n).unwrap();
+        let (offset, aligned, discard) = (
+            field(check.offset),
+            field(check.aligned_offset),
+            field(check.discard),
+        );
+        let counter = unhex(&check.counter_hex);
+        let block = check.block_index;
         assert_eq!(
             (aligned, discard),
             (offset / 16 * 16, offset % 16),
@@ -164,21 +159,23 @@ fn check_seek_checks(case: &Case, json: &Value) {
 fn v2_vectors_decrypt_whole_chunked_and_seeked() {
     let Some(v) = Vectors::locate() else { return };
     for name in ["v2-go-rsa", "v2-python-rsa"] {
-        let (case, json) = v2_case(&v, name);
+        let (case, vector) = v2_case(&v, name);
         assert_eq!(case.ciphertext.len(), 21839);
         check_case(&case, usize::MAX);
-        check_seek_checks(&case, &json);
+        check_seek_checks(&case, &vector);
     }
 }
 
 #[test]
 fn v1_kms_vector_decrypts_from_start_8() {
     let Some(v) = Vectors::locate() else { return };
-    let case = v1_case(&v, "v1-kms-1MiB", "/test_only/plain-start");
-    let plain_key = v.json("v1-kms-1MiB.json")["test_only"]["base64-plain-key"].clone();
+    let case = v1_case(&v, "v1-kms-1MiB", |vector| {
+        vector.test_only.as_ref().unwrap().plain_start.clone()
+    });
+    let test_only = v.object("v1-kms-1MiB").test_only.unwrap();
     assert_eq!(
-        plain_key.as_str(),
-        Some("ogO+SR1IiCiBsLxuS5tQVq/OhKQA6uaqoZQfkBcdka4=")
+        test_only.base64_plain_key,
+        "ogO+SR1IiCiBsLxuS5tQVq/OhKQA6uaqoZQfkBcdka4="
     );
     check_case(&case, 16 * 1024);
 }
@@ -186,31 +183,31 @@ fn v1_kms_vector_decrypts_from_start_8() {
 #[test]
 fn v1_rsa_oaep_vector_decrypts_from_start_8() {
     let Some(v) = Vectors::locate() else { return };
-    let case = v1_case(&v, "v1-rsa-oaep-1MiB", "/expected/start_plaintext");
+    let case = v1_case(&v, "v1-rsa-oaep-1MiB", |vector| {
+        vector.expected.start_plaintext.clone().unwrap()
+    });
     check_case(&case, 16 * 1024);
 }
 
 #[test]
 fn aes256ctr_known_answers() {
     let Some(v) = Vectors::locate() else { return };
-    let json = v.json("aes256ctr.json");
-    let answers = json["known_answers"].as_array().unwrap();
+    let answers = v.aes256ctr().known_answers;
     assert_eq!(answers.len(), 3);
     for answer in answers {
-        let id = answer["id"].as_str().unwrap();
-        let text = |k: &str| unhex(answer[k].as_str().unwrap());
+        let id = &answer.id;
         let material = ContentMaterial::new(
-            DataKey::try_from_slice(&text("key_hex")).unwrap(),
-            Iv::try_from_slice(&text("iv_hex")).unwrap(),
+            DataKey::try_from_slice(&unhex(&answer.key_hex)).unwrap(),
+            Iv::try_from_slice(&unhex(&answer.iv_hex)).unwrap(),
         );
-        let (plaintext, ciphertext) = (text("plaintext_hex"), text("ciphertext_hex"));
+        let (plaintext, ciphertext) = (unhex(&answer.plaintext_hex), unhex(&answer.ciphertext_hex));
         let mut buf = plaintext.clone();
         ContentCipher::new(&material).apply_keystream(&mut buf);
         assert_eq!(buf, ciphertext, "{id}: encrypt");
         ContentCipher::new(&material).apply_keystream(&mut buf);
         assert_eq!(buf, plaintext, "{id}: decrypt");
 
-        if let Some(next) = answer["iv_plus_1_hex"].as_str() {
+        if let Some(next) = &answer.iv_plus_1_hex {
             let next = Iv::try_from_slice(&unhex(next)).unwrap();
             assert_eq!(
                 material.iv().wrapping_add_blocks(1).as_bytes(),
@@ -231,16 +228,16 @@ fn aes256ctr_known_answers() {
 #[test]
 fn counter_arithmetic_is_full_128_bit() {
     let Some(v) = Vectors::locate() else { return };
-    let json = v.json("aes256ctr.json");
-    let cases = json["counter_arithmetic"].as_array().unwrap();
+    let vectors = v.aes256ctr();
+    let cases = &vectors.counter_arithmetic;
     assert_eq!(cases.len(), 7);
     let data_key = DataKey::from_bytes([0x5a; 32]);
     for case in cases {
-        let iv = Iv::try_from_slice(&unhex(case["iv_hex"].as_str().unwrap())).unwrap();
-        let blocks = case["add_blocks"].as_u64().unwrap();
-        let expected = unhex(case["full_128bit_hex"].as_str().unwrap());
+        let iv = Iv::try_from_slice(&unhex(&case.iv_hex)).unwrap();
+        let blocks = case.add_blocks;
+        let expected = unhex(&case.full_128bit_hex);
         let added = iv.wrapping_add_blocks(u128::from(blocks));
-        assert_eq!(added.as_bytes()[..], expected[..], "{case}");
+        assert_eq!(added.as_bytes()[..], expected[..], "{case:?}");
 
         // The cipher seeking to block `blocks` must use exactly that counter block.
         let material = ContentMaterial::new(data_key.clone(), iv);
@@ -249,14 +246,11 @@ fn counter_arithmetic_is_full_128_bit() {
         let mut direct = [0u8; 48];
         let counter = Iv::try_from_slice(&expected).unwrap();
         ContentCipher::from_counter_block(&data_key, &counter).apply_keystream(&mut direct);
-        assert_eq!(seeked, direct, "{case}");
+        assert_eq!(seeked, direct, "{case:?}");
     }
-    let java = &json["java_upstream_case"];
-    let iv = Iv::try_from_slice(&unhex(java["iv_hex"].as_str().unwrap())).unwrap();
-    let delta = u64::from_str_radix(java["delta_hex"].as_str().unwrap(), 16).unwrap();
+    let java = &vectors.java_upstream_case;
+    let iv = Iv::try_from_slice(&unhex(&java.iv_hex)).unwrap();
+    let delta = u64::from_str_radix(&java.delta_hex, 16).unwrap();
     let sum = iv.wrapping_add_blocks(u128::from(delta));
-    assert_eq!(
-        sum.as_bytes()[..],
-        unhex(java["expected_hex"].as_str().unwrap())[..]
-    );
+    assert_eq!(sum.as_bytes()[..], unhex(&java.expected_hex)[..]);
 }

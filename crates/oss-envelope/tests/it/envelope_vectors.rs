@@ -10,8 +10,7 @@ use oss_envelope::{
     CekAlg, Classification, Envelope, HeaderErrorKind, KmsFlavour, LegacyEnvelope, Matdesc,
     WrapAlg, WrappedValue, classify, header,
 };
-use oss_testkit::{Vectors, headers};
-use serde_json::Value;
+use oss_testkit::Vectors;
 
 fn as_map(pairs: &[(impl AsRef<str>, impl AsRef<str>)]) -> BTreeMap<String, String> {
     pairs
@@ -20,27 +19,21 @@ fn as_map(pairs: &[(impl AsRef<str>, impl AsRef<str>)]) -> BTreeMap<String, Stri
         .collect()
 }
 
-fn expected_bytes(json: &Value, field: &str) -> Option<usize> {
-    json["expected"][field]
-        .as_u64()
-        .map(|n| usize::try_from(n).unwrap())
-}
-
 #[test]
 fn v2_vectors_parse_and_reserialise_exactly() {
     let Some(v) = Vectors::locate() else { return };
     for name in ["v2-go-rsa", "v2-python-rsa", "v2-envelope-header-only"] {
-        let json = v.json(&format!("{name}.json"));
-        let pairs = headers(&json);
+        let vector = v.object(name);
+        let pairs = vector.headers.pairs();
         assert_eq!(classify(&pairs), Classification::V2, "{name}");
         let envelope = Envelope::from_headers(&pairs).unwrap();
         assert_eq!(envelope.cek_alg(), CekAlg::AesCtrNoPadding);
         assert_eq!(envelope.wrap_alg(), WrapAlg::RsaPkcs1);
-        for (field, value) in [
-            ("wrapped_key_bytes", envelope.key()),
-            ("wrapped_iv_bytes", envelope.start()),
+        for (field, expected, value) in [
+            ("key", vector.expected.wrapped_key_bytes, envelope.key()),
+            ("iv", vector.expected.wrapped_iv_bytes, envelope.start()),
         ] {
-            let expected = expected_bytes(&json, field).unwrap_or(128);
+            let expected = expected.unwrap_or(128);
             assert_eq!(value.as_bytes().len(), expected, "{name} {field}");
         }
         assert_eq!(envelope.unencrypted_content_length(), None);
@@ -55,29 +48,23 @@ fn v2_vectors_parse_and_reserialise_exactly() {
 #[test]
 fn header_only_vector_matdesc_and_negative_cases() {
     let Some(v) = Vectors::locate() else { return };
-    let json = v.json("v2-envelope-header-only.json");
-    let pairs = headers(&json);
+    let vector = v.object("v2-envelope-header-only");
+    let pairs = vector.headers.pairs();
     let envelope = Envelope::from_headers(&pairs).unwrap();
-    let expected: Matdesc = json["expected"]["matdesc_parsed"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
-        .collect();
+    let expected = Matdesc::from(vector.expected.matdesc_parsed.clone().unwrap());
     assert_eq!(envelope.matdesc(), Ok(&expected));
     assert_eq!(envelope.matdesc_text(), Some(r#"{"tag":"value"}"#));
-    assert!(json["expected"]["unencrypted_content_length"].is_null());
+    assert_eq!(vector.expected.unencrypted_content_length, None);
 
-    let negatives = json["negative_cases"].as_array().unwrap();
+    let negatives = &vector.negative_cases;
     assert_eq!(negatives.len(), 2);
     for case in negatives {
-        let change = case["change"].as_object().unwrap();
-        let (changed_name, changed_value) = change.iter().next().unwrap();
+        let (changed_name, changed_value) = case.change.iter().next().unwrap();
         let modified: Vec<(String, String)> = pairs
             .iter()
             .map(|(n, val)| {
                 let val = if n == changed_name {
-                    changed_value.as_str().unwrap()
+                    changed_value
                 } else {
                     val
                 };
@@ -85,8 +72,8 @@ fn header_only_vector_matdesc_and_negative_cases() {
             })
             .collect();
         let err = Envelope::from_headers(&modified).unwrap_err();
-        assert_eq!(err.header(), changed_name.as_str(), "{case}");
-        assert_eq!(err.kind(), HeaderErrorKind::InvalidBase64, "{case}");
+        assert_eq!(err.header(), changed_name, "{case:?}");
+        assert_eq!(err.kind(), HeaderErrorKind::InvalidBase64, "{case:?}");
         assert!(err.to_string().contains("not valid base64"), "{err}");
     }
 }
@@ -94,12 +81,10 @@ fn header_only_vector_matdesc_and_negative_cases() {
 #[test]
 fn go_vector_with_java_matdesc_round_trips_byte_for_byte() {
     let Some(v) = Vectors::locate() else { return };
-    let json = v.json("v2-go-rsa.json");
-    let mut pairs = headers(&json);
-    let optional = json["optional_headers"].as_object().unwrap();
-    for (name, value) in optional {
-        pairs.push((name.clone(), value.as_str().unwrap().to_owned()));
-    }
+    let vector = v.object("v2-go-rsa");
+    let mut pairs = vector.headers.pairs();
+    assert!(!vector.optional_headers.is_empty());
+    pairs.extend(vector.optional_headers.pairs());
     let envelope = Envelope::from_headers(&pairs).unwrap();
     assert_eq!(
         envelope.matdesc().unwrap().get("desc"),
@@ -113,7 +98,7 @@ fn python_spelled_matdesc_compares_as_a_map() {
     // oss2 writes `{"k": "v"}` with spaces and in insertion order; the map is what counts.
     // (The shared Python vector carries no matdesc, so the spelling is written out here.)
     let Some(v) = Vectors::locate() else { return };
-    let mut pairs = headers(&v.json("v2-python-rsa.json"));
+    let mut pairs = v.object("v2-python-rsa").headers.pairs();
     pairs.push((
         header::MATDESC.into(),
         r#"{"z": "\u00e9", "k1": "v1"}"#.into(),
@@ -137,8 +122,7 @@ fn v1_vectors_classify_and_parse_only_through_the_legacy_entry_point() {
         ("v1-kms-1MiB", WrapAlg::KmsAliCloud),
         ("v1-rsa-oaep-1MiB", WrapAlg::RsaOaepSha1),
     ] {
-        let json = v.json(&format!("{name}.json"));
-        let pairs = headers(&json);
+        let pairs = v.object(name).headers.pairs();
         assert_eq!(classify(&pairs), Classification::V1, "{name}");
         let legacy = LegacyEnvelope::from_headers(&pairs).unwrap();
         assert_eq!(legacy.wrap_alg(), wrap_alg, "{name}");
@@ -154,16 +138,16 @@ fn v1_vectors_classify_and_parse_only_through_the_legacy_entry_point() {
         );
         assert!(err.is_incomplete_envelope());
     }
-    let json = v.json("v1-kms-1MiB.json");
-    let legacy = LegacyEnvelope::from_headers(headers(&json)).unwrap();
-    let results = json["kms_decrypt_results"].as_object().unwrap();
+    let kms = v.object("v1-kms-1MiB");
+    let legacy = LegacyEnvelope::from_headers(kms.headers.iter()).unwrap();
+    let results = &kms.kms_decrypt_results;
     // V1 KMS headers are sent to KMS as they are.
     assert_eq!(
         results[legacy.key().as_text()],
         "ogO+SR1IiCiBsLxuS5tQVq/OhKQA6uaqoZQfkBcdka4="
     );
     assert_eq!(results[legacy.start().as_text()], "8");
-    let rsa = LegacyEnvelope::from_headers(headers(&v.json("v1-rsa-oaep-1MiB.json"))).unwrap();
+    let rsa = LegacyEnvelope::from_headers(v.object("v1-rsa-oaep-1MiB").headers.iter()).unwrap();
     assert_eq!(
         (rsa.key().as_bytes().len(), rsa.start().as_bytes().len()),
         (128, 128)
@@ -173,28 +157,24 @@ fn v1_vectors_classify_and_parse_only_through_the_legacy_entry_point() {
 #[test]
 fn kms_flavour_detection_matches_the_vector_cases() {
     let Some(v) = Vectors::locate() else { return };
-    let json = v.json("kms-envelope.json");
-    let cases = json["cases"].as_array().unwrap();
+    let cases = v.kms_envelope().cases;
     assert_eq!(cases.len(), 3);
-    for case in cases {
-        for (header_field, expected_field) in [
-            ("go_java_flavour_header", "go_java_expected"),
-            ("oss2_flavour_header", "oss2_expected"),
+    for case in &cases {
+        for (header_text, expected) in [
+            (&case.go_java_flavour_header, &case.go_java_expected),
+            (&case.oss2_flavour_header, &case.oss2_expected),
         ] {
-            let value =
-                WrappedValue::from_header(header::KEY, case[header_field].as_str().unwrap())
-                    .unwrap();
-            let expected = &case[expected_field];
-            let flavour = match expected["detected"].as_str().unwrap() {
+            let value = WrappedValue::from_header(header::KEY, header_text).unwrap();
+            let flavour = match expected.detected.as_str() {
                 "oss2" => KmsFlavour::Oss2,
                 "go-java" => KmsFlavour::GoJava,
                 other => panic!("unknown flavour {other}"),
             };
-            let blob = expected["ciphertext_blob_to_send"].as_str().unwrap();
+            let blob = expected.ciphertext_blob_to_send.as_str();
             assert_eq!(
                 value.kms_ciphertext_blob(),
                 (flavour, blob),
-                "{header_field}"
+                "{header_text}"
             );
             assert_eq!(value.kms_flavour(), flavour);
         }

@@ -215,10 +215,10 @@ fn answers_that_do_not_match_are_errors_never_guesses() {
 #[test]
 fn ranged_answer_of_the_go_vector_decrypts() {
     let Some(v) = Vectors::locate() else { return };
-    let json = v.json("v2-go-rsa.json");
+    let expected = v.object("v2-go-rsa").expected;
     let material = ContentMaterial::new(
-        DataKey::try_from_slice(&unhex(json["expected"]["cek_hex"].as_str().unwrap())).unwrap(),
-        Iv::try_from_slice(&unhex(json["expected"]["iv_hex"].as_str().unwrap())).unwrap(),
+        DataKey::try_from_slice(&unhex(&expected.cek_hex)).unwrap(),
+        Iv::try_from_slice(&unhex(expected.iv_hex.as_deref().unwrap())).unwrap(),
     );
     let ciphertext = v.bytes("v2-go-rsa.enc");
     let plaintext = v.bytes("example.jpg");

@@ -287,12 +287,17 @@ impl KmsClient {
     /// retryable failures with backoff.
     async fn call(&self, action: &str, params: &[(&str, &str)]) -> Result<Zeroizing<Vec<u8>>> {
         self.retry
-            .run(action, Error::is_retryable, |_| async {
-                let credentials = self.credentials.credentials().await?;
-                let request =
-                    self.sign_request(&credentials, action, params, &hex_nonce(), unix_now());
-                self.attempt(action, &request.url).await
-            })
+            .run(
+                oss_transport::host_of(&self.base_url),
+                action,
+                Error::is_retryable,
+                |_| async {
+                    let credentials = self.credentials.credentials().await?;
+                    let request =
+                        self.sign_request(&credentials, action, params, &hex_nonce(), unix_now());
+                    self.attempt(action, &request.url).await
+                },
+            )
             .await
     }
 

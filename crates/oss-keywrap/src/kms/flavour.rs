@@ -30,13 +30,19 @@ pub(crate) fn header_value(flavour: KmsFlavour, blob: String) -> Result<WrappedV
     }
 }
 
-/// The oss2 EncryptionContext `{"x-passphrase":"<passphrase>"}`, with the passphrase escaped as
-/// a JSON string (oss2 does not escape; the text is identical for every passphrase without
-/// `"`, `\` or control characters).
-pub(crate) fn passphrase_context(passphrase: &str) -> Zeroizing<String> {
-    // Serialising a &str cannot fail.
-    let quoted = Zeroizing::new(serde_json::to_string(passphrase).unwrap_or_default());
-    Zeroizing::new(format!("{{\"x-passphrase\":{}}}", quoted.as_str()))
+/// The EncryptionContext entry oss2 makes of its passphrase.
+pub(crate) const PASSPHRASE_CONTEXT_KEY: &str = "x-passphrase";
+
+/// The EncryptionContext JSON object of `pairs` (keys sorted, values escaped as JSON strings),
+/// `None` when there are none. A passphrase alone gives oss2's `{"x-passphrase":"<passphrase>"}`
+/// (oss2 does not escape; the text is identical for every passphrase without `"`, `\` or
+/// control characters).
+pub(crate) fn encryption_context<'a>(
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Option<Zeroizing<String>> {
+    let map: std::collections::BTreeMap<&str, &str> = pairs.into_iter().collect();
+    // Serialising a map of strings cannot fail.
+    (!map.is_empty()).then(|| Zeroizing::new(serde_json::to_string(&map).unwrap_or_default()))
 }
 
 /// Decodes a KMS plaintext that must be the base64 of exactly `N` bytes.
@@ -71,6 +77,10 @@ pub(crate) fn v1_start(plaintext: &str) -> Result<Iv> {
 mod tests {
     use super::*;
 
+    fn passphrase_context(passphrase: &str) -> Zeroizing<String> {
+        encryption_context([(PASSPHRASE_CONTEXT_KEY, passphrase)]).unwrap()
+    }
+
     #[test]
     fn context_matches_oss2_and_escapes() {
         assert_eq!(&*passphrase_context("pass"), r#"{"x-passphrase":"pass"}"#);
@@ -82,6 +92,13 @@ mod tests {
             &*passphrase_context(r#"a"b\c"#),
             r#"{"x-passphrase":"a\"b\\c"}"#
         );
+    }
+
+    #[test]
+    fn a_context_is_one_sorted_object_and_none_when_empty() {
+        let context = encryption_context([("tenant", "b"), ("app", "a\"1")]).unwrap();
+        assert_eq!(&*context, r#"{"app":"a\"1","tenant":"b"}"#);
+        assert!(encryption_context([]).is_none());
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! [`KmsMasterKey`]: a customer master key in Alibaba Cloud KMS as a [`MasterKey`].
 //!
 //! Writes the oss2 flavour by default (GenerateDataKey for the data key, Encrypt for the IV,
-//! double base64, optional passphrase context) or the Go/Java flavour on request (Encrypt for
+//! double base64, optional passphrase and EncryptionContext) or the Go/Java flavour on request (Encrypt for
 //! both, single base64, never a context). Reads both flavours, detected per header, and V1
 //! KMS objects.
 
 use core::fmt;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -29,6 +30,8 @@ pub struct KmsMasterKey {
     key_id: String,
     flavour: KmsFlavour,
     passphrase: Option<Zeroizing<String>>,
+    /// EncryptionContext entries besides the passphrase's.
+    context: BTreeMap<String, String>,
     matdesc: Matdesc,
 }
 
@@ -41,6 +44,7 @@ impl KmsMasterKey {
             key_id: key_id.into(),
             flavour: KmsFlavour::Oss2,
             passphrase: None,
+            context: BTreeMap::new(),
             matdesc: Matdesc::new(),
         }
     }
@@ -52,6 +56,28 @@ impl KmsMasterKey {
     /// [`Error::Config`] when the key writes the Go/Java flavour, which has no context.
     pub fn with_passphrase(mut self, passphrase: impl Into<String>) -> Result<Self> {
         self.passphrase = Some(Zeroizing::new(passphrase.into()));
+        self.validated()
+    }
+
+    /// Adds entries to the KMS EncryptionContext of every GenerateDataKey, Encrypt and
+    /// Decrypt (one JSON object with the passphrase's `x-passphrase`, keys sorted). KMS binds
+    /// the data key and IV to it, and the envelope does not record it (as oss2 records no
+    /// passphrase): a reader must give the same entries, and KMS rejects any other context.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the key writes the Go/Java flavour (no EncryptionContext), or
+    /// for an `x-passphrase` entry (set that with [`with_passphrase`](Self::with_passphrase)).
+    pub fn with_encryption_context<K, V>(
+        mut self,
+        entries: impl IntoIterator<Item = (K, V)>,
+    ) -> Result<Self>
+    where
+        K: Into<String>,
+        V: Into<String>,
+    {
+        self.context
+            .extend(entries.into_iter().map(|(k, v)| (k.into(), v.into())));
         self.validated()
     }
 
@@ -91,14 +117,28 @@ impl KmsMasterKey {
                 "the Go/Java kms flavour cannot carry a passphrase (no EncryptionContext)".into(),
             ));
         }
+        if self.flavour == KmsFlavour::GoJava && !self.context.is_empty() {
+            return Err(Error::Config(
+                "the Go/Java kms flavour cannot carry an EncryptionContext".into(),
+            ));
+        }
+        if self.context.contains_key(flavour::PASSPHRASE_CONTEXT_KEY) {
+            return Err(Error::Config(format!(
+                "the EncryptionContext entry {:?} is the passphrase: set it as the passphrase",
+                flavour::PASSPHRASE_CONTEXT_KEY
+            )));
+        }
         Ok(self)
     }
 
-    /// The passphrase context, if a passphrase is configured.
+    /// The EncryptionContext: the passphrase's entry and the others, if any.
     fn context(&self) -> Option<Zeroizing<String>> {
-        self.passphrase
+        let passphrase = self
+            .passphrase
             .as_deref()
-            .map(|p| flavour::passphrase_context(p))
+            .map(|p| (flavour::PASSPHRASE_CONTEXT_KEY, p.as_str()));
+        let entries = self.context.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+        flavour::encryption_context(passphrase.into_iter().chain(entries))
     }
 
     /// The context to write with: none for the Go/Java flavour.
@@ -248,6 +288,7 @@ impl fmt::Debug for KmsMasterKey {
                 "passphrase",
                 &self.passphrase.as_ref().map(|_| "<redacted>"),
             )
+            .field("context_keys", &self.context.keys().collect::<Vec<_>>())
             .field("matdesc", &self.matdesc)
             .finish()
     }

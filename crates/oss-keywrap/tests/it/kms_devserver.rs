@@ -13,7 +13,7 @@ use oss_devserver::{
 use oss_envelope::{ContentMaterial, KmsFlavour, LegacyEnvelope};
 use oss_keywrap::kms::{self, Credentials, KmsClient, KmsEndpoint, KmsMasterKey, RetryConfig};
 use oss_keywrap::{Error, Keyring, MasterKey, WrappedMaterial};
-use oss_testkit::{Vectors, headers, unhex};
+use oss_testkit::{Vectors, unhex};
 
 /// The alias every default dev-server KMS configuration has.
 const KEY: &str = "alias/oss-devserver";
@@ -113,6 +113,54 @@ async fn passphrase_context_is_bound() {
 }
 
 #[tokio::test]
+async fn encryption_context_entries_are_bound_with_the_passphrase() {
+    let kms = KmsConfig::default();
+    let log = kms.handle();
+    let server = server(kms).await;
+    let key = KmsMasterKey::new(client(&server), KEY)
+        .with_passphrase("pw")
+        .unwrap()
+        .with_encryption_context([("tenant", "acme"), ("app", "backup")])
+        .unwrap();
+    let (material, wrapped) = key.generate().await.unwrap();
+    let sent = log.requests()[0]
+        .param("EncryptionContext")
+        .map(str::to_owned);
+    assert_eq!(
+        sent.as_deref(),
+        Some(r#"{"app":"backup","tenant":"acme","x-passphrase":"pw"}"#)
+    );
+    // The same entries given in another order unwrap; one entry less does not.
+    let same_entries = KmsMasterKey::new(client(&server), KEY)
+        .with_encryption_context([("app", "backup")])
+        .unwrap()
+        .with_passphrase("pw")
+        .unwrap()
+        .with_encryption_context([("tenant", "acme")])
+        .unwrap();
+    assert!(same(
+        &material,
+        &same_entries.unwrap(&wrapped).await.unwrap()
+    ));
+    let passphrase_only = KmsMasterKey::new(client(&server), KEY)
+        .with_passphrase("pw")
+        .unwrap();
+    assert!(matches!(
+        passphrase_only.unwrap(&wrapped).await,
+        Err(Error::Kms(_))
+    ));
+    // The passphrase's entry and the Go/Java flavour (no context) are configuration errors.
+    let entry =
+        KmsMasterKey::new(client(&server), KEY).with_encryption_context([("x-passphrase", "pw")]);
+    assert!(matches!(entry, Err(Error::Config(_))));
+    let go_java = KmsMasterKey::new(client(&server), KEY)
+        .with_encryption_context([("a", "b")])
+        .unwrap()
+        .with_write_flavour(KmsFlavour::GoJava);
+    assert!(matches!(go_java, Err(Error::Config(_))));
+}
+
+#[tokio::test]
 async fn go_java_flavour_round_trips_and_is_read_by_default_keys() {
     let kms = KmsConfig::default();
     let log = kms.handle();
@@ -179,19 +227,19 @@ async fn sts_credentials_send_the_security_token() {
 #[tokio::test]
 async fn v1_kms_vector_unwraps() {
     let Some(v) = Vectors::locate() else { return };
-    let json = v.json("v1-kms-1MiB.json");
+    let vector = v.object("v1-kms-1MiB");
     let kms = KmsConfig::default()
         .with_fixtures_json(&String::from_utf8(v.bytes("v1-kms-1MiB.json")).unwrap())
         .unwrap();
     let server = server(kms).await;
-    let envelope = LegacyEnvelope::from_headers(headers(&json)).unwrap();
+    let envelope = LegacyEnvelope::from_headers(vector.headers.iter()).unwrap();
     let key = KmsMasterKey::new(client(&server), KEY);
     let material = key
         .unwrap(&WrappedMaterial::from_legacy(&envelope))
         .await
         .unwrap();
-    let cek = unhex(json["expected"]["cek_hex"].as_str().unwrap());
-    let counter = unhex(json["expected"]["initial_counter_hex"].as_str().unwrap());
+    let cek = unhex(&vector.expected.cek_hex);
+    let counter = unhex(vector.expected.initial_counter_hex.as_deref().unwrap());
     assert_eq!(material.data_key().as_bytes()[..], cek[..]);
     assert_eq!(material.iv().as_bytes()[..], counter[..]);
 }

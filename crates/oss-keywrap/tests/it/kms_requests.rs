@@ -6,8 +6,7 @@
 
 use oss_envelope::{KmsFlavour, WrappedValue};
 use oss_keywrap::kms::{Credentials, KmsClient, KmsEndpoint};
-use oss_testkit::Vectors;
-use serde_json::Value;
+use oss_testkit::{RpcCase, Vectors};
 
 /// Parameters the client adds itself; everything else is the action's own.
 const COMMON: [&str; 12] = [
@@ -25,22 +24,18 @@ const COMMON: [&str; 12] = [
     "Signature",
 ];
 
-fn credentials_for(case: &Value) -> Credentials {
-    let params = &case["params"];
-    let mut credentials = Credentials::new(
-        params["AccessKeyId"].as_str().unwrap(),
-        case["access_key_secret"].as_str().unwrap(),
-    );
-    if let Some(token) = params["SecurityToken"].as_str() {
+fn credentials_for(case: &RpcCase) -> Credentials {
+    let params = &case.params;
+    let mut credentials = Credentials::new(&params["AccessKeyId"], &case.access_key_secret);
+    if let Some(token) = params.get("SecurityToken") {
         credentials = credentials.with_security_token(token);
     }
     credentials
 }
 
-fn client_for(case: &Value) -> KmsClient {
-    let params = &case["params"];
+fn client_for(case: &RpcCase) -> KmsClient {
     KmsClient::builder(credentials_for(case))
-        .with_region(params["RegionId"].as_str().unwrap())
+        .with_region(&case.params["RegionId"])
         .with_endpoint(KmsEndpoint::Custom("http://127.0.0.1:1".into()))
         .build()
         .unwrap()
@@ -49,48 +44,34 @@ fn client_for(case: &Value) -> KmsClient {
 #[test]
 fn request_builder_reproduces_the_rpc_v1_vectors() {
     let Some(v) = Vectors::locate() else { return };
-    let json = v.json("kms-signature.json");
     let mut checked = 0;
-    for case in json["cases"].as_array().unwrap() {
-        let id = case["id"].as_str().unwrap();
+    for case in &v.rpc_signature().cases {
+        let id = &case.id;
         // RPC-V1-0 is an ECS example with another API version; V3 is not what the client sends.
         if !id.starts_with("RPC-V1-") || id == "RPC-V1-0-doc" {
             continue;
         }
-        let params = case["params"].as_object().unwrap();
+        let params = &case.params;
         let own: Vec<(&str, &str)> = params
             .iter()
             .filter(|(name, _)| !COMMON.contains(&name.as_str()))
-            .map(|(name, value)| (name.as_str(), value.as_str().unwrap()))
+            .map(|(name, value)| (name.as_str(), value.as_str()))
             .collect();
-        let timestamp = params["Timestamp"].as_str().unwrap();
-        let unix = oss_signing::time::parse_iso8601_extended(timestamp).unwrap();
+        let unix = oss_signing::time::parse_iso8601_extended(&params["Timestamp"]).unwrap();
         let signed = client_for(case).sign_request(
             &credentials_for(case),
-            params["Action"].as_str().unwrap(),
+            &params["Action"],
             &own,
-            params["SignatureNonce"].as_str().unwrap(),
+            &params["SignatureNonce"],
             unix,
         );
-        let expected = &case["expected"];
-        assert_eq!(
-            signed.canonical_query,
-            expected["canonical_query"].as_str().unwrap(),
-            "{id}"
-        );
-        assert_eq!(
-            signed.string_to_sign,
-            expected["string_to_sign"].as_str().unwrap(),
-            "{id}"
-        );
-        assert_eq!(
-            signed.signature,
-            expected["signature"].as_str().unwrap(),
-            "{id}"
-        );
+        let expected = &case.expected;
+        assert_eq!(signed.canonical_query, expected.canonical_query, "{id}");
+        assert_eq!(signed.string_to_sign, expected.string_to_sign, "{id}");
+        assert_eq!(signed.signature, expected.signature, "{id}");
         let tail = format!(
             "&Signature={}",
-            expected["signature_url_encoded"].as_str().unwrap()
+            expected.signature_url_encoded.as_deref().unwrap()
         );
         assert!(signed.url.ends_with(&tail), "{id}");
         assert!(
@@ -105,27 +86,20 @@ fn request_builder_reproduces_the_rpc_v1_vectors() {
 #[test]
 fn flavour_detection_matches_the_vectors() {
     let Some(v) = Vectors::locate() else { return };
-    let json = v.json("kms-envelope.json");
-    for case in json["cases"].as_array().unwrap() {
-        for (header, expected) in [
-            ("go_java_flavour_header", "go_java_expected"),
-            ("oss2_flavour_header", "oss2_expected"),
+    for case in &v.kms_envelope().cases {
+        for (text, want) in [
+            (&case.go_java_flavour_header, &case.go_java_expected),
+            (&case.oss2_flavour_header, &case.oss2_expected),
         ] {
-            let text = case[header].as_str().unwrap();
             let value =
                 WrappedValue::from_header("x-oss-meta-client-side-encryption-key", text).unwrap();
             let (flavour, blob) = value.kms_ciphertext_blob();
-            let want = &case[expected];
-            let want_flavour = match want["detected"].as_str().unwrap() {
+            let want_flavour = match want.detected.as_str() {
                 "oss2" => KmsFlavour::Oss2,
                 _ => KmsFlavour::GoJava,
             };
-            assert_eq!(flavour, want_flavour, "{header}");
-            assert_eq!(
-                blob,
-                want["ciphertext_blob_to_send"].as_str().unwrap(),
-                "{header}"
-            );
+            assert_eq!(flavour, want_flavour, "{text}");
+            assert_eq!(blob, want.ciphertext_blob_to_send, "{text}");
         }
     }
 }

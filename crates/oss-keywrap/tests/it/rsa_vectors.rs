@@ -7,7 +7,7 @@
 use oss_envelope::{Envelope, LegacyEnvelope};
 use oss_keywrap::rsa::{RsaMasterKey, RsaPrivateKey};
 use oss_keywrap::{Error, Keyring, MasterKey, WrappedMaterial};
-use oss_testkit::{Vectors, headers, unhex};
+use oss_testkit::{Vectors, unhex};
 
 fn key_from(v: &Vectors, file: &str) -> RsaMasterKey {
     let pem = String::from_utf8(v.bytes(file)).unwrap();
@@ -15,15 +15,14 @@ fn key_from(v: &Vectors, file: &str) -> RsaMasterKey {
 }
 
 async fn check_v2(v: &Vectors, name: &str, key: &RsaMasterKey) {
-    let json = v.json(name);
-    let envelope = Envelope::from_headers(headers(&json)).unwrap();
+    let vector = v.object(name);
+    let envelope = Envelope::from_headers(vector.headers.iter()).unwrap();
     let material = key
         .unwrap(&WrappedMaterial::from_envelope(&envelope))
         .await
         .unwrap_or_else(|e| panic!("{name}: {e}"));
-    let expected = &json["expected"];
-    let cek = unhex(expected["cek_hex"].as_str().unwrap());
-    let iv = unhex(expected["iv_hex"].as_str().unwrap());
+    let cek = unhex(&vector.expected.cek_hex);
+    let iv = unhex(vector.expected.iv_hex.as_deref().unwrap());
     assert_eq!(material.data_key().as_bytes()[..], cek[..], "{name} cek");
     assert_eq!(material.iv().as_bytes()[..], iv[..], "{name} iv");
 }
@@ -36,62 +35,58 @@ async fn v2_vectors_unwrap_with_every_private_key_format() {
         "keys/rsa1024-private-pkcs8.pem",
     ] {
         let key = key_from(&v, file);
-        for name in [
-            "v2-go-rsa.json",
-            "v2-python-rsa.json",
-            "v2-envelope-header-only.json",
-        ] {
+        for name in ["v2-go-rsa", "v2-python-rsa", "v2-envelope-header-only"] {
             check_v2(&v, name, &key).await;
         }
         let decrypt_only = RsaMasterKey::decrypt_only(
             RsaPrivateKey::from_pem(&String::from_utf8(v.bytes(file)).unwrap()).unwrap(),
         );
-        check_v2(&v, "v2-go-rsa.json", &decrypt_only).await;
+        check_v2(&v, "v2-go-rsa", &decrypt_only).await;
     }
 }
 
 #[tokio::test]
 async fn header_only_vector_matdesc_selects_registered_key() {
     let Some(v) = Vectors::locate() else { return };
-    let json = v.json("v2-envelope-header-only.json");
-    let envelope = Envelope::from_headers(headers(&json)).unwrap();
+    let vector = v.object("v2-envelope-header-only");
+    let envelope = Envelope::from_headers(vector.headers.iter()).unwrap();
     let matdesc = envelope.matdesc().unwrap().clone();
     assert_eq!(matdesc.get("tag"), Some("value"));
     // The default key is a different key; the registered one has the object's description.
     let keyring = Keyring::new(other_key())
         .with_key(key_from(&v, "keys/rsa1024-private-pkcs1.pem").with_matdesc(matdesc));
     let material = keyring.unwrap_envelope(&envelope).await.unwrap();
-    let cek = unhex(json["expected"]["cek_hex"].as_str().unwrap());
+    let cek = unhex(&vector.expected.cek_hex);
     assert_eq!(material.data_key().as_bytes()[..], cek[..]);
 }
 
 #[test]
 fn header_only_vector_negative_cases_fail_to_parse() {
     let Some(v) = Vectors::locate() else { return };
-    let json = v.json("v2-envelope-header-only.json");
-    for case in json["negative_cases"].as_array().unwrap() {
-        let mut list = headers(&json);
-        for (name, value) in case["change"].as_object().unwrap() {
+    let vector = v.object("v2-envelope-header-only");
+    for case in &vector.negative_cases {
+        let mut list = vector.headers.pairs();
+        for (name, value) in case.change.iter() {
             for header in &mut list {
-                if header.0 == *name {
-                    header.1 = value.as_str().unwrap().to_owned();
+                if header.0 == name {
+                    value.clone_into(&mut header.1);
                 }
             }
         }
-        assert!(Envelope::from_headers(list).is_err(), "{}", case["expect"]);
+        assert!(Envelope::from_headers(list).is_err(), "{}", case.expect);
     }
 }
 
 #[tokio::test]
 async fn v1_oaep_vector_unwraps_to_start_eight() {
     let Some(v) = Vectors::locate() else { return };
-    let json = v.json("v1-rsa-oaep-1MiB.json");
-    let envelope = LegacyEnvelope::from_headers(headers(&json)).unwrap();
+    let vector = v.object("v1-rsa-oaep-1MiB");
+    let envelope = LegacyEnvelope::from_headers(vector.headers.iter()).unwrap();
     let key = key_from(&v, "keys/rsa1024-private-pkcs1.pem");
     let keyring = Keyring::new(key);
     let material = keyring.unwrap_legacy(&envelope).await.unwrap();
-    let cek = unhex(json["expected"]["cek_hex"].as_str().unwrap());
-    let counter = unhex(json["expected"]["initial_counter_hex"].as_str().unwrap());
+    let cek = unhex(&vector.expected.cek_hex);
+    let counter = unhex(vector.expected.initial_counter_hex.as_deref().unwrap());
     assert_eq!(material.data_key().as_bytes()[..], cek[..]);
     assert_eq!(material.iv().as_bytes()[..], counter[..]);
 }
@@ -100,18 +95,14 @@ async fn v1_oaep_vector_unwraps_to_start_eight() {
 async fn vectors_do_not_unwrap_with_another_key() {
     let Some(v) = Vectors::locate() else { return };
     let other = other_key();
-    for name in [
-        "v2-go-rsa.json",
-        "v2-python-rsa.json",
-        "v2-envelope-header-only.json",
-    ] {
-        let envelope = Envelope::from_headers(headers(&v.json(name))).unwrap();
+    for name in ["v2-go-rsa", "v2-python-rsa", "v2-envelope-header-only"] {
+        let envelope = Envelope::from_headers(v.object(name).headers.iter()).unwrap();
         let result = other
             .unwrap(&WrappedMaterial::from_envelope(&envelope))
             .await;
         assert!(matches!(result, Err(Error::Unwrap)), "{name}: {result:?}");
     }
-    let legacy = LegacyEnvelope::from_headers(headers(&v.json("v1-rsa-oaep-1MiB.json"))).unwrap();
+    let legacy = LegacyEnvelope::from_headers(v.object("v1-rsa-oaep-1MiB").headers.iter()).unwrap();
     let result = other.unwrap(&WrappedMaterial::from_legacy(&legacy)).await;
     assert!(matches!(result, Err(Error::Unwrap)), "{result:?}");
 }
@@ -119,8 +110,8 @@ async fn vectors_do_not_unwrap_with_another_key() {
 #[tokio::test]
 async fn wrong_key_error_names_the_matdesc() {
     let Some(v) = Vectors::locate() else { return };
-    let json = v.json("v2-envelope-header-only.json");
-    let envelope = Envelope::from_headers(headers(&json)).unwrap();
+    let vector = v.object("v2-envelope-header-only");
+    let envelope = Envelope::from_headers(vector.headers.iter()).unwrap();
     let keyring = Keyring::new(other_key());
     let err = keyring.unwrap_envelope(&envelope).await.unwrap_err();
     assert!(matches!(err, Error::NoMatchingMaterial { .. }), "{err:?}");

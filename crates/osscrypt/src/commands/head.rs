@@ -19,7 +19,7 @@ use crate::error::CliResult;
 use crate::output::Output;
 
 /// Response headers as text pairs.
-fn pairs(meta: &ObjectMeta) -> Vec<(String, String)> {
+pub(super) fn pairs(meta: &ObjectMeta) -> Vec<(String, String)> {
     meta.headers
         .iter()
         .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
@@ -32,7 +32,7 @@ async fn fetch(args: &HeadArgs, conn: &Connection) -> CliResult<ObjectMeta> {
     Ok(client.head_object(key, &HeaderMap::new()).await?)
 }
 
-fn format_name(class: Classification) -> &'static str {
+pub(super) fn format_name(class: Classification) -> &'static str {
     match class {
         Classification::V2 => "v2",
         Classification::V1 => "v1 (legacy)",

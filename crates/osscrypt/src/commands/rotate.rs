@@ -4,7 +4,7 @@
 //! (`--new-rsa-public`) by comparing the stored envelope with the rewrap of the data key the
 //! old key unwrapped; `--no-verify` skips the read-back and says so.
 
-use oss_crypto_bucket::{CryptoBucket, RotationCheck};
+use oss_crypto_bucket::{CryptoBucket, RotateOptions, RotationCheck};
 use oss_keywrap::Keyring;
 
 use crate::cli::{KeyArgs, RotateArgs};
@@ -21,9 +21,16 @@ pub(crate) async fn run(args: &RotateArgs, conn: &Connection, out: &Output) -> C
     let key = args.object.object_key()?;
     let (bucket, new_ring) = bucket_and_new_keyring(args, conn)?;
     let check = check(args);
+    let progress = out.transfer("rotate", 0);
+    let bar = std::sync::Arc::clone(&progress);
+    let options = RotateOptions::default()
+        .with_check(check)
+        .with_progress(move |done, total| bar.update(done, total));
     let rotated = bucket
-        .rotate_master_key_checked(key, &new_ring, check)
-        .await?;
+        .rotate_master_key_with(key, &new_ring, &options)
+        .await;
+    progress.finish();
+    let rotated = rotated?;
     out.info(format!(
         "rotated {}: now wrapped with {}{} (ciphertext unchanged)",
         args.object,
@@ -84,6 +91,7 @@ pub(super) fn bucket_and_new_keyring(
         rsa_private: args.new_rsa_private.clone(),
         kms_key_id: args.new_kms_key_id.clone(),
         kms_passphrase: args.new_kms_passphrase.clone(),
+        kms_context: args.new_kms_context.clone(),
         matdesc: args.new_matdesc.clone(),
         matdesc_keys: Vec::new(),
     };

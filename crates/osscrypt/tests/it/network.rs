@@ -1,7 +1,7 @@
 //! Network behaviour through the binary: a server that accepts and never answers fails after
 //! the read timeout (with the host, the operation and "timed out" in the message), a closed
 //! port says "connection refused", an unresolvable name "DNS", a plain-HTTP port spoken to
-//! over TLS "TLS"; and a reader that closes stdout early ends osscrypt quietly with 141.
+//! over TLS "TLS" (in the final error and in each retry's warning); and a reader that closes stdout early ends osscrypt quietly with 141.
 
 #![allow(clippy::unwrap_used)] // test helpers: a panic is a test failure
 
@@ -55,6 +55,17 @@ fn a_server_that_never_answers_fails_after_the_read_timeout_naming_host_and_caus
         err.contains(&format!("network error: {addr}: ListObjectsV2: timed out")),
         "{err}"
     );
+    // Each retry is announced with the host, the operation and the classified cause, as
+    // the final error gives them (not reqwest's "error sending request").
+    let warnings: Vec<&str> = err.lines().filter(|l| l.contains("retrying")).collect();
+    assert_eq!(warnings.len(), 2, "{err}");
+    for line in warnings {
+        assert!(
+            line.contains(&addr) && line.contains("ListObjectsV2") && line.contains("timed out"),
+            "{line}"
+        );
+        assert!(!line.contains("error sending request"), "{line}");
+    }
     // Three attempts of one second each, plus the backoff between them.
     assert!(took >= Duration::from_secs(3), "{took:?}");
     assert!(took < Duration::from_secs(20), "{took:?}");
@@ -83,6 +94,14 @@ fn refused_dns_and_tls_failures_are_named() {
         err.contains(&format!(
             "network error: {closed}: HeadObject: connection refused"
         )),
+        "{err}"
+    );
+    let retries = err.lines().filter(|l| l.contains("retrying"));
+    assert!(
+        retries.clone().count() == 2
+            && retries
+                .clone()
+                .all(|l| l.contains("connection refused") && l.contains(&closed)),
         "{err}"
     );
     let err = run("http://no-such-host.invalid");
