@@ -128,16 +128,6 @@ impl Vectors {
         serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
     }
 
-    /// Reads a JSON file of the folder as an untyped value (for the signature vectors, whose
-    /// tests do not use the typed views yet).
-    ///
-    /// # Panics
-    ///
-    /// Panics when the file cannot be read or is not JSON.
-    pub fn json(&self, name: &str) -> serde_json::Value {
-        self.load(name)
-    }
-
     /// The object vector `<id>.json` (for example `v2-go-rsa`).
     pub fn object(&self, id: &str) -> ObjectVector {
         self.load(&format!("{id}.json"))
