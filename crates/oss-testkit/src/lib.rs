@@ -7,8 +7,10 @@
 //! A relative `$OSS_CRYPTO_VECTORS` is also taken relative to the workspace root, so the same
 //! value works whatever directory a test binary runs in.
 //!
-//! When the folder is missing, tests print a visible notice and return early, unless
-//! `OSS_CRYPTO_REQUIRE_VECTORS=1` is set (CI sets it), in which case they fail.
+//! When the folder is missing, tests that find it with [`Vectors::locate`] print a visible
+//! notice and return early, unless `OSS_CRYPTO_REQUIRE_VECTORS=1` is set (CI sets it), in which
+//! case they fail. Tests that cannot run at all without it (their setup reads the shared RSA
+//! key, [`RSA_TEST_KEY`]) use [`Vectors::required`] and always fail with a clear message.
 //!
 //! Use this crate if you write a test in this workspace that needs the upstream vectors. It is
 //! not published (`publish = false`) and is only a dev-dependency of the other crates.
@@ -50,6 +52,8 @@ pub use vectors::*;
 pub const VECTORS_ENV: &str = "OSS_CRYPTO_VECTORS";
 /// Environment variable that turns a missing vectors folder into a test failure.
 pub const REQUIRE_ENV: &str = "OSS_CRYPTO_REQUIRE_VECTORS";
+/// The SDKs' shared RSA-1024 test key (PKCS#1 PEM), relative to the vectors folder.
+pub const RSA_TEST_KEY: &str = "keys/rsa1024-private-pkcs1.pem";
 
 /// The workspace root (the directory holding the root `Cargo.toml`).
 pub fn workspace_root() -> PathBuf {
@@ -76,15 +80,10 @@ impl Vectors {
     /// Panics when the folder is missing and `OSS_CRYPTO_REQUIRE_VECTORS=1` is set: a CI run
     /// must never pass by skipping the vectors.
     pub fn locate() -> Option<Self> {
-        let configured = env::var_os(VECTORS_ENV).map(PathBuf::from);
-        let dir = match configured {
-            Some(path) if path.is_absolute() => path,
-            Some(path) => workspace_root().join(path),
-            None => workspace_root().join("../shared/vectors"),
+        let dir = match Self::find() {
+            Ok(vectors) => return Some(vectors),
+            Err(dir) => dir,
         };
-        if dir.join("README.md").is_file() {
-            return Some(Self { dir });
-        }
         let required = env::var(REQUIRE_ENV).is_ok_and(|v| v == "1");
         assert!(
             !required,
@@ -96,6 +95,36 @@ impl Vectors {
             dir.display()
         );
         None
+    }
+
+    /// Finds the vectors folder for a test that cannot run without it (one whose setup reads
+    /// the shared RSA test key, for example).
+    ///
+    /// # Panics
+    ///
+    /// Panics when the folder is missing, whether or not `OSS_CRYPTO_REQUIRE_VECTORS` is set.
+    pub fn required() -> Self {
+        Self::find().unwrap_or_else(|dir| {
+            panic!(
+                "this test needs the shared vectors, missing at {} (set {VECTORS_ENV})",
+                dir.display()
+            )
+        })
+    }
+
+    /// The folder, or where it was looked for.
+    fn find() -> Result<Self, PathBuf> {
+        let configured = env::var_os(VECTORS_ENV).map(PathBuf::from);
+        let dir = match configured {
+            Some(path) if path.is_absolute() => path,
+            Some(path) => workspace_root().join(path),
+            None => workspace_root().join("../shared/vectors"),
+        };
+        if dir.join("README.md").is_file() {
+            Ok(Self { dir })
+        } else {
+            Err(dir)
+        }
     }
 
     /// The folder itself.
@@ -116,6 +145,15 @@ impl Vectors {
     pub fn bytes(&self, name: &str) -> Vec<u8> {
         let path = self.path(name);
         std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    }
+
+    /// Reads a UTF-8 file of the folder (a PEM key, or a JSON file handed on as text).
+    ///
+    /// # Panics
+    ///
+    /// Panics when the file cannot be read or is not UTF-8.
+    pub fn text(&self, name: &str) -> String {
+        String::from_utf8(self.bytes(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
     }
 
     /// Reads and parses a JSON file of the folder into its typed view.
