@@ -80,7 +80,7 @@ impl Vectors {
     /// Panics when the folder is missing and `OSS_CRYPTO_REQUIRE_VECTORS=1` is set: a CI run
     /// must never pass by skipping the vectors.
     pub fn locate() -> Option<Self> {
-        let dir = match Self::find() {
+        let dir = match Self::try_locate() {
             Ok(vectors) => return Some(vectors),
             Err(dir) => dir,
         };
@@ -104,7 +104,7 @@ impl Vectors {
     ///
     /// Panics when the folder is missing, whether or not `OSS_CRYPTO_REQUIRE_VECTORS` is set.
     pub fn required() -> Self {
-        Self::find().unwrap_or_else(|dir| {
+        Self::try_locate().unwrap_or_else(|dir| {
             panic!(
                 "this test needs the shared vectors, missing at {} (set {VECTORS_ENV})",
                 dir.display()
@@ -112,8 +112,13 @@ impl Vectors {
         })
     }
 
-    /// The folder, or where it was looked for.
-    fn find() -> Result<Self, PathBuf> {
+    /// Finds the vectors folder, or says where it was looked for: for tools (`xtask`) that
+    /// report a missing folder as an error of their own instead of a test panic.
+    ///
+    /// # Errors
+    ///
+    /// The path looked at, when it holds no vectors (no `README.md`).
+    pub fn try_locate() -> Result<Self, PathBuf> {
         let configured = env::var_os(VECTORS_ENV).map(PathBuf::from);
         let dir = match configured {
             Some(path) if path.is_absolute() => path,
