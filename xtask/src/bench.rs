@@ -190,6 +190,16 @@ const BENCHES: &[Bench] = &[
         baselines: &[],
     },
     Bench {
+        name: "bulk",
+        about: "osscrypt cp -r of 10 000 x 4 KiB up and down vs oss2's CryptoBucket (loop and \
+                16-thread pool), rotate --prefix and audit objects/s, sync of 2 GiB of mixed \
+                sizes: peak RSS vs jobs x part size + 64 MiB (server in its own process)",
+        kind: Kind::Task(crate::bench_bulk::run),
+        oss2: false,
+        sdk_peers: false,
+        baselines: &[],
+    },
+    Bench {
         name: "scale",
         about: "1 MiB ranged read and head of a 4 GiB vs a 1 MiB object, peak RSS of 1 and 8 GiB \
                 resumable transfers (server in its own process, objects on disk)",

@@ -5,16 +5,17 @@
 //! stdin (the process's fixed cost); the bench prints both, their difference against the
 //! `--parallel` x `--part-size` bound, and fails when the large run exceeds the budget. The
 //! peak is the kernel's high-water mark (`VmHWM` in `/proc/<pid>/status`), read every 10 ms
-//! while the process runs.
+//! while the process runs (`bench_proc`).
 
 use core::time::Duration;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
 
+use crate::bench_proc::{Env, wait_with_peak_rss};
 use crate::interop::devserver::DevServerProcess;
 use crate::{cmd, metadata};
 
@@ -53,11 +54,13 @@ pub(crate) fn run(quick: bool) -> anyhow::Result<()> {
         &["--bucket", BUCKET, "--fast-etags"],
     )?;
     let osscrypt = release.join("osscrypt");
-    let env = Env::new(&server, work.path())?;
+    let spool = work.path().join("spool");
+    fs::create_dir_all(&spool)?;
+    let env = Env::new(&server, work.path(), false)?;
     cmd::run(env.command(&osscrypt).args(["keygen", "--bits", "2048"]))?;
-    let baseline = measure(&osscrypt, &env, MIB)?;
+    let baseline = measure(&osscrypt, &env, &spool, MIB)?;
     let size = if quick { 256 * MIB } else { 2048 * MIB };
-    let large = measure(&osscrypt, &env, size)?;
+    let large = measure(&osscrypt, &env, &spool, size)?;
     report(&baseline, &large);
     if large.peak_rss > BUDGET {
         bail!(
@@ -93,7 +96,7 @@ fn report(baseline: &Run, large: &Run) {
 
 /// Runs `head -c BYTES /dev/urandom | osscrypt put - oss://BUCKET/stdin-BYTES` and records
 /// the peak RSS of osscrypt.
-fn measure(osscrypt: &Path, env: &Env, bytes: u64) -> anyhow::Result<Run> {
+fn measure(osscrypt: &Path, env: &Env, spool: &Path, bytes: u64) -> anyhow::Result<Run> {
     let mut head = Command::new("head")
         .args(["-c", &bytes.to_string(), "/dev/urandom"])
         .stdout(Stdio::piped())
@@ -113,97 +116,22 @@ fn measure(osscrypt: &Path, env: &Env, bytes: u64) -> anyhow::Result<Run> {
             "osscrypt-public.pem",
         ])
         .arg("--spool-dir")
-        .arg(&env.spool)
+        .arg(spool)
         .stdin(stdin)
         .spawn()
         .context("cannot run osscrypt")?;
-    let status_file = PathBuf::from(format!("/proc/{}/status", put.id()));
-    let mut peak = 0;
-    let status = loop {
-        if let Some(kb) = fs::read_to_string(&status_file)
-            .ok()
-            .as_deref()
-            .and_then(high_water_kib)
-        {
-            peak = peak.max(kb * 1024);
-        }
-        if let Some(status) = put.try_wait()? {
-            break status;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    let (status, peak) = wait_with_peak_rss(&mut put)?;
     let elapsed = started.elapsed();
     head.wait()?;
     if !status.success() {
         bail!("osscrypt put of {bytes} bytes failed: {status}");
     }
-    if fs::read_dir(&env.spool)?.next().is_some() {
-        bail!("osscrypt left a spool file in {}", env.spool.display());
+    if fs::read_dir(spool)?.next().is_some() {
+        bail!("osscrypt left a spool file in {}", spool.display());
     }
     Ok(Run {
         bytes,
         peak_rss: peak,
         elapsed,
     })
-}
-
-/// `VmHWM:   12345 kB` -> 12345.
-fn high_water_kib(status: &str) -> Option<u64> {
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-}
-
-/// The environment that points osscrypt at the bench's server, in the work directory.
-struct Env {
-    vars: Vec<(&'static str, String)>,
-    dir: PathBuf,
-    spool: PathBuf,
-}
-
-impl Env {
-    fn new(server: &DevServerProcess, dir: &Path) -> anyhow::Result<Self> {
-        let spool = dir.join("spool");
-        fs::create_dir_all(&spool)?;
-        let vars = vec![
-            ("OSS_ENDPOINT", server.var("OSS_ENDPOINT")?.to_owned()),
-            ("OSS_REGION", server.var("OSS_REGION")?.to_owned()),
-            (
-                "OSS_ACCESS_KEY_ID",
-                server.var("OSS_ACCESS_KEY_ID")?.to_owned(),
-            ),
-            (
-                "OSS_ACCESS_KEY_SECRET",
-                server.var("OSS_ACCESS_KEY_SECRET")?.to_owned(),
-            ),
-            ("OSS_KMS_ENDPOINT", server.var("KMS_ENDPOINT")?.to_owned()),
-        ];
-        Ok(Self {
-            vars,
-            dir: dir.to_path_buf(),
-            spool,
-        })
-    }
-
-    fn command(&self, osscrypt: &Path) -> Command {
-        let mut command = Command::new(osscrypt);
-        command
-            .current_dir(&self.dir)
-            .env("HOME", &self.dir)
-            .envs(self.vars.iter().map(|(k, v)| (*k, v.as_str())));
-        command
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_the_high_water_mark() {
-        let status = "Name:\tosscrypt\nVmPeak:\t  999 kB\nVmHWM:\t   20480 kB\nVmRSS:\t 100 kB\n";
-        assert_eq!(high_water_kib(status), Some(20480));
-        assert_eq!(high_water_kib("Name: x\n"), None);
-    }
 }

@@ -5,7 +5,9 @@
 //! `cargo xtask help` for the task list.
 
 mod bench;
+mod bench_bulk;
 mod bench_cipher;
+mod bench_proc;
 mod bench_stdin;
 mod ci;
 mod cmd;

@@ -43,9 +43,31 @@ impl DevServerProcess {
 
     /// As [`start`](Self::start), with extra command-line arguments (`--bucket`, ...).
     pub(crate) fn start_with(binary: &Path, log: &Path, extra: &[&str]) -> anyhow::Result<Self> {
+        Self::start_on(Command::new(binary), binary, log, extra)
+    }
+
+    /// As [`start_with`](Self::start_with), every thread of the server on core `cpu`
+    /// (`taskset`, which execs the server: the child is the server itself).
+    pub(crate) fn start_pinned(
+        binary: &Path,
+        log: &Path,
+        extra: &[&str],
+        cpu: usize,
+    ) -> anyhow::Result<Self> {
+        let mut taskset = Command::new("taskset");
+        taskset.args(["-c", &cpu.to_string()]).arg(binary);
+        Self::start_on(taskset, binary, log, extra)
+    }
+
+    fn start_on(
+        mut command: Command,
+        binary: &Path,
+        log: &Path,
+        extra: &[&str],
+    ) -> anyhow::Result<Self> {
         let log_file =
             File::create(log).with_context(|| format!("cannot create {}", log.display()))?;
-        let mut child = Command::new(binary)
+        let mut child = command
             .args(["--listen", "127.0.0.1:0", "--kms-listen", "127.0.0.1:0"])
             .args(extra)
             .stdin(Stdio::null())
