@@ -2,7 +2,7 @@
 //! produces presigned query parameters.
 
 use http::{HeaderMap, HeaderName, HeaderValue};
-use oss_signing::{Credentials, Validity, oss_v1, oss_v4};
+use oss_signing::{Credentials, Request, Validity, oss_v1, oss_v4};
 
 use crate::error::{Error, Result};
 
@@ -41,13 +41,6 @@ fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
         .collect()
 }
 
-fn refs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
-    pairs
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect()
-}
-
 fn insert(headers: &mut HeaderMap, name: &str, value: &str, sensitive: bool) -> Result<()> {
     let name = HeaderName::try_from(name).map_err(|e| Error::InvalidArgument(e.to_string()))?;
     let mut value = HeaderValue::try_from(value)
@@ -69,28 +62,13 @@ impl Signer {
         now: u64,
     ) -> Result<()> {
         let pairs = header_pairs(headers);
-        let (header_refs, query_refs) = (refs(&pairs), refs(query));
+        let request = self.request(method, key, query, &pairs);
         let (added, authorization) = match self.version {
             SignatureVersion::V4 => {
-                let request = oss_v4::Request {
-                    method,
-                    bucket: self.bucket.as_deref(),
-                    key,
-                    query: &query_refs,
-                    headers: &header_refs,
-                    additional_headers: &[],
-                };
                 let s = oss_v4::sign_headers(&request, creds, now, &self.region, &self.product);
                 (s.added_headers, s.authorization)
             }
             SignatureVersion::V1 => {
-                let request = oss_v1::Request {
-                    method,
-                    bucket: self.bucket.as_deref(),
-                    key,
-                    query: &query_refs,
-                    headers: &header_refs,
-                };
                 let s = oss_v1::sign_headers(&request, creds, now);
                 (s.added_headers, s.authorization)
             }
@@ -118,30 +96,28 @@ impl Signer {
         validity: Validity,
     ) -> Vec<(String, String)> {
         let pairs = header_pairs(headers);
-        let (header_refs, query_refs) = (refs(&pairs), refs(query));
+        let request = self.request(method, Some(key), query, &pairs);
         match self.version {
             SignatureVersion::V4 => {
-                let request = oss_v4::Request {
-                    method,
-                    bucket: self.bucket.as_deref(),
-                    key: Some(key),
-                    query: &query_refs,
-                    headers: &header_refs,
-                    additional_headers: &[],
-                };
                 oss_v4::presign(&request, creds, validity, &self.region, &self.product).added_query
             }
-            SignatureVersion::V1 => {
-                let request = oss_v1::Request {
-                    method,
-                    bucket: self.bucket.as_deref(),
-                    key: Some(key),
-                    query: &query_refs,
-                    headers: &header_refs,
-                };
-                oss_v1::presign(&request, creds, validity).added_query
-            }
+            SignatureVersion::V1 => oss_v1::presign(&request, creds, validity).added_query,
         }
+    }
+
+    /// The request both signature versions sign, on this signer's bucket.
+    fn request<'a>(
+        &'a self,
+        method: &'a str,
+        key: Option<&'a str>,
+        query: &'a [(String, String)],
+        headers: &'a [(String, String)],
+    ) -> Request<'a> {
+        Request::new(method)
+            .bucket(self.bucket.as_deref())
+            .key(key)
+            .query(query)
+            .headers(headers)
     }
 }
 

@@ -18,14 +18,7 @@ const ROUNDS: usize = 3;
 fn signed(server: &DevServer, method: &str) -> Vec<(String, String)> {
     let c = server.credentials();
     let creds = Credentials::new(c.access_key_id(), c.access_key_secret());
-    let req = oss_v4::Request {
-        method,
-        bucket: Some("bench"),
-        key: Some("big"),
-        query: &[],
-        headers: &[],
-        additional_headers: &[],
-    };
+    let req = oss_v4::Request::new(method).bucket("bench").key("big");
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()

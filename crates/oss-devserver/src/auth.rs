@@ -12,7 +12,7 @@ use core::time::Duration;
 use std::time::SystemTime;
 
 use http::StatusCode;
-use oss_signing::constant_time_eq;
+use oss_signing::{Request, constant_time_eq};
 
 use crate::credentials::{CredentialStore, DevCredential, LookupFailure};
 use crate::oss::Req;
@@ -27,36 +27,21 @@ pub(crate) struct Verifier {
     fixed_clock: Option<u64>,
 }
 
-/// Owned views of the request in the shapes `oss-signing` takes.
-struct Inputs<'r> {
-    method: &'r str,
-    bucket: Option<&'r str>,
-    key: Option<&'r str>,
-    headers: Vec<(&'r str, &'r str)>,
-    query: Vec<(&'r str, &'r str)>,
+/// The headers whose values are text: the others cannot have been signed.
+fn text_headers(req: &Req) -> impl Iterator<Item = (&str, &str)> {
+    req.headers
+        .iter()
+        .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?)))
 }
 
-impl<'r> Inputs<'r> {
-    fn of(req: &'r Req) -> Self {
-        let headers = req
-            .headers
-            .iter()
-            .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?)))
-            .collect();
-        let query = req
-            .query
-            .pairs()
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
-        Inputs {
-            method: req.method.as_str(),
-            bucket: req.target.bucket.as_deref(),
-            key: req.target.key.as_deref(),
-            headers,
-            query,
-        }
-    }
+/// The request as both signature versions see it: decoded bucket, key and query (never the
+/// raw path) and the text headers.
+fn signed_view(req: &Req) -> Request<'_> {
+    Request::new(req.method.as_str())
+        .bucket(req.target.bucket.as_deref())
+        .key(req.target.key.as_deref())
+        .query(req.query.pairs())
+        .headers(text_headers(req))
 }
 
 impl Verifier {
@@ -88,7 +73,7 @@ impl Verifier {
         let q = &req.query;
         let v1_query = q.has("OSSAccessKeyId") || q.has("Signature");
         let v4_query = q.has("x-oss-signature") || q.has("x-oss-credential");
-        let inputs = Inputs::of(req);
+        let inputs = signed_view(req);
         match req.header("authorization") {
             Some(_) if v1_query || v4_query => Err(OssError::invalid_argument(
                 "Authorization header and query-string signature cannot both be present.",

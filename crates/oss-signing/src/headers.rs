@@ -1,21 +1,28 @@
 //! Header canonicalisation shared by OSS V1/V4 and RPC V3.
 
+use crate::pairs::TextPair;
+
 /// Case-insensitive lookup of the first header named `name`.
-pub fn find<'a>(headers: &[(&str, &'a str)], name: &str) -> Option<&'a str> {
+pub fn find<'a, P: TextPair<'a>>(
+    headers: impl IntoIterator<Item = P>,
+    name: &str,
+) -> Option<&'a str> {
     headers
-        .iter()
+        .into_iter()
+        .map(TextPair::text_pair)
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| *v)
+        .map(|(_, v)| v)
 }
 
 /// Selects the headers for which `keep(lower-case name)` holds, lower-cases their names,
 /// trims their values, sorts them by name and joins repeated names with `,` (Go v2 rule).
-pub(crate) fn canonical(
-    headers: &[(&str, &str)],
+pub(crate) fn canonical<'a, P: TextPair<'a>>(
+    headers: impl IntoIterator<Item = P>,
     keep: impl Fn(&str) -> bool,
 ) -> Vec<(String, String)> {
     let mut picked: Vec<(String, &str)> = headers
-        .iter()
+        .into_iter()
+        .map(TextPair::text_pair)
         .map(|(n, v)| (n.to_ascii_lowercase(), v.trim()))
         .filter(|(n, _)| keep(n))
         .collect();
@@ -58,8 +65,8 @@ mod tests {
             ("x-oss-b", "3"),
             ("Other", "x"),
         ];
-        let c = canonical(&h, |n| n.starts_with("x-oss-"));
+        let c = canonical(h, |n| n.starts_with("x-oss-"));
         assert_eq!(render(&c), "x-oss-a:1\nx-oss-b:2,3\n");
-        assert_eq!(find(&h, "OTHER"), Some("x"));
+        assert_eq!(find(h, "OTHER"), Some("x"));
     }
 }

@@ -1,8 +1,9 @@
 //! Request signatures for Alibaba Cloud: OSS V1 and V4, and the RPC signatures used by KMS.
 //!
-//! This crate knows nothing about HTTP libraries. Inputs are plain strings and slices of
-//! `(name, value)` pairs (decoded bucket, key and query values; headers in any case); outputs
-//! are every intermediate string (canonical request, string to sign, ...) and the signature.
+//! This crate knows nothing about HTTP libraries. Inputs are plain strings and `(name, value)`
+//! pairs of any string-like shape ([`TextPair`]: `&Vec<(String, String)>`, `&[(&str, &str)]`,
+//! a map's `iter()`; decoded bucket, key and query values; headers in any case); outputs are
+//! every intermediate string (canonical request, string to sign, ...) and the signature.
 //! A client calls the `sign_*`/`presign` helpers; a server calls `compute` on what it received
 //! and compares with [`constant_time_eq`].
 //!
@@ -10,6 +11,8 @@
 //!
 //! * [`Credentials`] (`AccessKeyId`, [`AccessKeySecret`], optional [`SecurityToken`]): the
 //!   secret and token are zeroized on drop and redacted in `Debug`.
+//! * [`Request`] (`oss_v1::Request` and `oss_v4::Request` are the same type): method, bucket,
+//!   key, query, headers and the V4 additional headers, set by builder methods.
 //! * [`oss_v1`]: [`oss_v1::Request`] → [`oss_v1::compute`] (`date` = the date line) →
 //!   [`oss_v1::Signature`]; helpers `canonicalized_oss_headers`, `canonicalized_resource`,
 //!   `date_line`, `is_signed_subresource` / `SIGNED_SUBRESOURCES`, `authorization`,
@@ -44,18 +47,12 @@
 //! produced by the Python SDK `oss2` 2.19.1 (`AuthV4` and `Auth`) for the same request.
 //!
 //! ```
-//! use oss_signing::{AccessKeySecret, Credentials, constant_time_eq, find_header, oss_v1, oss_v4};
+//! use oss_signing::{AccessKeySecret, Credentials, Request, constant_time_eq, find_header};
+//! use oss_signing::{oss_v1, oss_v4};
 //!
 //! let creds = Credentials::new("ak", "sk");
 //! let headers = [("content-type", "text/plain")];
-//! let request = oss_v4::Request {
-//!     method: "PUT",
-//!     bucket: Some("bucket"),
-//!     key: Some("dir/a b.txt"),
-//!     query: &[],
-//!     headers: &headers,
-//!     additional_headers: &[],
-//! };
+//! let request = Request::new("PUT").bucket("bucket").key("dir/a b.txt").headers(headers);
 //! let now = 1_702_743_657; // 2023-12-16T16:20:57Z
 //! let signed = oss_v4::sign_headers(&request, &creds, now, "cn-hangzhou", oss_v4::PRODUCT);
 //! assert_eq!(signed.detail.canonical_uri, "/bucket/dir/a%20b.txt");
@@ -66,13 +63,12 @@
 //! );
 //!
 //! // Server side: everything the client sent, then a recomputation with the stored secret.
-//! let mut received = headers.to_vec();
-//! received.extend(signed.added_headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+//! let received = request.clone().extend_headers(&signed.added_headers);
 //! let claim = oss_v4::parse_authorization(&signed.authorization)?;
 //! assert_eq!(claim.access_key_id, "ak");
-//! let x_oss_date = find_header(&received, "x-oss-date").expect("added by sign_headers");
+//! let x_oss_date = find_header(&signed.added_headers, "x-oss-date").expect("added by the signer");
 //! let verifies = |secret: &str, method: &str| {
-//!     let got = oss_v4::Request { method, headers: &received, ..request };
+//!     let got = received.clone().method(method);
 //!     let scope = &claim.scope;
 //!     let context = oss_v4::Context { x_oss_date, region: &scope.region, product: &scope.product };
 //!     let expected = oss_v4::compute(&got, &context, &AccessKeySecret::new(secret));
@@ -83,14 +79,7 @@
 //! assert!(!verifies("sk", "DELETE")); // the request was changed
 //!
 //! // The legacy V1 form of the same request (oss2 `Auth`).
-//! let v1 = oss_v1::Request {
-//!     method: "PUT",
-//!     bucket: Some("bucket"),
-//!     key: Some("dir/a b.txt"),
-//!     query: &[],
-//!     headers: &headers,
-//! };
-//! let signed_v1 = oss_v1::sign_headers(&v1, &creds, now);
+//! let signed_v1 = oss_v1::sign_headers(&request, &creds, now);
 //! assert_eq!(signed_v1.authorization, "OSS ak:OMNTh1gHRh88WMNaAis8HqwIQpM=");
 //!
 //! // The secret never shows in Debug output.
@@ -128,6 +117,8 @@ mod encode;
 mod error;
 mod headers;
 mod mac;
+mod pairs;
+mod request;
 mod secret;
 mod validity;
 
@@ -142,5 +133,7 @@ pub use encode::{form_decode, percent_decode, percent_encode, percent_encode_pat
 pub use error::{CredentialFault, ParseError, TimeFormat};
 pub use headers::find as find_header;
 pub use mac::sha256_hex;
+pub use pairs::TextPair;
+pub use request::Request;
 pub use secret::{AccessKeySecret, Credentials, SecurityToken};
 pub use validity::Validity;

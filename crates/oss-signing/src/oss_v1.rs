@@ -10,6 +10,7 @@ use base64::engine::general_purpose::STANDARD;
 use crate::error::ParseError;
 use crate::headers::{canonical, find, render};
 use crate::mac::hmac_sha1;
+use crate::pairs::{TextPair, collect};
 use crate::secret::{AccessKeySecret, Credentials};
 use crate::time::rfc1123;
 use crate::validity::Validity;
@@ -54,20 +55,9 @@ pub fn is_signed_subresource(name: &str) -> bool {
     name.starts_with("x-oss-") || SIGNED_SUBRESOURCES.contains(&name)
 }
 
-/// What V1 signs about a request. Bucket, key and query values are **decoded**.
-#[derive(Debug, Clone, Copy)]
-pub struct Request<'a> {
-    /// HTTP method, upper case.
-    pub method: &'a str,
-    /// Bucket, `None` for service-level requests.
-    pub bucket: Option<&'a str>,
-    /// Object key, `None` for bucket-level requests.
-    pub key: Option<&'a str>,
-    /// Decoded query pairs; `""` is a bare parameter.
-    pub query: &'a [(&'a str, &'a str)],
-    /// Request headers (any case).
-    pub headers: &'a [(&'a str, &'a str)],
-}
+/// What V1 signs about a request: the [`Request`] both versions share (V1 ignores its
+/// additional headers).
+pub use crate::request::Request;
 
 /// Every intermediate string of a V1 signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,15 +73,17 @@ pub struct Signature {
 }
 
 /// `x-oss-*` headers, lower-cased, trimmed, sorted, `name:value\n` each.
-pub fn canonicalized_oss_headers(headers: &[(&str, &str)]) -> String {
+pub fn canonicalized_oss_headers<'a, P: TextPair<'a>>(
+    headers: impl IntoIterator<Item = P>,
+) -> String {
     render(&canonical(headers, |n| n.starts_with("x-oss-")))
 }
 
 /// `/`, `bucket/`, decoded key, then `?` and the sorted signed sub-resources.
-pub fn canonicalized_resource(
+pub fn canonicalized_resource<'a, P: TextPair<'a>>(
     bucket: Option<&str>,
     key: Option<&str>,
-    query: &[(&str, &str)],
+    query: impl IntoIterator<Item = P>,
 ) -> String {
     let mut s = String::from("/");
     if let Some(bucket) = bucket {
@@ -101,8 +93,9 @@ pub fn canonicalized_resource(
             s.push_str(key);
         }
     }
-    let mut signed: Vec<&(&str, &str)> = query
-        .iter()
+    let mut signed: Vec<(&str, &str)> = query
+        .into_iter()
+        .map(TextPair::text_pair)
         .filter(|(n, _)| is_signed_subresource(n))
         .collect();
     signed.sort_by(|a, b| a.0.cmp(b.0));
@@ -118,8 +111,10 @@ pub fn canonicalized_resource(
 }
 
 /// The date line of the header form: `x-oss-date` when present, else `Date`.
-pub fn date_line<'a>(headers: &[(&str, &'a str)]) -> Option<&'a str> {
-    find(headers, "x-oss-date").or_else(|| find(headers, "date"))
+pub fn date_line<'a, P: TextPair<'a>>(headers: impl IntoIterator<Item = P>) -> Option<&'a str> {
+    let headers = collect(headers);
+    let by_name = |name| find(headers.iter().copied(), name);
+    by_name("x-oss-date").or_else(|| by_name("date"))
 }
 
 /// Base64 HMAC-SHA1 of `string_to_sign` under the secret.
@@ -133,13 +128,14 @@ pub fn signature(secret: &AccessKeySecret, string_to_sign: &str) -> String {
 /// Computes every intermediate string and the signature. `date` is the fourth line: the
 /// header-form date (see [`date_line`]) or the presigned expiry in decimal Unix seconds.
 pub fn compute(request: &Request<'_>, date: &str, secret: &AccessKeySecret) -> Signature {
-    let canonicalized_oss_headers = canonicalized_oss_headers(request.headers);
-    let canonicalized_resource = canonicalized_resource(request.bucket, request.key, request.query);
+    let canonicalized_oss_headers = canonicalized_oss_headers(&request.headers);
+    let canonicalized_resource =
+        canonicalized_resource(request.bucket, request.key, &request.query);
     let string_to_sign = format!(
         "{}\n{}\n{}\n{}\n{}{}",
         request.method,
-        find(request.headers, "content-md5").unwrap_or(""),
-        find(request.headers, "content-type").unwrap_or(""),
+        find(&request.headers, "content-md5").unwrap_or(""),
+        find(&request.headers, "content-type").unwrap_or(""),
         date,
         canonicalized_oss_headers,
         canonicalized_resource
@@ -194,7 +190,7 @@ pub fn sign_headers(
     unix_time: u64,
 ) -> SignedHeaders {
     let mut added = Vec::new();
-    if find(request.headers, "date").is_none() {
+    if find(&request.headers, "date").is_none() {
         added.push(("Date".to_owned(), rfc1123(unix_time)));
     }
     if let Some(token) = credentials.security_token() {
@@ -203,13 +199,8 @@ pub fn sign_headers(
             token.expose_secret().to_owned(),
         ));
     }
-    let mut all: Vec<(&str, &str)> = request.headers.to_vec();
-    all.extend(added.iter().map(|(n, v)| (n.as_str(), v.as_str())));
-    let full = Request {
-        headers: &all,
-        ..*request
-    };
-    let date = date_line(&all).unwrap_or("");
+    let full = request.clone().extend_headers(&added);
+    let date = date_line(full.headers.iter().copied()).unwrap_or("");
     let detail = compute(&full, date, credentials.access_key_secret());
     let authorization = authorization(credentials.access_key_id(), &detail.signature);
     SignedHeaders {
@@ -233,14 +224,9 @@ pub struct Presigned {
 /// (decimal Unix seconds); [`Validity::until`] presigns for an absolute end.
 pub fn presign(request: &Request<'_>, credentials: &Credentials, validity: Validity) -> Presigned {
     let token = credentials.security_token().map(|t| t.expose_secret());
-    let mut query: Vec<(&str, &str)> = request.query.to_vec();
-    if let Some(token) = token {
-        query.push(("security-token", token));
-    }
-    let full = Request {
-        query: &query,
-        ..*request
-    };
+    let full = request
+        .clone()
+        .extend_query(token.map(|t| ("security-token", t)));
     let expires = validity.expires_at().to_string();
     let detail = compute(&full, &expires, credentials.access_key_secret());
     let mut added_query = vec![
@@ -266,18 +252,19 @@ mod tests {
 
     #[test]
     fn resource_forms() {
-        assert_eq!(canonicalized_resource(None, None, &[]), "/");
+        let none: [(&str, &str); 0] = [];
+        assert_eq!(canonicalized_resource(None, None, none), "/");
         assert_eq!(
-            canonicalized_resource(Some("b"), None, &[("prefix", "x")]),
+            canonicalized_resource(Some("b"), None, [("prefix", "x")]),
             "/b/"
         );
         let q = [("uploadId", "u1"), ("partNumber", "2"), ("max-keys", "5")];
         assert_eq!(
-            canonicalized_resource(Some("b"), Some("a b+c"), &q),
+            canonicalized_resource(Some("b"), Some("a b+c"), q),
             "/b/a b+c?partNumber=2&uploadId=u1"
         );
         assert_eq!(
-            canonicalized_resource(Some("b"), Some("k"), &[("x-oss-process", "p")]),
+            canonicalized_resource(Some("b"), Some("k"), [("x-oss-process", "p")]),
             "/b/k?x-oss-process=p"
         );
     }

@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 use crate::encode::{percent_encode, percent_encode_path};
 use crate::headers::{canonical, find, render};
 use crate::mac::{hmac_sha256, sha256_hex};
+use crate::pairs::{TextPair, collect};
 use crate::secret::AccessKeySecret;
 
 pub use authorization::{Authorization, authorization, parse_authorization, parse_credential};
@@ -90,22 +91,9 @@ impl fmt::Debug for SigningKey {
     }
 }
 
-/// What V4 signs about a request. Bucket, key and query values are **decoded**.
-#[derive(Debug, Clone, Copy)]
-pub struct Request<'a> {
-    /// HTTP method, upper case.
-    pub method: &'a str,
-    /// Bucket, `None` for service-level requests.
-    pub bucket: Option<&'a str>,
-    /// Object key, `None` for bucket-level requests.
-    pub key: Option<&'a str>,
-    /// Decoded query pairs (for presigned URLs: without `x-oss-signature`).
-    pub query: &'a [(&'a str, &'a str)],
-    /// Request headers (any case).
-    pub headers: &'a [(&'a str, &'a str)],
-    /// Requested additional headers (any case); see [`additional_headers`].
-    pub additional_headers: &'a [&'a str],
-}
+/// What V4 signs about a request: the [`Request`] both versions share, with the additional
+/// headers the signer is asked to cover.
+pub use crate::request::Request;
 
 /// Every intermediate string of a V4 signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,11 +124,19 @@ fn signed_by_default(name: &str) -> bool {
 
 /// The additional headers kept from `requested`: lower-cased, sorted, deduplicated, present in
 /// `headers` and not already signed by default.
-pub fn additional_headers(requested: &[&str], headers: &[(&str, &str)]) -> Vec<String> {
+pub fn additional_headers<'a, S, P>(
+    requested: impl IntoIterator<Item = &'a S>,
+    headers: impl IntoIterator<Item = P>,
+) -> Vec<String>
+where
+    S: AsRef<str> + ?Sized + 'a,
+    P: TextPair<'a>,
+{
+    let headers = collect(headers);
     let mut names: Vec<String> = requested
-        .iter()
-        .map(|n| n.trim().to_ascii_lowercase())
-        .filter(|n| !signed_by_default(n) && find(headers, n).is_some())
+        .into_iter()
+        .map(|n| n.as_ref().trim().to_ascii_lowercase())
+        .filter(|n| !signed_by_default(n) && find(&headers, n).is_some())
         .collect();
     names.sort();
     names.dedup();
@@ -161,9 +157,10 @@ pub fn canonical_uri(bucket: Option<&str>, key: Option<&str>) -> String {
 }
 
 /// Every query pair encoded, sorted by encoded name (then value), bare name when empty.
-pub fn canonical_query(query: &[(&str, &str)]) -> String {
+pub fn canonical_query<'a, P: TextPair<'a>>(query: impl IntoIterator<Item = P>) -> String {
     let mut pairs: Vec<(String, String)> = query
-        .iter()
+        .into_iter()
+        .map(TextPair::text_pair)
         .map(|(n, v)| (percent_encode(n), percent_encode(v)))
         .collect();
     pairs.sort();
@@ -175,7 +172,10 @@ pub fn canonical_query(query: &[(&str, &str)]) -> String {
 }
 
 /// Canonical header lines for the default set plus `additional` (lower-case names).
-pub fn canonical_headers(headers: &[(&str, &str)], additional: &[String]) -> String {
+pub fn canonical_headers<'a, P: TextPair<'a>>(
+    headers: impl IntoIterator<Item = P>,
+    additional: &[String],
+) -> String {
     render(&canonical(headers, |n| {
         signed_by_default(n) || additional.iter().any(|a| a == n)
     }))
@@ -204,12 +204,13 @@ pub fn compute(
         region,
         product,
     } = *context;
-    let additional = additional_headers(request.additional_headers, request.headers);
+    let additional =
+        additional_headers(request.additional_headers.iter().copied(), &request.headers);
     let additional_headers = additional.join(";");
     let canonical_uri = canonical_uri(request.bucket, request.key);
-    let canonical_query = canonical_query(request.query);
-    let canonical_headers = canonical_headers(request.headers, &additional);
-    let payload = find(request.headers, "x-oss-content-sha256").unwrap_or(UNSIGNED_PAYLOAD);
+    let canonical_query = canonical_query(&request.query);
+    let canonical_headers = canonical_headers(&request.headers, &additional);
+    let payload = find(&request.headers, "x-oss-content-sha256").unwrap_or(UNSIGNED_PAYLOAD);
     let canonical_request = format!(
         "{}\n{canonical_uri}\n{canonical_query}\n{canonical_headers}\n{additional_headers}\n{payload}",
         request.method

@@ -21,13 +21,17 @@ pub use primitives::{
     KmsFlavourExpected, KnownAnswer, MultipartEtagCase, MultipartEtagVectors,
 };
 pub use signature::{
-    Credentials, OssV1Case, OssV1Expected, OssV1Vectors, OssV4Case, OssV4Expected, OssV4Vectors,
-    RpcCase, RpcExpected, RpcVectors, SignatureForm,
+    AccessKeyPair, OssRequestCase, OssSignatureVectors, OssV1Case, OssV1Expected, OssV1Vectors,
+    OssV4Case, OssV4Expected, OssV4Vectors, RpcCase, RpcExpected, RpcScheme, RpcVectors,
+    SignatureForm,
 };
 
 /// Name/value pairs, in file order: the vectors write them as a JSON object of strings
 /// (headers; JSON objects are read in key order) or as an array of `[name, value]` (queries,
 /// where order and repeats matter).
+///
+/// `&Pairs` iterates as `&(String, String)`, so it can be passed wherever the signing code
+/// takes pairs.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(from = "PairsRepr")]
 pub struct Pairs(Vec<(String, String)>);
@@ -64,8 +68,22 @@ impl Pairs {
         self.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
 
+    /// The pairs as a slice.
+    pub fn as_slice(&self) -> &[(String, String)] {
+        &self.0
+    }
+
     /// Whether there are no pairs.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+}
+
+impl<'a> IntoIterator for &'a Pairs {
+    type Item = &'a (String, String);
+    type IntoIter = core::slice::Iter<'a, (String, String)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
     }
 }

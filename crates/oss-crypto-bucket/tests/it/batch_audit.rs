@@ -16,12 +16,17 @@ use oss_crypto_bucket::oss_envelope::Matdesc;
 use oss_crypto_bucket::oss_keywrap::Keyring;
 use oss_crypto_bucket::{CryptoBucket, CryptoOptions, PutOptions};
 
-async fn put_raw(h: &Harness, key: &str, body: Vec<u8>, headers: &[(&str, &str)]) {
+async fn put_raw<N: AsRef<str>, V: AsRef<str>>(
+    h: &Harness,
+    key: &str,
+    body: Vec<u8>,
+    headers: &[(N, V)],
+) {
     let mut map = HeaderMap::new();
     for (name, value) in headers {
         map.insert(
-            HeaderName::try_from(*name).unwrap(),
-            HeaderValue::try_from(*value).unwrap(),
+            HeaderName::try_from(name.as_ref()).unwrap(),
+            HeaderValue::try_from(value.as_ref()).unwrap(),
         );
     }
     h.client
@@ -29,6 +34,9 @@ async fn put_raw(h: &Harness, key: &str, body: Vec<u8>, headers: &[(&str, &str)]
         .await
         .unwrap();
 }
+
+/// No extra headers for [`put_raw`].
+const NO_HEADERS: [(&str, &str); 0] = [];
 
 /// Seeds `p/` and returns the bucket (shared test key, MD5 on) that audits it.
 async fn seed(h: &Harness) -> CryptoBucket {
@@ -46,7 +54,7 @@ async fn seed(h: &Harness) -> CryptoBucket {
     put(&with_md5, "p/a/v2-one", 1).await;
     put(&with_md5, "p/a/v2-two", 2).await;
     put(&h.bucket(CryptoOptions::default()), "p/a/no-md5", 3).await;
-    put_raw(h, "p/b/plain", data(500, 4), &[]).await;
+    put_raw(h, "p/b/plain", data(500, 4), &NO_HEADERS).await;
     put_raw(
         h,
         "p/b/legacy",
@@ -96,12 +104,8 @@ async fn seed(h: &Harness) -> CryptoBucket {
         .into_iter()
         .map(|(n, v)| (format!("x-oss-meta-{n}"), v))
         .collect();
-    let pairs: Vec<(&str, &str)> = headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    put_raw(h, "p/c/tampered", other, &pairs).await;
-    put_raw(h, "outside", data(10, 9), &[]).await;
+    put_raw(h, "p/c/tampered", other, &headers).await;
+    put_raw(h, "outside", data(10, 9), &NO_HEADERS).await;
     with_md5
 }
 

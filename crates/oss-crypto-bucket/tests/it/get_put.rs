@@ -582,8 +582,7 @@ async fn debug_output_shows_no_secrets() {
         .await
         .unwrap();
     let secret = h.server.credentials().access_key_secret().to_owned();
-    let pem = std::fs::read_to_string(common::vectors_dir().join("keys/rsa1024-private-pkcs1.pem"))
-        .unwrap();
+    let pem = oss_testkit::Vectors::required().text(oss_testkit::RSA_TEST_KEY);
     let pem_body: String = pem
         .lines()
         .nth(1)

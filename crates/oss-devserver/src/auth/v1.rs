@@ -2,30 +2,20 @@
 
 use oss_signing::{AccessKeySecret, constant_time_eq, oss_v1};
 
-use super::{Inputs, Verifier, expired, mismatch, missing_date};
+use super::{Verifier, expired, mismatch, missing_date, text_headers};
 use crate::oss::Req;
 use crate::oss_error::{OssError, OssResult};
 
-fn request<'a>(inputs: &'a Inputs<'_>) -> oss_v1::Request<'a> {
-    oss_v1::Request {
-        method: inputs.method,
-        bucket: inputs.bucket,
-        key: inputs.key,
-        query: &inputs.query,
-        headers: &inputs.headers,
-    }
-}
-
 fn compare(
     verifier: &Verifier,
-    inputs: &Inputs<'_>,
+    inputs: &oss_v1::Request<'_>,
     access_key_id: &str,
     date_line: &str,
     provided: &str,
 ) -> OssResult<()> {
     let credential = verifier.lookup(access_key_id)?;
     let secret = AccessKeySecret::new(credential.access_key_secret());
-    let computed = oss_v1::compute(&request(inputs), date_line, &secret);
+    let computed = oss_v1::compute(inputs, date_line, &secret);
     if constant_time_eq(computed.signature.as_bytes(), provided.as_bytes()) {
         Ok(())
     } else {
@@ -37,7 +27,7 @@ fn compare(
 pub(super) fn verify_header(
     verifier: &Verifier,
     req: &Req,
-    inputs: &Inputs<'_>,
+    inputs: &oss_v1::Request<'_>,
     auth: &str,
 ) -> OssResult<()> {
     let (access_key_id, provided) = oss_v1::parse_authorization(auth).map_err(|_| {
@@ -48,14 +38,18 @@ pub(super) fn verify_header(
         .header("x-oss-security-token")
         .or_else(|| req.header("security-token"));
     Verifier::check_token(&credential, token)?;
-    let date_line = oss_v1::date_line(&inputs.headers).ok_or_else(missing_date)?;
+    let date_line = oss_v1::date_line(text_headers(req)).ok_or_else(missing_date)?;
     let unix = oss_signing::time::parse_rfc1123(date_line).map_err(|_| missing_date())?;
     verifier.check_skew(unix, date_line)?;
     compare(verifier, inputs, access_key_id, date_line, provided)
 }
 
 /// `?OSSAccessKeyId=..&Expires=..&Signature=..[&security-token=..]`; the date line is `Expires`.
-pub(super) fn verify_query(verifier: &Verifier, req: &Req, inputs: &Inputs<'_>) -> OssResult<()> {
+pub(super) fn verify_query(
+    verifier: &Verifier,
+    req: &Req,
+    inputs: &oss_v1::Request<'_>,
+) -> OssResult<()> {
     let q = &req.query;
     let param = |name: &'static str| {
         q.get(name)

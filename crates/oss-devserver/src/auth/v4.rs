@@ -3,7 +3,7 @@
 use oss_signing::oss_v4::{self, ALGORITHM};
 use oss_signing::{AccessKeySecret, constant_time_eq};
 
-use super::{Inputs, Verifier, expired, mismatch, missing_date};
+use super::{Verifier, expired, mismatch, missing_date};
 use crate::oss::Req;
 use crate::oss_error::{OssError, OssResult};
 
@@ -20,12 +20,7 @@ struct Claim<'a> {
     provided: &'a str,
 }
 
-fn compare(
-    verifier: &Verifier,
-    inputs: &Inputs<'_>,
-    query: &[(&str, &str)],
-    claim: &Claim<'_>,
-) -> OssResult<()> {
+fn compare(verifier: &Verifier, request: oss_v4::Request<'_>, claim: &Claim<'_>) -> OssResult<()> {
     if claim.x_oss_date.get(..8) != Some(claim.date) {
         return Err(OssError::invalid_argument(
             "The date in x-oss-date does not match the credential scope.",
@@ -42,14 +37,7 @@ fn compare(
     }
     let credential = verifier.lookup(claim.access_key_id)?;
     let secret = AccessKeySecret::new(credential.access_key_secret());
-    let request = oss_v4::Request {
-        method: inputs.method,
-        bucket: inputs.bucket,
-        key: inputs.key,
-        query,
-        headers: &inputs.headers,
-        additional_headers: &claim.additional,
-    };
+    let request = request.additional_headers(&claim.additional);
     let context = oss_v4::Context {
         x_oss_date: claim.x_oss_date,
         region: claim.region,
@@ -76,7 +64,7 @@ fn bad_auth(value: &str) -> OssError {
 pub(super) fn verify_header(
     verifier: &Verifier,
     req: &Req,
-    inputs: &Inputs<'_>,
+    inputs: &oss_v4::Request<'_>,
     auth: &str,
 ) -> OssResult<()> {
     let parsed = oss_v4::parse_authorization(auth).map_err(|_| bad_auth(auth))?;
@@ -98,11 +86,15 @@ pub(super) fn verify_header(
             .collect(),
         provided: &parsed.signature,
     };
-    compare(verifier, inputs, &inputs.query, &claim)
+    compare(verifier, inputs.clone(), &claim)
 }
 
 /// `?x-oss-signature-version=..&x-oss-credential=..&x-oss-date=..&x-oss-expires=..&x-oss-signature=..`.
-pub(super) fn verify_query(verifier: &Verifier, req: &Req, inputs: &Inputs<'_>) -> OssResult<()> {
+pub(super) fn verify_query(
+    verifier: &Verifier,
+    req: &Req,
+    inputs: &oss_v4::Request<'_>,
+) -> OssResult<()> {
     let q = &req.query;
     let param = |name: &'static str| {
         q.get(name)
@@ -160,11 +152,6 @@ pub(super) fn verify_query(verifier: &Verifier, req: &Req, inputs: &Inputs<'_>) 
         additional,
         provided,
     };
-    let query: Vec<(&str, &str)> = inputs
-        .query
-        .iter()
-        .copied()
-        .filter(|(n, _)| *n != "x-oss-signature")
-        .collect();
-    compare(verifier, inputs, &query, &claim)
+    let unsigned = q.pairs().iter().filter(|(n, _)| n != "x-oss-signature");
+    compare(verifier, inputs.clone().query(unsigned), &claim)
 }

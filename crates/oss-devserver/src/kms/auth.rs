@@ -88,9 +88,8 @@ fn authenticate_v1(
     expect_param(p, "SignatureVersion", "1.0")?;
     check_time(p.require("Timestamp")?, env)?;
     let credential = lookup(env.credentials, access_key_id)?;
-    let pairs: Vec<(&str, &str)> = p.all().collect();
     let secret = AccessKeySecret::new(credential.access_key_secret());
-    let expected = rpc::v1::sign(req.method, &pairs, &secret);
+    let expected = rpc::v1::sign(req.method, p.all(), &secret);
     if !constant_time_eq(expected.signature.as_bytes(), signature.as_bytes()) {
         record.signature = SignatureVerdict::Invalid;
         return Err(signature_mismatch(&expected.string_to_sign));

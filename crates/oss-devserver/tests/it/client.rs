@@ -6,8 +6,35 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use oss_devserver::{DevServer, DevServerConfig};
-use oss_signing::{Credentials, oss_v1, oss_v4, percent_encode, percent_encode_path};
+use oss_signing::{
+    Credentials, Request, TextPair, oss_v1, oss_v4, percent_encode, percent_encode_path,
+};
+
+/// An empty query for [`Client::url`].
+pub const NO_QUERY: [(&str, &str); 0] = [];
 use reqwest::Method;
+
+/// The prefix of the client-side-encryption envelope headers.
+pub const CSE_PREFIX: &str = "x-oss-meta-client-side-encryption-";
+
+/// A complete client-side-encryption envelope (placeholder wrapped key and IV) for
+/// `data_size` plaintext bytes in parts of `part_size`.
+pub fn cse_envelope<'a>(data_size: &'a str, part_size: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("x-oss-meta-client-side-encryption-key", "d3JhcHBlZA=="),
+        ("x-oss-meta-client-side-encryption-start", "c3RhcnQ="),
+        (
+            "x-oss-meta-client-side-encryption-cek-alg",
+            "AES/CTR/NoPadding",
+        ),
+        (
+            "x-oss-meta-client-side-encryption-wrap-alg",
+            "RSA/NONE/PKCS1Padding",
+        ),
+        ("x-oss-meta-client-side-encryption-data-size", data_size),
+        ("x-oss-meta-client-side-encryption-part-size", part_size),
+    ]
+}
 
 /// A response read completely.
 #[derive(Debug)]
@@ -100,6 +127,32 @@ pub struct Client {
     pub skew: i64,
 }
 
+/// The path-style URL of `bucket`/`key` under `base`, with the decoded `query` encoded.
+pub fn path_style_url<'a, P: TextPair<'a>>(
+    base: &str,
+    bucket: Option<&str>,
+    key: Option<&str>,
+    query: impl IntoIterator<Item = P>,
+) -> String {
+    let mut url = format!("{base}/");
+    if let Some(b) = bucket {
+        url.push_str(b);
+        url.push('/');
+        if let Some(k) = key {
+            url.push_str(&percent_encode_path(k));
+        }
+    }
+    for (i, (n, v)) in query.into_iter().map(TextPair::text_pair).enumerate() {
+        url.push(if i == 0 { '?' } else { '&' });
+        url.push_str(&percent_encode(n));
+        if !v.is_empty() {
+            url.push('=');
+            url.push_str(&percent_encode(v));
+        }
+    }
+    url
+}
+
 impl Client {
     pub fn new(server: &DevServer) -> Self {
         let c = server.credentials();
@@ -122,25 +175,14 @@ impl Client {
         self
     }
 
-    pub fn url(&self, bucket: Option<&str>, key: Option<&str>, query: &[(&str, &str)]) -> String {
-        let mut url = self.base.clone();
-        url.push('/');
-        if let Some(b) = bucket {
-            url.push_str(b);
-            url.push('/');
-            if let Some(k) = key {
-                url.push_str(&percent_encode_path(k));
-            }
-        }
-        for (i, (n, v)) in query.iter().enumerate() {
-            url.push(if i == 0 { '?' } else { '&' });
-            url.push_str(&percent_encode(n));
-            if !v.is_empty() {
-                url.push('=');
-                url.push_str(&percent_encode(v));
-            }
-        }
-        url
+    /// The URL of `bucket`/`key` with `query` (pairs of any [`TextPair`] shape; [`NO_QUERY`]).
+    pub fn url<'a, P: TextPair<'a>>(
+        &self,
+        bucket: Option<&str>,
+        key: Option<&str>,
+        query: impl IntoIterator<Item = P>,
+    ) -> String {
+        path_style_url(&self.base, bucket, key, query)
     }
 
     /// Headers to add (signature included) for this request.
@@ -153,28 +195,18 @@ impl Client {
         headers: &[(&str, &str)],
     ) -> Vec<(String, String)> {
         let time = now_unix().saturating_add_signed(self.skew);
+        let req = Request::new(method)
+            .bucket(bucket)
+            .key(key)
+            .query(query)
+            .headers(headers);
         let (mut added, auth) = match self.sig {
             Sig::V4 => {
-                let req = oss_v4::Request {
-                    method,
-                    bucket,
-                    key,
-                    query,
-                    headers,
-                    additional_headers: &[],
-                };
                 let s =
                     oss_v4::sign_headers(&req, &self.creds, time, &self.region, oss_v4::PRODUCT);
                 (s.added_headers, s.authorization)
             }
             Sig::V1 => {
-                let req = oss_v1::Request {
-                    method,
-                    bucket,
-                    key,
-                    query,
-                    headers,
-                };
                 let s = oss_v1::sign_headers(&req, &self.creds, time);
                 (s.added_headers, s.authorization)
             }

@@ -8,27 +8,23 @@ use crate::kms_support as support;
 
 use oss_devserver::{KmsConfig, KmsKey, SignatureVerdict};
 use oss_signing::{AccessKeySecret, rpc, sha256_hex, time};
-use serde_json::Value;
+use oss_testkit::{RpcScheme, RpcVectors};
 use support::{Kms, Signer, now};
 
 const KEY: &str = KmsConfig::DEFAULT_KEY_ID;
 
-/// A server that knows the vectors' keys, with the fixed-time checks off.
-async fn vector_server(v: &Value) -> Kms {
-    let cases = v["cases"].as_array().unwrap();
+/// The RPC vectors and a server that knows their keys, with the fixed-time checks off.
+async fn vectors_and_server() -> Option<(RpcVectors, Kms)> {
+    let vectors = oss_testkit::Vectors::locate()?.rpc_signature();
     let config = KmsConfig::default()
         .for_fixed_time_vectors()
         .with_key(KmsKey::new("1234abcd-12ab-34cd-56ef-1234567890ab"))
         .with_alias("alias/oss-test-key", "1234abcd-12ab-34cd-56ef-1234567890ab");
     let mut creds = vec![oss_devserver::DevCredential::dev_default()];
-    for case in cases {
-        let id = case["params"]["AccessKeyId"]
-            .as_str()
-            .or(case["access_key_id"].as_str())
-            .unwrap();
+    for case in &vectors.cases {
         let mut cred =
-            oss_devserver::DevCredential::new(id, case["access_key_secret"].as_str().unwrap());
-        if let Some(token) = case["params"]["SecurityToken"].as_str() {
+            oss_devserver::DevCredential::new(case.access_key_id(), &case.access_key_secret);
+        if let Some(token) = case.security_token() {
             cred = cred.with_security_token(token);
         }
         creds.push(cred);
@@ -40,21 +36,13 @@ async fn vector_server(v: &Value) -> Kms {
         .await
         .unwrap();
     let url = server.kms_url();
-    Kms {
+    let kms = Kms {
         server,
         handle,
         url,
         http: reqwest::Client::new(),
-    }
-}
-
-/// The vector cases whose id starts with `prefix`.
-fn cases<'a>(v: &'a Value, prefix: &'a str) -> impl Iterator<Item = &'a Value> {
-    v["cases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(move |c| c["id"].as_str().unwrap().starts_with(prefix))
+    };
+    Some((vectors, kms))
 }
 
 fn verdicts(kms: &Kms) -> Vec<SignatureVerdict> {
@@ -65,40 +53,23 @@ fn verdicts(kms: &Kms) -> Vec<SignatureVerdict> {
 
 #[tokio::test]
 async fn v1_vectors_verify_server_side_and_tampered_ones_fail() {
-    let Some(vectors) = oss_testkit::Vectors::locate() else {
+    let Some((vectors, kms)) = vectors_and_server().await else {
         return;
     };
-    let v = vectors.json("kms-signature.json");
-    let kms = vector_server(&v).await;
-    let v1 = cases(&v, "RPC-V1");
     let mut seen = 0;
-    for case in v1 {
-        let method = case["method"].as_str().unwrap();
-        let mut params: Vec<(String, String)> = case["params"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|(n, v)| (n.clone(), v.as_str().unwrap().to_owned()))
-            .collect();
-        params.push((
-            "Signature".into(),
-            case["expected"]["signature"].as_str().unwrap().into(),
-        ));
+    for case in vectors.of(RpcScheme::V1) {
+        let (id, method) = (&case.id, case.method.as_str());
+        let mut params: Vec<(String, String)> = case.params.clone().into_iter().collect();
+        params.push(("Signature".into(), case.expected.signature.clone()));
         let answer = kms.send_query(method, &params).await;
         assert_ne!(
             answer.code(),
             "SignatureDoesNotMatch",
-            "{}: {}",
-            case["id"],
+            "{id}: {}",
             answer.json
         );
-        assert_eq!(
-            verdicts(&kms),
-            [SignatureVerdict::ValidV1],
-            "{}",
-            case["id"]
-        );
-        if let Some(target) = case["expected"]["request_target_as_sent_by_aliyunsdkcore"].as_str() {
+        assert_eq!(verdicts(&kms), [SignatureVerdict::ValidV1], "{id}");
+        if let Some(target) = &case.expected.request_target_as_sent_by_aliyunsdkcore {
             // Exactly the bytes aliyunsdkcore puts on the wire.
             let response = kms
                 .http
@@ -109,7 +80,7 @@ async fn v1_vectors_verify_server_side_and_tampered_ones_fail() {
             let answer = support::answer(response).await;
             assert_ne!(answer.code(), "SignatureDoesNotMatch", "{}", answer.json);
             assert_eq!(verdicts(&kms), [SignatureVerdict::ValidV1]);
-            if case["params"]["Action"] == "GenerateDataKey" {
+            if case.params["Action"] == "GenerateDataKey" {
                 answer.assert_ok();
                 assert_eq!(
                     answer.field("KeyId"),
@@ -117,19 +88,9 @@ async fn v1_vectors_verify_server_side_and_tampered_ones_fail() {
                 );
             }
         }
-        let tampered: Vec<(String, String)> = params
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.clone(),
-                    if n == "SignatureNonce" {
-                        format!("{v}0")
-                    } else {
-                        v.clone()
-                    },
-                )
-            })
-            .collect();
+        let mut tampered = params.clone();
+        let nonce = tampered.iter_mut().find(|(n, _)| n == "SignatureNonce");
+        nonce.unwrap().1.push('0');
         kms.send_query(method, &tampered)
             .await
             .assert_error(400, "SignatureDoesNotMatch");
@@ -155,48 +116,30 @@ async fn send_v3(
     support::answer(request.send().await.unwrap()).await
 }
 
-fn pairs(v: &Value) -> Vec<(String, String)> {
-    v.as_object()
-        .unwrap()
-        .iter()
-        .map(|(n, v)| (n.clone(), v.as_str().unwrap().to_owned()))
-        .collect()
-}
-
 #[tokio::test]
 async fn v3_vectors_verify_server_side_and_tampered_ones_fail() {
-    let Some(vectors) = oss_testkit::Vectors::locate() else {
+    let Some((vectors, kms)) = vectors_and_server().await else {
         return;
     };
-    let v = vectors.json("kms-signature.json");
-    let kms = vector_server(&v).await;
-    let v3 = cases(&v, "RPC-V3");
     let mut seen = 0;
-    for case in v3 {
-        let query = pairs(&case["query"]);
-        let mut headers = pairs(&case["headers"]);
-        headers.push((
-            "authorization".into(),
-            case["expected"]["authorization"].as_str().unwrap().into(),
-        ));
-        let answer = send_v3(&kms, &query, &headers, case["body"].as_str().unwrap()).await;
+    for case in vectors.of(RpcScheme::V3) {
+        let id = &case.id;
+        let query = case.query.as_slice();
+        let mut headers = case.headers.pairs();
+        let authorization = case.expected.authorization.clone().unwrap();
+        headers.push(("authorization".into(), authorization));
+        let answer = send_v3(&kms, query, &headers, case.body.as_deref().unwrap()).await;
         assert_ne!(
             answer.code(),
             "SignatureDoesNotMatch",
-            "{}: {}",
-            case["id"],
+            "{id}: {}",
             answer.json
         );
-        assert_eq!(
-            verdicts(&kms),
-            [SignatureVerdict::ValidV3],
-            "{}",
-            case["id"]
-        );
-        if case["headers"]["x-acs-action"] == "GenerateDataKey" {
+        assert_eq!(verdicts(&kms), [SignatureVerdict::ValidV3], "{id}");
+        if case.headers.get("x-acs-action") == Some("GenerateDataKey") {
             answer.assert_ok();
         }
-        let mut tampered = query.clone();
+        let mut tampered = query.to_vec();
         tampered.push(("Extra".into(), "1".into()));
         send_v3(&kms, &tampered, &headers, "")
             .await
@@ -232,21 +175,9 @@ async fn v3_requests_signed_now_work_with_sts_and_checks() {
             if let Some(token) = &signer.token {
                 headers.push(("x-acs-security-token".to_owned(), token.clone()));
             }
-            let q: Vec<(&str, &str)> = query
-                .iter()
-                .map(|(n, v)| (n.as_str(), v.as_str()))
-                .collect();
-            let h: Vec<(&str, &str)> = headers
-                .iter()
-                .map(|(n, v)| (n.as_str(), v.as_str()))
-                .collect();
-            let request = rpc::v3::Request {
-                method: "POST",
-                path: "/",
-                query: &q,
-                headers: &h,
-                signed_headers: None,
-            };
+            let request = rpc::v3::Request::new("POST")
+                .query(&query)
+                .headers(&headers);
             let sig = rpc::v3::compute(&request, &AccessKeySecret::new(signer.secret.clone()));
             let auth =
                 rpc::v3::authorization(&signer.access_key_id, &sig.signed_headers, &sig.signature);

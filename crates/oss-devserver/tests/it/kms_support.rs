@@ -146,8 +146,7 @@ impl Kms {
         if let Some(token) = &signer.token {
             all.push(("SecurityToken".into(), token.clone()));
         }
-        let pairs: Vec<(&str, &str)> = all.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-        let sig = rpc::v1::sign(method, &pairs, &AccessKeySecret::new(signer.secret.clone()));
+        let sig = rpc::v1::sign(method, &all, &AccessKeySecret::new(signer.secret.clone()));
         all.push(("Signature".into(), sig.signature));
         all
     }

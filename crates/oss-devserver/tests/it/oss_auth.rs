@@ -8,7 +8,7 @@ use crate::client;
 use client::{Client, now_unix, read, start, start_with};
 use oss_devserver::credentials::{DEV_STS_ACCESS_KEY_ID, DEV_STS_SECURITY_TOKEN};
 use oss_devserver::{DevCredential, DevServerConfig};
-use oss_signing::{Credentials, Validity, oss_v1, oss_v4};
+use oss_signing::{Credentials, Request, Validity, oss_v1, oss_v4};
 
 #[tokio::test]
 async fn v1_and_v4_clients_both_work() {
@@ -72,7 +72,7 @@ async fn wrong_secret_gets_signature_does_not_match_with_string_to_sign() {
 #[tokio::test]
 async fn unknown_key_and_anonymous_and_bad_header() {
     let (server, mut c) = start().await;
-    let url = c.url(Some("bkt"), Some("k"), &[]);
+    let url = c.url(Some("bkt"), Some("k"), client::NO_QUERY);
     let r = read(c.http.get(&url).send().await.unwrap()).await;
     r.expect(403, Some("AccessDenied"));
     let r = read(
@@ -145,31 +145,13 @@ async fn presigned_urls_work_until_they_expire() {
         .await
         .expect(200, None);
     let now = now_unix();
-    let req1 = oss_v1::Request {
-        method: "GET",
-        bucket: Some("bkt"),
-        key: Some("p k"),
-        query: &[],
-        headers: &[],
-    };
-    let req4 = oss_v4::Request {
-        method: "GET",
-        bucket: Some("bkt"),
-        key: Some("p k"),
-        query: &[],
-        headers: &[],
-        additional_headers: &[],
-    };
+    let req = Request::new("GET").bucket("bkt").key("p k");
     let fetch = |query: Vec<(String, String)>| {
         let c: Client = c.clone();
         async move {
-            let q: Vec<(&str, &str)> = query
-                .iter()
-                .map(|(n, v)| (n.as_str(), v.as_str()))
-                .collect();
             read(
                 c.http
-                    .get(c.url(Some("bkt"), Some("p k"), &q))
+                    .get(c.url(Some("bkt"), Some("p k"), &query))
                     .send()
                     .await
                     .unwrap(),
@@ -177,16 +159,15 @@ async fn presigned_urls_work_until_they_expire() {
             .await
         }
     };
-    let ok1 = oss_v1::presign(&req1, &c.creds, Validity::new(now, 60)).added_query;
+    let ok1 = oss_v1::presign(&req, &c.creds, Validity::new(now, 60)).added_query;
     let r = fetch(ok1).await;
     r.expect(200, None);
     assert_eq!(r.body, b"presigned");
-    let old1 = oss_v1::presign(&req1, &c.creds, Validity::new(now - 61, 60)).added_query;
+    let old1 = oss_v1::presign(&req, &c.creds, Validity::new(now - 61, 60)).added_query;
     let r = fetch(old1).await;
     r.expect(403, Some("AccessDenied"));
     assert_eq!(r.xml("EC").as_deref(), Some("0002-00000069"));
-    let presign4 =
-        |validity| oss_v4::presign(&req4, &c.creds, validity, &c.region, oss_v4::PRODUCT);
+    let presign4 = |validity| oss_v4::presign(&req, &c.creds, validity, &c.region, oss_v4::PRODUCT);
     let ok4 = presign4(Validity::new(now, 60)).added_query;
     assert_eq!(fetch(ok4).await.body, b"presigned");
     let old4 = presign4(Validity::new(now - 120, 60)).added_query;
@@ -194,11 +175,10 @@ async fn presigned_urls_work_until_they_expire() {
     r.expect(403, Some("AccessDenied"));
     assert_eq!(r.xml("EC").as_deref(), Some("0002-00000235"));
     // A query signature plus an Authorization header is refused.
-    let both = oss_v1::presign(&req1, &c.creds, Validity::new(now, 60)).added_query;
-    let q: Vec<(&str, &str)> = both.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let both = oss_v1::presign(&req, &c.creds, Validity::new(now, 60)).added_query;
     let r = read(
         c.http
-            .get(c.url(Some("bkt"), Some("p k"), &q))
+            .get(c.url(Some("bkt"), Some("p k"), &both))
             .header("Authorization", "OSS a:b")
             .send()
             .await

@@ -4,40 +4,25 @@
 
 use crate::client;
 
-use client::{Client, Resp, data, start, start_with};
+use client::{CSE_PREFIX, Client, Resp, cse_envelope as envelope, data, start, start_with};
 use oss_devserver::{CseStrictness, DevServerConfig};
 
-const P: &str = "x-oss-meta-client-side-encryption-";
-
-fn envelope(data_size: &str, part_size: &str) -> Vec<(String, String)> {
-    [
-        ("key", "d3JhcHBlZA=="),
-        ("start", "c3RhcnQ="),
-        ("cek-alg", "AES/CTR/NoPadding"),
-        ("wrap-alg", "RSA/NONE/PKCS1Padding"),
-        ("data-size", data_size),
-        ("part-size", part_size),
-    ]
-    .iter()
-    .map(|(k, v)| (format!("{P}{k}"), (*v).to_owned()))
-    .collect()
-}
-
-fn refs(h: &[(String, String)]) -> Vec<(&str, &str)> {
-    h.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect()
-}
-
-fn without(h: &[(String, String)], suffix: &str) -> Vec<(String, String)> {
+/// `h` without the envelope header `{CSE_PREFIX}{suffix}`.
+fn without<'a>(h: &[(&'a str, &'a str)], suffix: &str) -> Vec<(&'a str, &'a str)> {
     h.iter()
-        .filter(|(n, _)| *n != format!("{P}{suffix}"))
-        .cloned()
+        .copied()
+        .filter(|(n, _)| n.strip_prefix(CSE_PREFIX) != Some(suffix))
         .collect()
 }
 
-fn with(h: &[(String, String)], suffix: &str, value: &str) -> Vec<(String, String)> {
-    let mut out = without(h, suffix);
-    out.push((format!("{P}{suffix}"), value.to_owned()));
-    out
+/// `h` with the envelope header `{CSE_PREFIX}{suffix}` (present in `h`) set to `value`.
+fn with<'a>(h: &[(&'a str, &'a str)], suffix: &str, value: &'a str) -> Vec<(&'a str, &'a str)> {
+    h.iter()
+        .map(|&(n, v)| {
+            let replaced = n.strip_prefix(CSE_PREFIX) == Some(suffix);
+            (n, if replaced { value } else { v })
+        })
+        .collect()
 }
 
 #[track_caller]
@@ -47,33 +32,26 @@ fn expect_ec(r: &Resp, ec: &str) {
     assert_eq!(r.header("x-oss-ec"), Some(ec));
 }
 
-async fn initiate(c: &Client, key: &str, h: &[(String, String)]) -> Resp {
+async fn initiate(c: &Client, key: &str, h: &[(&str, &str)]) -> Resp {
     c.send(
         "POST",
         Some("bkt"),
         Some(key),
         &[("uploads", "")],
-        &refs(h),
+        h,
         Vec::new(),
     )
     .await
 }
 
-async fn part(
-    c: &Client,
-    key: &str,
-    id: &str,
-    n: u32,
-    h: &[(String, String)],
-    body: Vec<u8>,
-) -> Resp {
+async fn part(c: &Client, key: &str, id: &str, n: u32, h: &[(&str, &str)], body: Vec<u8>) -> Resp {
     let n = n.to_string();
     c.send(
         "PUT",
         Some("bkt"),
         Some(key),
         &[("partNumber", &n), ("uploadId", id)],
-        &refs(h),
+        h,
         body,
     )
     .await
@@ -110,7 +88,7 @@ async fn initiate_requires_a_complete_envelope_and_valid_layout() {
             Some("bkt"),
             Some("p"),
             &[],
-            &refs(&without(&env, "start")),
+            &without(&env, "start"),
             vec![1],
         )
         .await;
@@ -225,8 +203,8 @@ async fn encrypted_upload_enforces_part_layout_and_lists_envelope() {
     .await
     .expect(200, None);
     let h = c.head("bkt", "enc").await;
-    assert_eq!(h.header(&format!("{P}part-size")), Some("102400"));
-    assert_eq!(h.header(&format!("{P}key")), Some("d3JhcHBlZA=="));
+    assert_eq!(h.header(&format!("{CSE_PREFIX}part-size")), Some("102400"));
+    assert_eq!(h.header(&format!("{CSE_PREFIX}key")), Some("d3JhcHBlZA=="));
     server.shutdown().await;
 }
 
@@ -252,67 +230,41 @@ async fn copy_cannot_change_the_envelope_and_part_copy_is_refused() {
     let (server, c) = start().await;
     let env = envelope("10", "10");
     let mut put = env.clone();
-    put.push((
-        "x-oss-meta-client-side-encryption-matdesc".into(),
-        "{}".into(),
-    ));
-    c.send("PUT", Some("bkt"), Some("e"), &[], &refs(&put), data(10, 1))
+    put.push(("x-oss-meta-client-side-encryption-matdesc", "{}"));
+    c.send("PUT", Some("bkt"), Some("e"), &[], &put, data(10, 1))
         .await
         .expect(200, None);
-    let src = ("x-oss-copy-source".to_owned(), "/bkt/e".to_owned());
-    let replace = ("x-oss-metadata-directive".to_owned(), "REPLACE".to_owned());
+    let src = ("x-oss-copy-source", "/bkt/e");
+    let replace = ("x-oss-metadata-directive", "REPLACE");
     // COPY keeps the envelope.
-    c.send(
-        "PUT",
-        Some("bkt"),
-        Some("c1"),
-        &[],
-        &refs(core::slice::from_ref(&src)),
-        Vec::new(),
-    )
-    .await
-    .expect(200, None);
+    c.send("PUT", Some("bkt"), Some("c1"), &[], &[src], Vec::new())
+        .await
+        .expect(200, None);
     assert_eq!(
-        c.head("bkt", "c1").await.header(&format!("{P}key")),
+        c.head("bkt", "c1")
+            .await
+            .header(&format!("{CSE_PREFIX}key")),
         Some("d3JhcHBlZA==")
     );
     // REPLACE that drops, changes or adds envelope headers is refused.
-    let mut dropped = vec![src.clone(), replace.clone()];
-    dropped.push(("x-oss-meta-other".into(), "1".into()));
+    let mut dropped = vec![src, replace];
+    dropped.push(("x-oss-meta-other", "1"));
     expect_ec(
-        &c.send(
-            "PUT",
-            Some("bkt"),
-            Some("c2"),
-            &[],
-            &refs(&dropped),
-            Vec::new(),
-        )
-        .await,
+        &c.send("PUT", Some("bkt"), Some("c2"), &[], &dropped, Vec::new())
+            .await,
         "0005-00000421",
     );
     let mut changed = with(&put, "start", "bmV3");
-    changed.extend([src.clone(), replace.clone()]);
+    changed.extend([src, replace]);
     expect_ec(
-        &c.send(
-            "PUT",
-            Some("bkt"),
-            Some("c2"),
-            &[],
-            &refs(&changed),
-            Vec::new(),
-        )
-        .await,
+        &c.send("PUT", Some("bkt"), Some("c2"), &[], &changed, Vec::new())
+            .await,
         "0005-00000421",
     );
     // REPLACE carrying the envelope unchanged is accepted by default.
     let mut same = put.clone();
-    same.extend([
-        src.clone(),
-        replace.clone(),
-        ("x-oss-meta-extra".into(), "y".into()),
-    ]);
-    c.send("PUT", Some("bkt"), Some("e"), &[], &refs(&same), Vec::new())
+    same.extend([src, replace, ("x-oss-meta-extra", "y")]);
+    c.send("PUT", Some("bkt"), Some("e"), &[], &same, Vec::new())
         .await
         .expect(200, None);
     // UploadPartCopy from an encrypted source.
@@ -334,7 +286,7 @@ async fn copy_cannot_change_the_envelope_and_part_copy_is_refused() {
             Some("bkt"),
             Some("u"),
             &[("partNumber", "1"), ("uploadId", &id)],
-            &refs(&[src]),
+            &[src],
             Vec::new(),
         )
         .await;
@@ -348,16 +300,16 @@ async fn strict_copy_refuses_any_replace() {
         .with_cse_strictness(CseStrictness::default().with_any_replace_copy_refused(true));
     let (server, c) = start_with(config).await;
     let env = envelope("10", "10");
-    c.send("PUT", Some("bkt"), Some("e"), &[], &refs(&env), data(10, 1))
+    c.send("PUT", Some("bkt"), Some("e"), &[], &env, data(10, 1))
         .await
         .expect(200, None);
     let mut same = env.clone();
     same.extend([
-        ("x-oss-copy-source".into(), "/bkt/e".into()),
-        ("x-oss-metadata-directive".into(), "REPLACE".into()),
+        ("x-oss-copy-source", "/bkt/e"),
+        ("x-oss-metadata-directive", "REPLACE"),
     ]);
     expect_ec(
-        &c.send("PUT", Some("bkt"), Some("e"), &[], &refs(&same), Vec::new())
+        &c.send("PUT", Some("bkt"), Some("e"), &[], &same, Vec::new())
             .await,
         "0005-00000421",
     );

@@ -143,7 +143,7 @@ async fn interrupted_upload_is_never_visible() {
     let signed = c.sign("PUT", Some("bkt"), Some("k"), &[], &[]);
     let mut rb = c
         .http
-        .put(c.url(Some("bkt"), Some("k"), &[]))
+        .put(c.url(Some("bkt"), Some("k"), client::NO_QUERY))
         .body(data(3_000_000, 2));
     for (n, v) in &signed {
         rb = rb.header(n.as_str(), v.as_str());

@@ -7,30 +7,10 @@ use crate::client;
 
 use std::path::{Path, PathBuf};
 
-use client::{Client, Resp, crc64, data, md5_hex, start_with, xml_all};
+use client::{Client, Resp, crc64, cse_envelope, data, md5_hex, start_with, xml_all};
 use oss_devserver::{DevServer, DevServerConfig};
 
-const P: &str = "x-oss-meta-client-side-encryption-";
 const KEY: &str = "dir/resumed file";
-
-/// A client-side-encryption envelope for 250000 bytes in parts of 102400.
-fn envelope() -> Vec<(String, String)> {
-    [
-        ("key", "d3JhcHBlZA=="),
-        ("start", "c3RhcnQ="),
-        ("cek-alg", "AES/CTR/NoPadding"),
-        ("wrap-alg", "RSA/NONE/PKCS1Padding"),
-        ("data-size", "250000"),
-        ("part-size", "102400"),
-    ]
-    .iter()
-    .map(|(k, v)| (format!("{P}{k}"), (*v).to_owned()))
-    .collect()
-}
-
-fn refs(h: &[(String, String)]) -> Vec<(&str, &str)> {
-    h.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect()
-}
 
 fn config(dir: &Path) -> DevServerConfig {
     DevServerConfig::default().with_data_dir(dir)
@@ -125,12 +105,12 @@ fn part_file(upload_dir: &Path, n: u32) -> PathBuf {
 async fn an_upload_resumes_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let (server, c) = start_with(config(dir.path())).await;
-    let env = envelope();
-    let mut initiate_headers = refs(&env);
+    let env = cse_envelope("250000", "102400");
+    let mut initiate_headers = env.clone();
     initiate_headers.extend([("Content-Type", "text/x"), ("x-oss-meta-origin", "resume")]);
     let id = initiate(&c, &initiate_headers).await;
     let bodies = [data(102_400, 1), data(102_400, 2), data(45_200, 3)];
-    let e1 = part(&c, &id, 1, &refs(&env), bodies[0].clone()).await;
+    let e1 = part(&c, &id, 1, &env, bodies[0].clone()).await;
     let e2 = part(&c, &id, 2, &[], bodies[1].clone()).await;
 
     let (server, c) = restart(server, dir.path()).await;
@@ -157,7 +137,7 @@ async fn an_upload_resumes_after_a_restart() {
     assert_eq!(g.header("content-type"), Some("text/x"));
     assert_eq!(g.header("x-oss-meta-origin"), Some("resume"));
     for (name, value) in &env {
-        assert_eq!(g.header(name), Some(value.as_str()), "{name}");
+        assert_eq!(g.header(name), Some(*value), "{name}");
     }
     assert!(entries(&dir.path().join("uploads")).is_empty());
     list_parts(&c, &id).await.expect(404, Some("NoSuchUpload"));

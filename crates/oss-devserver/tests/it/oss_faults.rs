@@ -130,7 +130,7 @@ async fn reset_after_k_bytes_cuts_the_get_body() {
         .faults()
         .set_rules(vec!["op=GetObject,next=1,reset=4096".parse().unwrap()]);
     let signed = c.sign("GET", Some("bkt"), Some("k"), &[], &[]);
-    let mut rb = c.http.get(c.url(Some("bkt"), Some("k"), &[]));
+    let mut rb = c.http.get(c.url(Some("bkt"), Some("k"), client::NO_QUERY));
     for (n, v) in &signed {
         rb = rb.header(n.as_str(), v.as_str());
     }
@@ -162,7 +162,7 @@ async fn reset_during_put_drops_the_connection_and_stores_nothing() {
     let signed = c.sign("PUT", Some("bkt"), Some("k"), &[], &[]);
     let mut rb = c
         .http
-        .put(c.url(Some("bkt"), Some("k"), &[]))
+        .put(c.url(Some("bkt"), Some("k"), client::NO_QUERY))
         .body(body.clone());
     for (n, v) in &signed {
         rb = rb.header(n.as_str(), v.as_str());

@@ -8,55 +8,97 @@ use crate::client;
 
 use client::{Resp, read, xml_elem};
 use oss_devserver::{DevCredential, DevServer, DevServerConfig};
-use oss_signing::percent_encode;
-use serde_json::Value;
+use oss_testkit::{OssRequestCase, OssV1Case, OssV4Case};
 
-fn pairs(v: &Value) -> Vec<(String, String)> {
-    match v {
-        Value::Array(items) => items
-            .iter()
-            .map(|p| {
-                (
-                    p[0].as_str().unwrap().to_owned(),
-                    p[1].as_str().unwrap().to_owned(),
-                )
-            })
-            .collect(),
-        Value::Object(map) => map
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
-            .collect(),
-        _ => Vec::new(),
+/// What the server check needs of a V1 or a V4 case.
+struct ServerCase<'a> {
+    request: &'a OssRequestCase,
+    /// The server clock at which the signature is current.
+    clock: u64,
+    region: &'a str,
+    string_to_sign: &'a str,
+    signature: &'a str,
+    /// V4 only: the credential scope and the `AdditionalHeaders` list.
+    v4_scope: Option<(&'a str, &'a str)>,
+}
+
+impl<'a> ServerCase<'a> {
+    fn v1(case: &'a OssV1Case) -> Self {
+        let request = &case.request;
+        let clock = if request.is_presigned() {
+            case.expires_unix.unwrap() - 60
+        } else {
+            let date = request
+                .headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("x-oss-date"));
+            oss_signing::time::parse_rfc1123(date.unwrap().1).unwrap()
+        };
+        Self {
+            request,
+            clock,
+            region: "cn-hangzhou",
+            string_to_sign: &case.expected.string_to_sign,
+            signature: &case.expected.signature,
+            v4_scope: None,
+        }
+    }
+
+    fn v4(case: &'a OssV4Case) -> Self {
+        let expected = &case.expected;
+        Self {
+            request: &case.request,
+            clock: case.signing_time_unix,
+            region: &case.region,
+            string_to_sign: &expected.string_to_sign,
+            signature: &expected.signature,
+            v4_scope: Some((&expected.scope, &expected.additional_headers)),
+        }
+    }
+
+    /// The `Authorization` header carrying `sig`.
+    fn authorization(&self, sig: &str) -> String {
+        let Some((scope, extra)) = self.v4_scope else {
+            return format!("OSS ak:{sig}");
+        };
+        let extra = if extra.is_empty() {
+            String::new()
+        } else {
+            format!(",AdditionalHeaders={extra}")
+        };
+        format!("OSS4-HMAC-SHA256 Credential=ak/{scope}{extra},Signature={sig}")
+    }
+
+    /// The URL and headers of the request signed with `sig`.
+    fn signed_with(&self, server: &DevServer, sig: &str) -> (String, Vec<(String, String)>) {
+        let request = self.request;
+        let mut query = request.query.pairs();
+        let mut headers = request.headers.pairs();
+        if request.is_presigned() {
+            for (n, v) in request.query_parameters_added_by_signer.iter() {
+                let is_sig = n == "Signature" || n == "x-oss-signature";
+                query.push((n.to_owned(), if is_sig { sig } else { v }.to_owned()));
+            }
+        } else {
+            headers.extend(request.signer_added_headers.pairs());
+            headers.push(("Authorization".to_owned(), self.authorization(sig)));
+        }
+        let (bucket, key) = (request.bucket.as_deref(), request.key.as_deref());
+        let url = client::path_style_url(&server.oss_url(), bucket, key, &query);
+        (url, headers)
     }
 }
 
-async fn server_for(case: &Value, clock: u64) -> DevServer {
+async fn server_for(request: &OssRequestCase, region: &str, clock: u64) -> DevServer {
     let mut cred = DevCredential::new("ak", "sk");
-    if let Some(token) = case["security_token"].as_str() {
+    if let Some(token) = &request.security_token {
         cred = cred.with_security_token(token);
     }
-    let region = case["region"].as_str().unwrap_or("cn-hangzhou");
     let config = DevServerConfig::default()
         .with_credentials(vec![cred])
         .with_region(region)
         .with_fixed_clock(clock);
     DevServer::start(config).await.unwrap()
-}
-
-fn url(server: &DevServer, case: &Value, query: &[(String, String)]) -> String {
-    let mut url = format!("{}/{}/", server.oss_url(), case["bucket"].as_str().unwrap());
-    if let Some(key) = case["key"].as_str() {
-        url.push_str(&oss_signing::percent_encode_path(key));
-    }
-    for (i, (n, v)) in query.iter().enumerate() {
-        url.push(if i == 0 { '?' } else { '&' });
-        url.push_str(&percent_encode(n));
-        if !v.is_empty() {
-            url.push('=');
-            url.push_str(&percent_encode(v));
-        }
-    }
-    url
 }
 
 async fn send(url: &str, method: &str, headers: &[(String, String)]) -> Resp {
@@ -92,64 +134,14 @@ fn assert_mismatch(r: &Resp, id: &str, expected_sts: &str) {
     assert!(r.header("x-oss-request-id").is_some());
 }
 
-async fn run_case(case: &Value, v4: bool) {
-    let id = case["id"].as_str().unwrap();
-    let method = case["method"].as_str().unwrap();
-    let query = pairs(&case["query"]);
-    let expected_sts = case["expected"]["string_to_sign"].as_str().unwrap();
-    let presigned = case["form"].as_str().unwrap().starts_with("query");
-    let headers = pairs(if v4 {
-        &case["caller_headers"]
-    } else {
-        &case["headers"]
-    });
-    let clock = if v4 {
-        case["signing_time_unix"].as_u64().unwrap()
-    } else if presigned {
-        case["expires_unix"].as_u64().unwrap() - 60
-    } else {
-        let date = headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case("x-oss-date"))
-            .unwrap();
-        oss_signing::time::parse_rfc1123(&date.1).unwrap()
-    };
-    let server = server_for(case, clock).await;
-    let signature = case["expected"]["signature"].as_str().unwrap();
-    let build = |sig: &str| -> (String, Vec<(String, String)>) {
-        let mut q = query.clone();
-        let mut h = headers.clone();
-        if presigned {
-            for (n, v) in pairs(&case["query_parameters_added_by_signer"]) {
-                let is_sig = n == "Signature" || n == "x-oss-signature";
-                q.push((n, if is_sig { sig.to_owned() } else { v }));
-            }
-        } else {
-            h.extend(pairs(&case["signer_added_headers"]));
-            let auth = if v4 {
-                let scope = case["expected"]["scope"].as_str().unwrap();
-                let extra = case["expected"]["additional_headers"].as_str().unwrap();
-                let extra = if extra.is_empty() {
-                    String::new()
-                } else {
-                    format!(",AdditionalHeaders={extra}")
-                };
-                format!("OSS4-HMAC-SHA256 Credential=ak/{scope}{extra},Signature={sig}")
-            } else {
-                format!("OSS ak:{sig}")
-            };
-            h.push(("Authorization".to_owned(), auth));
-        }
-        (url(&server, case, &q), h)
-    };
-    let (good_url, good_headers) = build(signature);
+async fn run_case(case: ServerCase<'_>) {
+    let (id, method) = (&case.request.id, &case.request.method);
+    let server = server_for(case.request, case.region, case.clock).await;
+    let (good_url, good_headers) = case.signed_with(&server, case.signature);
     assert_verified(&send(&good_url, method, &good_headers).await, id);
-    let (bad_url, bad_headers) = build(&tamper(signature));
-    assert_mismatch(
-        &send(&bad_url, method, &bad_headers).await,
-        id,
-        expected_sts,
-    );
+    let (bad_url, bad_headers) = case.signed_with(&server, &tamper(case.signature));
+    let answer = send(&bad_url, method, &bad_headers).await;
+    assert_mismatch(&answer, id, case.string_to_sign);
     server.shutdown().await;
 }
 
@@ -158,11 +150,10 @@ async fn every_v1_vector_verifies_and_tampering_fails() {
     let Some(v) = oss_testkit::Vectors::locate() else {
         return;
     };
-    let json = v.json("oss-signature-v1.json");
-    let cases = json["cases"].as_array().unwrap();
+    let cases = v.oss_v1().cases;
     assert!(cases.len() >= 6);
-    for case in cases {
-        run_case(case, false).await;
+    for case in &cases {
+        run_case(ServerCase::v1(case)).await;
     }
 }
 
@@ -171,11 +162,10 @@ async fn every_v4_vector_verifies_and_tampering_fails() {
     let Some(v) = oss_testkit::Vectors::locate() else {
         return;
     };
-    let json = v.json("oss-signature-v4.json");
-    let cases = json["cases"].as_array().unwrap();
+    let cases = v.oss_v4().cases;
     assert!(cases.len() >= 10);
-    for case in cases {
-        run_case(case, true).await;
+    for case in &cases {
+        run_case(ServerCase::v4(case)).await;
     }
 }
 
@@ -185,19 +175,14 @@ async fn go_v1_presigned_url_verifies_virtual_hosted() {
     let Some(v) = oss_testkit::Vectors::locate() else {
         return;
     };
-    let json = v.json("oss-signature-v4.json");
-    let case = json["cases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "V4-Q1")
-        .unwrap();
-    let server = server_for(case, case["signing_time_unix"].as_u64().unwrap()).await;
-    let go_url = case["expected"]["url_go_v1"].as_str().unwrap();
+    let vectors = v.oss_v4();
+    let case = vectors.case("V4-Q1");
+    let server = server_for(&case.request, &case.region, case.signing_time_unix).await;
+    let go_url = case.expected.url_go_v1.as_deref().unwrap();
     let path_and_query = go_url
         .strip_prefix("http://bucket.oss-cn-hangzhou.aliyuncs.com")
         .unwrap();
-    let mut headers = pairs(&case["caller_headers"]);
+    let mut headers = case.request.headers.pairs();
     headers.push((
         "Host".to_owned(),
         "bucket.oss-cn-hangzhou.aliyuncs.com".to_owned(),

@@ -229,7 +229,7 @@ async fn v1_kms_vector_unwraps() {
     let Some(v) = Vectors::locate() else { return };
     let vector = v.object("v1-kms-1MiB");
     let kms = KmsConfig::default()
-        .with_fixtures_json(&String::from_utf8(v.bytes("v1-kms-1MiB.json")).unwrap())
+        .with_fixtures_json(&v.text("v1-kms-1MiB.json"))
         .unwrap();
     let server = server(kms).await;
     let envelope = LegacyEnvelope::from_headers(vector.headers.iter()).unwrap();

@@ -34,7 +34,7 @@ pub fn sign_headers(
         ("x-oss-date".to_owned(), x_oss_date.clone()),
         ("Date".to_owned(), rfc1123(unix_time)),
     ];
-    if find(request.headers, "x-oss-content-sha256").is_none() {
+    if find(&request.headers, "x-oss-content-sha256").is_none() {
         added.push((
             "x-oss-content-sha256".to_owned(),
             UNSIGNED_PAYLOAD.to_owned(),
@@ -47,17 +47,13 @@ pub fn sign_headers(
         ));
     }
     // The signer's own date headers replace any the caller set.
-    let mut all: Vec<(&str, &str)> = request
-        .headers
-        .iter()
-        .filter(|(n, _)| !n.eq_ignore_ascii_case("x-oss-date") && !n.eq_ignore_ascii_case("date"))
-        .copied()
-        .collect();
-    all.extend(added.iter().map(|(n, v)| (n.as_str(), v.as_str())));
-    let full = Request {
-        headers: &all,
-        ..*request
-    };
+    let undated =
+        request
+            .clone()
+            .headers(request.headers.iter().filter(|(n, _)| {
+                !n.eq_ignore_ascii_case("x-oss-date") && !n.eq_ignore_ascii_case("date")
+            }));
+    let full = undated.extend_headers(&added);
     let context = Context {
         x_oss_date: &x_oss_date,
         region,
@@ -98,7 +94,8 @@ pub fn presign(
 ) -> Presigned {
     let x_oss_date = iso8601_basic(validity.signed_at);
     let scope = super::Scope::new(&x_oss_date, region, product);
-    let additional = additional_headers(request.additional_headers, request.headers).join(";");
+    let additional =
+        additional_headers(request.additional_headers.iter().copied(), &request.headers).join(";");
     let mut added = vec![
         ("x-oss-signature-version".to_owned(), ALGORITHM.to_owned()),
         ("x-oss-date".to_owned(), x_oss_date.clone()),
@@ -117,12 +114,7 @@ pub fn presign(
             token.expose_secret().to_owned(),
         ));
     }
-    let mut query: Vec<(&str, &str)> = request.query.to_vec();
-    query.extend(added.iter().map(|(n, v)| (n.as_str(), v.as_str())));
-    let full = Request {
-        query: &query,
-        ..*request
-    };
+    let full = request.clone().extend_query(&added);
     let context = Context {
         x_oss_date: &x_oss_date,
         region,

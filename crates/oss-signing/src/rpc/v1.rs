@@ -6,6 +6,7 @@ use zeroize::Zeroizing;
 
 use crate::encode::percent_encode;
 use crate::mac::hmac_sha1;
+use crate::pairs::TextPair;
 use crate::secret::AccessKeySecret;
 
 /// Every intermediate string of an RPC V1 signature.
@@ -21,8 +22,12 @@ pub struct Signature {
 
 /// Sorts the parameters by name (byte order), skips `Signature`, encodes names and values
 /// and joins them. Empty values render as `name=`.
-pub fn canonical_query(params: &[(&str, &str)]) -> String {
-    let mut pairs: Vec<&(&str, &str)> = params.iter().filter(|(n, _)| *n != "Signature").collect();
+pub fn canonical_query<'a, P: TextPair<'a>>(params: impl IntoIterator<Item = P>) -> String {
+    let mut pairs: Vec<(&str, &str)> = params
+        .into_iter()
+        .map(TextPair::text_pair)
+        .filter(|(n, _)| *n != "Signature")
+        .collect();
     pairs.sort_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.cmp(b.1)));
     let items: Vec<String> = pairs
         .into_iter()
@@ -43,7 +48,11 @@ pub fn signature(secret: &AccessKeySecret, string_to_sign: &str) -> String {
 }
 
 /// Signs a parameter set (every parameter the request will carry except `Signature`).
-pub fn sign(method: &str, params: &[(&str, &str)], secret: &AccessKeySecret) -> Signature {
+pub fn sign<'a, P: TextPair<'a>>(
+    method: &str,
+    params: impl IntoIterator<Item = P>,
+    secret: &AccessKeySecret,
+) -> Signature {
     let canonical_query = canonical_query(params);
     let string_to_sign = string_to_sign(method, &canonical_query);
     let signature = signature(secret, &string_to_sign);

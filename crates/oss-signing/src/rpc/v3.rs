@@ -4,25 +4,70 @@ use crate::encode::{percent_encode, percent_encode_path};
 use crate::error::ParseError;
 use crate::headers::{canonical, render};
 use crate::mac::{hmac_sha256, sha256_hex};
+use crate::pairs::{TextPair, collect};
 use crate::secret::AccessKeySecret;
 
 /// The algorithm name.
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
 
 /// What V3 signs. Query values are decoded.
-#[derive(Debug, Clone, Copy)]
+///
+/// Built with [`Request::new`] and setters that accept query parameters and headers in any
+/// [`TextPair`] shape.
+#[derive(Debug, Clone)]
 pub struct Request<'a> {
-    /// HTTP method, upper case.
-    pub method: &'a str,
-    /// Decoded path, normally `/`.
-    pub path: &'a str,
-    /// Decoded query pairs.
-    pub query: &'a [(&'a str, &'a str)],
-    /// Request headers (any case), including `x-acs-content-sha256`.
-    pub headers: &'a [(&'a str, &'a str)],
-    /// Names of the signed headers; `None` selects `host`, `content-type` and every `x-acs-*`
-    /// header present (a verifier passes the list from `SignedHeaders`).
-    pub signed_headers: Option<&'a [&'a str]>,
+    method: &'a str,
+    path: &'a str,
+    query: Vec<(&'a str, &'a str)>,
+    headers: Vec<(&'a str, &'a str)>,
+    signed_headers: Option<Vec<&'a str>>,
+}
+
+impl<'a> Request<'a> {
+    /// A request with `method` (upper case) on the path `/`, without query or headers.
+    #[must_use]
+    pub fn new(method: &'a str) -> Self {
+        Self {
+            method,
+            path: "/",
+            query: Vec::new(),
+            headers: Vec::new(),
+            signed_headers: None,
+        }
+    }
+
+    /// Replaces the decoded path (normally `/`).
+    #[must_use]
+    pub fn path(mut self, path: &'a str) -> Self {
+        self.path = path;
+        self
+    }
+
+    /// Replaces the decoded query pairs.
+    #[must_use]
+    pub fn query<P: TextPair<'a>>(mut self, query: impl IntoIterator<Item = P>) -> Self {
+        self.query = collect(query);
+        self
+    }
+
+    /// Replaces the request headers (any case), which include `x-acs-content-sha256`.
+    #[must_use]
+    pub fn headers<P: TextPair<'a>>(mut self, headers: impl IntoIterator<Item = P>) -> Self {
+        self.headers = collect(headers);
+        self
+    }
+
+    /// The names of the signed headers, as a verifier reads them from `SignedHeaders`.
+    /// Without this call a signer selects `host`, `content-type` and every `x-acs-*` header
+    /// present.
+    #[must_use]
+    pub fn signed_headers<S>(mut self, names: impl IntoIterator<Item = &'a S>) -> Self
+    where
+        S: AsRef<str> + ?Sized + 'a,
+    {
+        self.signed_headers = Some(names.into_iter().map(AsRef::as_ref).collect());
+        self
+    }
 }
 
 /// Every intermediate string of an RPC V3 signature.
@@ -45,9 +90,10 @@ pub struct Signature {
 }
 
 /// Sorted, encoded `name=value` pairs joined by `&`.
-pub fn canonical_query(query: &[(&str, &str)]) -> String {
+pub fn canonical_query<'a, P: TextPair<'a>>(query: impl IntoIterator<Item = P>) -> String {
     let mut pairs: Vec<(String, String)> = query
-        .iter()
+        .into_iter()
+        .map(TextPair::text_pair)
         .map(|(n, v)| (percent_encode(n), percent_encode(v)))
         .collect();
     pairs.sort();
@@ -68,8 +114,9 @@ fn default_signed(name: &str) -> bool {
 pub fn compute(request: &Request<'_>, secret: &AccessKeySecret) -> Signature {
     let wanted: Option<Vec<String>> = request
         .signed_headers
+        .as_ref()
         .map(|l| l.iter().map(|n| n.trim().to_ascii_lowercase()).collect());
-    let headers = canonical(request.headers, |n| match &wanted {
+    let headers = canonical(&request.headers, |n| match &wanted {
         Some(list) => list.iter().any(|w| w == n),
         None => default_signed(n),
     });
@@ -79,8 +126,9 @@ pub fn compute(request: &Request<'_>, secret: &AccessKeySecret) -> Signature {
         .map(|(n, _)| n.as_str())
         .collect::<Vec<_>>()
         .join(";");
-    let canonical_query = canonical_query(request.query);
-    let payload = crate::headers::find(request.headers, "x-acs-content-sha256").unwrap_or_default();
+    let canonical_query = canonical_query(&request.query);
+    let payload =
+        crate::headers::find(&request.headers, "x-acs-content-sha256").unwrap_or_default();
     let canonical_request = format!(
         "{}\n{}\n{canonical_query}\n{canonical_headers}\n{signed_headers}\n{payload}",
         request.method,

@@ -6,9 +6,9 @@ use serde::Deserialize;
 
 use super::Pairs;
 
-/// The access key pair of a signature vector file.
+/// The AccessKey pair a signature vector file signs with.
 #[derive(Clone, Debug, Deserialize)]
-pub struct Credentials {
+pub struct AccessKeyPair {
     /// AccessKeyId.
     pub access_key_id: String,
     /// AccessKeySecret.
@@ -26,18 +26,38 @@ pub enum SignatureForm {
     Query,
 }
 
-/// `oss-signature-v1.json`.
+/// An OSS signature vector file: `oss-signature-v1.json` ([`OssV1Vectors`]) or
+/// `oss-signature-v4.json` ([`OssV4Vectors`]).
 #[derive(Clone, Debug, Deserialize)]
-pub struct OssV1Vectors {
+pub struct OssSignatureVectors<C> {
     /// The key pair every case signs with.
-    pub credentials: Credentials,
+    pub credentials: AccessKeyPair,
     /// The cases.
-    pub cases: Vec<OssV1Case>,
+    pub cases: Vec<C>,
 }
 
-/// One V1 request.
+/// `oss-signature-v1.json`.
+pub type OssV1Vectors = OssSignatureVectors<OssV1Case>;
+/// `oss-signature-v4.json`.
+pub type OssV4Vectors = OssSignatureVectors<OssV4Case>;
+
+impl<C: AsRef<OssRequestCase>> OssSignatureVectors<C> {
+    /// The case with this id.
+    ///
+    /// # Panics
+    ///
+    /// Panics when there is none.
+    pub fn case(&self, id: &str) -> &C {
+        self.cases
+            .iter()
+            .find(|c| c.as_ref().id == id)
+            .unwrap_or_else(|| panic!("no case {id}"))
+    }
+}
+
+/// What the V1 and V4 cases share: the request and what the signer adds to it.
 #[derive(Clone, Debug, Deserialize)]
-pub struct OssV1Case {
+pub struct OssRequestCase {
     /// Case id.
     pub id: String,
     /// Header or presigned URL.
@@ -50,17 +70,42 @@ pub struct OssV1Case {
     pub key: Option<String>,
     /// Query, decoded.
     pub query: Pairs,
-    /// Request headers.
+    /// The headers the caller sets (V1 `headers`, V4 `caller_headers`).
+    #[serde(alias = "caller_headers")]
     pub headers: Pairs,
+    /// Headers the signer adds (V4 header form; empty otherwise).
+    #[serde(default)]
+    pub signer_added_headers: Pairs,
     /// STS token.
     pub security_token: Option<String>,
-    /// Presign expiry, Unix seconds.
-    pub expires_unix: Option<u64>,
-    /// Query parameters a presign adds.
+    /// Query parameters a presign adds (empty for the header form).
     #[serde(default)]
     pub query_parameters_added_by_signer: Pairs,
+}
+
+impl OssRequestCase {
+    /// Whether the signature goes in the query of a presigned URL.
+    pub fn is_presigned(&self) -> bool {
+        self.form == SignatureForm::Query
+    }
+}
+
+/// One V1 request.
+#[derive(Clone, Debug, Deserialize)]
+pub struct OssV1Case {
+    /// The request.
+    #[serde(flatten)]
+    pub request: OssRequestCase,
+    /// Presign expiry, Unix seconds.
+    pub expires_unix: Option<u64>,
     /// What signing must give.
     pub expected: OssV1Expected,
+}
+
+impl AsRef<OssRequestCase> for OssV1Case {
+    fn as_ref(&self) -> &OssRequestCase {
+        &self.request
+    }
 }
 
 /// The intermediate strings and results of a V1 case.
@@ -80,52 +125,30 @@ pub struct OssV1Expected {
     pub signature_url_encoded: Option<String>,
 }
 
-/// `oss-signature-v4.json`.
-#[derive(Clone, Debug, Deserialize)]
-pub struct OssV4Vectors {
-    /// The key pair every case signs with.
-    pub credentials: Credentials,
-    /// The cases.
-    pub cases: Vec<OssV4Case>,
-}
-
 /// One V4 request.
 #[derive(Clone, Debug, Deserialize)]
 pub struct OssV4Case {
-    /// Case id.
-    pub id: String,
-    /// Header or presigned URL.
-    pub form: SignatureForm,
-    /// HTTP method.
-    pub method: String,
-    /// Bucket name.
-    pub bucket: Option<String>,
-    /// Object key, decoded.
-    pub key: Option<String>,
-    /// Query, decoded.
-    pub query: Pairs,
-    /// Headers the caller sets.
-    pub caller_headers: Pairs,
-    /// Headers the signer adds (header form).
-    #[serde(default)]
-    pub signer_added_headers: Pairs,
+    /// The request.
+    #[serde(flatten)]
+    pub request: OssRequestCase,
     /// Signing time, Unix seconds.
     pub signing_time_unix: u64,
     /// Region of the scope.
     pub region: String,
     /// Product of the scope.
     pub product: String,
-    /// STS token.
-    pub security_token: Option<String>,
     /// Extra headers to sign.
     pub additional_headers_requested: Vec<String>,
     /// Presign expiry, Unix seconds.
     pub expiration_unix: Option<u64>,
-    /// Query parameters a presign adds.
-    #[serde(default)]
-    pub query_parameters_added_by_signer: Pairs,
     /// What signing must give.
     pub expected: OssV4Expected,
+}
+
+impl AsRef<OssRequestCase> for OssV4Case {
+    fn as_ref(&self) -> &OssRequestCase {
+        &self.request
+    }
 }
 
 /// The intermediate strings and results of a V4 case.
@@ -164,16 +187,32 @@ pub struct RpcVectors {
     pub cases: Vec<RpcCase>,
 }
 
+impl RpcVectors {
+    /// The cases of one scheme.
+    pub fn of(&self, scheme: RpcScheme) -> impl Iterator<Item = &RpcCase> {
+        self.cases.iter().filter(move |c| c.scheme() == scheme)
+    }
+}
+
+/// The two KMS signature schemes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RpcScheme {
+    /// RPC V1: HMAC-SHA1 over the sorted query.
+    V1,
+    /// RPC V3: `ACS3-HMAC-SHA256` over a canonical request.
+    V3,
+}
+
 /// One RPC request.
 #[derive(Clone, Debug, Deserialize)]
 pub struct RpcCase {
     /// Case id.
     pub id: String,
-    /// Which signature scheme.
+    /// Which signature scheme, in words (see [`RpcCase::scheme`]).
     pub scheme: String,
     /// HTTP method.
     pub method: String,
-    /// AccessKeyId (V3; V1 carries it in `params`).
+    /// AccessKeyId (V3; V1 carries it in `params`, see [`RpcCase::access_key_id`]).
     pub access_key_id: Option<String>,
     /// AccessKeySecret.
     pub access_key_secret: String,
@@ -194,6 +233,40 @@ pub struct RpcCase {
     pub signed_headers: Option<String>,
     /// What signing must give.
     pub expected: RpcExpected,
+}
+
+impl RpcCase {
+    /// The scheme named by [`scheme`](Self::scheme).
+    ///
+    /// # Panics
+    ///
+    /// Panics on a scheme this crate does not know.
+    pub fn scheme(&self) -> RpcScheme {
+        if self.scheme.starts_with("RPC V1") {
+            RpcScheme::V1
+        } else if self.scheme.starts_with("RPC V3") {
+            RpcScheme::V3
+        } else {
+            panic!("{}: unknown scheme {:?}", self.id, self.scheme)
+        }
+    }
+
+    /// The AccessKeyId that signs: the V3 field or the V1 `AccessKeyId` parameter.
+    ///
+    /// # Panics
+    ///
+    /// Panics when the case has neither.
+    pub fn access_key_id(&self) -> &str {
+        self.access_key_id
+            .as_deref()
+            .or_else(|| self.params.get("AccessKeyId").map(String::as_str))
+            .unwrap_or_else(|| panic!("{}: no AccessKeyId", self.id))
+    }
+
+    /// The STS token of a V1 case (its `SecurityToken` parameter).
+    pub fn security_token(&self) -> Option<&str> {
+        self.params.get("SecurityToken").map(String::as_str)
+    }
 }
 
 /// The intermediate strings and results of an RPC case.

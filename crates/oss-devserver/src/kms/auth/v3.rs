@@ -51,25 +51,11 @@ pub(super) fn authenticate(
     }
     check_time(required(req, "x-acs-date")?, env)?;
     let credential = lookup(env.credentials, &auth.access_key_id)?;
-    let query: Vec<(&str, &str)> = req
-        .params
-        .query
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    let headers: Vec<(&str, &str)> = req
-        .headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    let signed: Vec<&str> = auth.signed_headers.iter().map(String::as_str).collect();
-    let request = rpc::v3::Request {
-        method: req.method,
-        path: req.path,
-        query: &query,
-        headers: &headers,
-        signed_headers: Some(&signed),
-    };
+    let request = rpc::v3::Request::new(req.method)
+        .path(req.path)
+        .query(&req.params.query)
+        .headers(req.headers)
+        .signed_headers(&auth.signed_headers);
     let secret = AccessKeySecret::new(credential.access_key_secret());
     let expected = rpc::v3::compute(&request, &secret);
     if !constant_time_eq(
