@@ -14,7 +14,7 @@ use oss_envelope::{ByteRange, ContentMaterial, Envelope, MultipartPlan, PartLayo
 use oss_keywrap::Keyring;
 
 use crate::bucket::{CryptoBucket, ObjectEnvelope, insert_envelope};
-use crate::error::{Error, IntegrityError, Result};
+use crate::error::{Error, IntegrityError, Refusal, ResponseError, Result};
 use crate::get::client_range;
 use crate::multipart::part_headers;
 use crate::pin::Pin;
@@ -156,15 +156,15 @@ impl CryptoBucket {
             .await?;
         let envelope = self.read_envelope(&meta.headers)?;
         if meta.etag().is_none() {
-            return Err(Error::UnexpectedResponse("HEAD without ETag".into()));
+            return Err(ResponseError::missing("HEAD", "ETag").into());
         }
         let Some(material) = self.unwrap(&envelope).await? else {
-            return Err(Error::Refused(format!("{key} has no envelope to rotate")));
+            return Err(Refusal::NoEnvelope { key: key.into() }.into());
         };
         let source = Source {
             size: meta
                 .content_length()
-                .ok_or_else(|| Error::UnexpectedResponse("HEAD without Content-Length".into()))?,
+                .ok_or(ResponseError::missing("HEAD", "Content-Length"))?,
             crc64: meta.crc64(),
             pin: Pin::of(&meta.headers),
             headers: meta.headers,
@@ -368,9 +368,7 @@ async fn unwraps_to(
     if check.data_key().as_bytes() != material.data_key().as_bytes()
         || check.iv().as_bytes() != material.iv().as_bytes()
     {
-        return Err(Error::UnexpectedResponse(
-            "rotated envelope does not unwrap to the original key".into(),
-        ));
+        return Err(ResponseError::RotatedEnvelope.into());
     }
     Ok(())
 }

@@ -291,7 +291,7 @@ impl From<oss_crypto_bucket::Error> for CliError {
             E::Envelope(_) | E::Range(_) | E::Integrity(_) | E::UnexpectedResponse(_) => {
                 Kind::Integrity
             }
-            E::InvalidInput(_) | E::Refused(_) => Kind::Usage,
+            E::InvalidInput(_) | E::Refused(_) | E::SourceChanged { .. } => Kind::Usage,
             _ => Kind::Other,
         };
         Self::new(kind, e.to_string())

@@ -15,7 +15,8 @@ use oss_crypto_bucket::oss_client::PutPayload;
 use oss_crypto_bucket::oss_envelope::{Matdesc, header};
 use oss_crypto_bucket::oss_keywrap::Keyring;
 use oss_crypto_bucket::{
-    ByteRange, CryptoOptions, Error, GetOptions, IntegrityError, PutOptions, PutSource,
+    ByteRange, CryptoOptions, Error, GetOptions, InputError, IntegrityError, PutOptions, PutSource,
+    ReadKind, ResponseError,
 };
 use oss_devserver::{FaultAction, FaultRule, Trigger};
 
@@ -186,7 +187,10 @@ async fn wrong_md5_or_length_never_stores_an_object() {
         )
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
+    assert!(
+        matches!(&err, Error::InvalidInput(InputError::EnvelopeMetadata { name }) if name == "client-side-encryption-key"),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -444,7 +448,21 @@ async fn incomplete_envelope_200_for_206_and_wrong_content_range_are_refused() {
     let err = canned_get(200, headers.clone(), body.clone(), Some("100-199"))
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::UnexpectedResponse(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::UnexpectedResponse(ResponseError::Status {
+                read: ReadKind::Ranged,
+                expected: 206,
+                actual: 200
+            })
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "unexpected response: expected 206 for a ranged read, got 200"
+    );
     let mut wrong = headers.clone();
     wrong.push(("content-range".into(), "bytes 0-99/21839".into()));
     let err = canned_get(206, wrong, body[..100].to_vec(), Some("100-199"))
@@ -456,7 +474,16 @@ async fn incomplete_envelope_200_for_206_and_wrong_content_range_are_refused() {
     let err = canned_get(206, missing_cr, body[96..200].to_vec(), Some("100-199"))
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::UnexpectedResponse(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::UnexpectedResponse(ResponseError::MissingHeader {
+                response: "206",
+                header: "Content-Range"
+            })
+        ),
+        "{err:?}"
+    );
     let mut good = headers.clone();
     good.push(("content-range".into(), "bytes 96-199/21839".into()));
     assert_eq!(
