@@ -10,7 +10,7 @@ use oss_client::Client;
 use oss_envelope::{Classification, ContentMaterial, Envelope, LegacyEnvelope};
 use oss_keywrap::Keyring;
 
-use crate::error::{Error, IntegrityError, Result};
+use crate::error::{Error, InputError, IntegrityError, Result};
 use crate::options::CryptoOptions;
 
 /// Client-side encryption over an OSS bucket: what apps use.
@@ -240,10 +240,11 @@ pub(crate) fn header_pairs(headers: &HeaderMap) -> Vec<(&str, &str)> {
 
 /// Adds `name: value` to a request header map.
 pub(crate) fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) -> Result<()> {
-    let name = HeaderName::try_from(name)
-        .map_err(|_| Error::InvalidInput(format!("invalid header name {name:?}")))?;
-    let value = HeaderValue::try_from(value)
-        .map_err(|_| Error::InvalidInput(format!("invalid value for header {name}")))?;
+    let name =
+        HeaderName::try_from(name).map_err(|_| InputError::HeaderName { name: name.into() })?;
+    let value = HeaderValue::try_from(value).map_err(|_| InputError::HeaderValue {
+        name: name.to_string(),
+    })?;
     headers.insert(name, value);
     Ok(())
 }

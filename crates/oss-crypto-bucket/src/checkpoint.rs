@@ -10,7 +10,7 @@ use md5::{Digest, Md5};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::context::WrappedEnvelope;
+use crate::context::MultipartContext;
 use crate::error::{CheckpointError, Error, Result};
 
 mod pacer;
@@ -56,36 +56,45 @@ pub(crate) struct DonePart {
     pub(crate) etag: Option<String>,
 }
 
-/// Checkpoint of a resumable upload.
+/// Checkpoint of a resumable upload: the local source, and the multipart upload it feeds
+/// (flattened, so the file keeps one flat JSON object).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct UploadCheckpoint {
     pub(crate) version: u32,
     pub(crate) bucket: String,
-    pub(crate) key: String,
     pub(crate) file: PathBuf,
     pub(crate) stamp: FileStamp,
-    pub(crate) upload_id: String,
-    pub(crate) data_size: u64,
-    pub(crate) part_size: u64,
-    pub(crate) envelope: WrappedEnvelope,
+    /// Upload id, key, sizes and the wrapped envelope of the upload.
+    #[serde(flatten)]
+    pub(crate) upload: MultipartContext,
     pub(crate) parts: Vec<DonePart>,
 }
 
-/// Checkpoint of a resumable download.
+/// What a resumable download is: which object version, read in which parts, into which file.
+/// A checkpoint resumes only a download of the same identity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct DownloadCheckpoint {
-    pub(crate) version: u32,
+pub(crate) struct DownloadIdentity {
     pub(crate) bucket: String,
     pub(crate) key: String,
+    /// The destination file.
     pub(crate) file: PathBuf,
     pub(crate) etag: String,
     pub(crate) object_size: u64,
     pub(crate) part_size: u64,
-    pub(crate) parts: Vec<DonePart>,
-    /// The envelope headers (wrapped values only) the parts were decrypted under; empty for a
+    /// The envelope headers (wrapped values only) the parts are decrypted under; empty for a
     /// plain object (and in checkpoints written before this field existed).
     #[serde(default)]
     pub(crate) envelope: Vec<(String, String)>,
+}
+
+/// Checkpoint of a resumable download: its identity (flattened, so the file keeps one flat
+/// JSON object) and the parts already in the temp file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct DownloadCheckpoint {
+    pub(crate) version: u32,
+    #[serde(flatten)]
+    pub(crate) identity: DownloadIdentity,
+    pub(crate) parts: Vec<DonePart>,
 }
 
 /// What a loaded checkpoint says about the current transfer.
@@ -100,22 +109,17 @@ pub(crate) enum Fit {
 impl UploadCheckpoint {
     /// A fresh checkpoint without finished parts.
     pub(crate) fn new(
-        target: (&str, &str),
+        bucket: &str,
         file: &Path,
         stamp: FileStamp,
-        upload: (&str, u64, u64),
-        envelope: WrappedEnvelope,
+        upload: MultipartContext,
     ) -> Self {
         Self {
             version: VERSION,
-            bucket: target.0.to_owned(),
-            key: target.1.to_owned(),
+            bucket: bucket.to_owned(),
             file: file.to_owned(),
             stamp,
-            upload_id: upload.0.to_owned(),
-            data_size: upload.1,
-            part_size: upload.2,
-            envelope,
+            upload,
             parts: Vec::new(),
         }
     }
@@ -132,12 +136,12 @@ impl UploadCheckpoint {
     ) -> Result<Fit> {
         check_owner(
             self.version,
-            (&self.bucket, &self.key, &self.file),
+            (&self.bucket, &self.upload.key, &self.file),
             (bucket, key, file),
         )?;
-        let layout_ok = self.data_size == stamp.size
-            && self.part_size > 0
-            && self.part_size.is_multiple_of(16)
+        let layout_ok = self.upload.data_size == stamp.size
+            && self.upload.part_size > 0
+            && self.upload.part_size.is_multiple_of(16)
             && self.parts.iter().all(|p| p.number >= 1);
         if self.stamp == stamp && layout_ok {
             Ok(Fit::Resume)
@@ -148,21 +152,30 @@ impl UploadCheckpoint {
 }
 
 impl DownloadCheckpoint {
-    /// Checks that this checkpoint describes a download of `bucket/key` to `file`.
-    pub(crate) fn fit(
-        &self,
-        bucket: &str,
-        key: &str,
-        file: &Path,
-        etag: &str,
-        size: u64,
-    ) -> Result<Fit> {
+    /// A fresh checkpoint without finished parts.
+    pub(crate) const fn new(identity: DownloadIdentity) -> Self {
+        Self {
+            version: VERSION,
+            identity,
+            parts: Vec::new(),
+        }
+    }
+
+    /// Checks that this checkpoint describes the download `wanted`.
+    ///
+    /// A checkpoint for another transfer is an error; another ETag, size or part size means
+    /// start over. The envelope is the caller's to compare: a changed one must be confirmed
+    /// by a GET before the parts are given up.
+    pub(crate) fn fit(&self, wanted: &DownloadIdentity) -> Result<Fit> {
+        let have = &self.identity;
         check_owner(
             self.version,
-            (&self.bucket, &self.key, &self.file),
-            (bucket, key, file),
+            (&have.bucket, &have.key, &have.file),
+            (&wanted.bucket, &wanted.key, &wanted.file),
         )?;
-        if self.etag == etag && self.object_size == size && self.part_size > 0 {
+        let same_layout = (&have.etag, have.object_size, have.part_size)
+            == (&wanted.etag, wanted.object_size, wanted.part_size);
+        if same_layout && have.part_size > 0 {
             Ok(Fit::Resume)
         } else {
             Ok(Fit::Stale)

@@ -6,7 +6,7 @@ use oss_client::{CopyRequest, MetadataDirective};
 use oss_envelope::header::is_envelope_header;
 
 use crate::bucket::{CryptoBucket, insert_header};
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::pin::Pin;
 
 /// Options of a copy.
@@ -102,10 +102,7 @@ impl CryptoBucket {
             if headers.keys().any(|n| is_envelope_header(n.as_str()))
                 || !options.metadata.is_empty()
             {
-                return Err(Error::Refused(
-                    "metadata in a COPY-directive copy is ignored by OSS; use replace_metadata"
-                        .into(),
-                ));
+                return Err(Refusal::CopyDirectiveMetadata.into());
             }
             request = request.with_metadata_directive(MetadataDirective::Copy);
         }
@@ -127,9 +124,7 @@ impl CryptoBucket {
     ///
     /// Always [`Error::Refused`].
     pub fn append_object(&self, key: &str) -> Result<()> {
-        Err(Error::Refused(format!(
-            "append to {key}: AppendObject is not supported for client-side encrypted objects"
-        )))
+        Err(Error::Refused(Refusal::Append { key: key.into() }))
     }
 
     /// UploadPartCopy is refused: a copied byte range keeps the source's counters and key,
@@ -139,9 +134,10 @@ impl CryptoBucket {
     ///
     /// Always [`Error::Refused`].
     pub fn upload_part_copy(&self, source_key: &str) -> Result<()> {
-        Err(Error::Refused(format!(
-            "UploadPartCopy from {source_key}: not supported for client-side encrypted objects"
-        )))
+        Err(Refusal::UploadPartCopy {
+            source_key: source_key.into(),
+        }
+        .into())
     }
 }
 
@@ -150,9 +146,10 @@ impl CryptoBucket {
 fn carry_envelope(headers: &mut HeaderMap, source: &HeaderMap) -> Result<()> {
     for name in headers.keys() {
         if is_envelope_header(name.as_str()) && headers.get(name) != source.get(name) {
-            return Err(Error::Refused(format!(
-                "copy would change envelope header {name}"
-            )));
+            return Err(Refusal::EnvelopeChange {
+                name: name.to_string(),
+            }
+            .into());
         }
     }
     for (name, value) in source {
@@ -165,9 +162,7 @@ fn carry_envelope(headers: &mut HeaderMap, source: &HeaderMap) -> Result<()> {
 
 fn refuse_envelope_name(name: &str) -> Result<()> {
     if is_envelope_header(name) {
-        return Err(Error::Refused(format!(
-            "copy would set envelope header {name} from metadata"
-        )));
+        return Err(Refusal::EnvelopeFromMetadata { name: name.into() }.into());
     }
     Ok(())
 }

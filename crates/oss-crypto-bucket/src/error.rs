@@ -1,5 +1,13 @@
 //! The error type of the crate: typed causes for every refusal and integrity failure.
 
+mod input;
+mod response;
+
+use std::path::PathBuf;
+
+pub use input::{InputError, Refusal};
+pub use response::{ReadKind, ResponseError};
+
 /// Result alias of the crate.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
@@ -26,10 +34,10 @@ pub enum Error {
     /// The OSS request failed.
     #[error(transparent)]
     Client(oss_client::Error),
-    /// The server answered something the request does not allow (wrong status, wrong
-    /// Content-Range, missing header).
+    /// The server answered something the request does not allow (wrong status, missing
+    /// header); a wrong `Content-Range` is [`Error::Range`].
     #[error("unexpected response: {0}")]
-    UnexpectedResponse(String),
+    UnexpectedResponse(ResponseError),
     /// The requested range lies outside the object.
     #[error("range not satisfiable{}", object_size.map(|n| format!(": the object has {n} bytes")).unwrap_or_default())]
     RangeNotSatisfiable {
@@ -39,12 +47,26 @@ pub enum Error {
     /// A check of the data failed: CRC-64, MD5 or length.
     #[error("integrity check failed: {0}")]
     Integrity(#[from] IntegrityError),
-    /// The caller's input is invalid (range, part number, part length, sizes).
+    /// The caller's input is invalid (part length, file range, sizes, options, headers).
     #[error("invalid input: {0}")]
-    InvalidInput(String),
+    InvalidInput(InputError),
     /// The operation would break the envelope or its CTR layout and is refused client-side.
     #[error("refused: {0}")]
-    Refused(String),
+    Refused(Refusal),
+    /// The local file being uploaded changed (size or modification time) while it was read.
+    #[error("invalid input: {} changed during the upload", path.display())]
+    SourceChanged {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A resumable download was pointed at something that is not a regular file (`/dev/null`,
+    /// a FIFO): its parts are written out of order into a temp file, which a stream cannot
+    /// take. Nothing was requested.
+    #[error("{} is not a regular file: a resumable download needs one", path.display())]
+    NotAFile {
+        /// The target.
+        path: PathBuf,
+    },
     /// A multipart upload started with an encrypt-only master key (a public RSA key) cannot be
     /// continued by another process with that key: the upload's data key exists only wrapped
     /// (in the checkpoint and the upload's envelope), and only the private key unwraps it.
@@ -80,6 +102,31 @@ impl Error {
     }
 }
 
+impl From<InputError> for Error {
+    fn from(e: InputError) -> Self {
+        Self::InvalidInput(e)
+    }
+}
+
+impl From<Refusal> for Error {
+    fn from(e: Refusal) -> Self {
+        Self::Refused(e)
+    }
+}
+
+impl From<ResponseError> for Error {
+    fn from(e: ResponseError) -> Self {
+        Self::UnexpectedResponse(e)
+    }
+}
+
+impl ResponseError {
+    /// An answer without a needed header.
+    pub(crate) const fn missing(response: &'static str, header: &'static str) -> Self {
+        Self::MissingHeader { response, header }
+    }
+}
+
 impl From<oss_envelope::RangeError> for Error {
     fn from(e: oss_envelope::RangeError) -> Self {
         match e {
@@ -106,6 +153,10 @@ impl From<oss_client::Error> for Error {
             oss_client::Error::Service(s) if s.status == 416 => {
                 Self::RangeNotSatisfiable { object_size: None }
             }
+            oss_client::Error::ContentRange {
+                problem: oss_client::RangeProblem::Missing,
+                ..
+            } => Self::UnexpectedResponse(ResponseError::missing("206", "Content-Range")),
             oss_client::Error::ContentRange { problem, .. } => Self::Range(range_error(problem)),
             other => Self::Client(other),
         }

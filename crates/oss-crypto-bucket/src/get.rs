@@ -12,7 +12,7 @@ use oss_envelope::{ByteRange, ContentCipher, RangePlan};
 use tokio::io::AsyncWriteExt as _;
 
 use crate::bucket::{CryptoBucket, ObjectEnvelope};
-use crate::error::{Error, IntegrityError, Result};
+use crate::error::{Error, IntegrityError, ReadKind, ResponseError, Result};
 use crate::pin::Pin;
 use crate::stream::{ByteStream, DecryptStream, Keystream, ReadChecks};
 
@@ -193,7 +193,7 @@ impl CryptoBucket {
         let envelope = self.read_envelope(&meta.headers)?;
         let size = meta
             .content_length()
-            .ok_or_else(|| Error::UnexpectedResponse("HEAD without Content-Length".into()))?;
+            .ok_or(ResponseError::missing("HEAD", "Content-Length"))?;
         check_plaintext_len(&envelope, size)?;
         Ok(HeadObjectOutput {
             size,
@@ -290,12 +290,13 @@ fn window(
     let length = meta.content_length();
     let Some(plan) = plan else {
         if meta.status != 200 {
-            return Err(Error::UnexpectedResponse(format!(
-                "expected 200 for a full read, got {}",
-                meta.status
-            )));
+            return Err(Error::UnexpectedResponse(ResponseError::Status {
+                read: ReadKind::Full,
+                expected: 200,
+                actual: meta.status,
+            }));
         }
-        let length = length.ok_or_else(|| Error::UnexpectedResponse("no Content-Length".into()))?;
+        let length = length.ok_or(ResponseError::missing("GET", "Content-Length"))?;
         check_plaintext_len(envelope, length)?;
         let checks = ReadChecks {
             length,
@@ -311,14 +312,15 @@ fn window(
         });
     };
     if meta.status != 206 {
-        return Err(Error::UnexpectedResponse(format!(
-            "expected 206 for a ranged read, got {}",
-            meta.status
-        )));
+        return Err(Error::UnexpectedResponse(ResponseError::Status {
+            read: ReadKind::Ranged,
+            expected: 206,
+            actual: meta.status,
+        }));
     }
     let content_range = meta
         .header("content-range")
-        .ok_or(Error::Range(oss_envelope::RangeError::MissingContentRange))?;
+        .ok_or(ResponseError::missing("206", "Content-Range"))?;
     let answer = plan.validate_header(content_range)?;
     if let Some(length) = length {
         answer.check_body_len(length)?;

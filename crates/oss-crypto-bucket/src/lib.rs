@@ -29,6 +29,13 @@
 //!   into shards, [`batch::rotate_prefix`], a resumable parallel rotation, and
 //!   [`batch::audit_prefix`], a report of what is and is not encrypted, and
 //!   [`batch::migrate_prefix`], which encrypts plaintext objects in place.
+//! * **Errors** are typed for branching: [`Error::InvalidInput`] with an [`InputError`] (part
+//!   size or length, file range, Content-MD5, headers), [`Error::Refused`] with a [`Refusal`]
+//!   (operations that would break an envelope, an object without one to rotate, a key outside
+//!   the download directory), [`Error::UnexpectedResponse`] with a [`ResponseError`] (a
+//!   missing header, a wrong status), [`Error::SourceChanged`], [`Error::NotAFile`],
+//!   [`Error::Integrity`], [`Error::Client`] (whose [`oss_client::Error`] tells a refused
+//!   AccessKey from a denied request), [`Error::KeyWrap`].
 //!
 //! Use this crate if your application stores objects in OSS that must be encrypted before they
 //! leave the process, and must stay readable by (and able to read objects of) the official
@@ -198,7 +205,10 @@ pub use bucket::{CryptoBucket, ObjectEnvelope};
 pub use context::{MultipartContext, WrappedEnvelope};
 pub use copy::{CopyOptions, CopyOutput};
 pub use destination::{Destination, destination, open_stream};
-pub use error::{CheckpointError, EnvelopeMismatch, Error, IntegrityError, Result};
+pub use error::{
+    CheckpointError, EnvelopeMismatch, Error, InputError, IntegrityError, ReadKind, Refusal,
+    ResponseError, Result,
+};
 pub use get::{GetObjectOutput, GetOptions, HeadObjectOutput};
 pub use multipart::{CompleteOutput, UploadedPart};
 pub use options::{CryptoOptions, DEFAULT_CONCURRENCY};

@@ -8,7 +8,7 @@ use oss_envelope::{ContentMaterial, Envelope, MultipartPlan, header};
 
 use crate::bucket::{CryptoBucket, insert_header};
 use crate::context::{MultipartContext, WrappedEnvelope};
-use crate::error::{Error, IntegrityError, Result};
+use crate::error::{Error, InputError, IntegrityError, ResponseError, Result};
 use crate::put::{PutOptions, PutSource, encrypted_payload, request_headers, source_len};
 
 /// A part that reached the server.
@@ -124,10 +124,11 @@ impl CryptoBucket {
         let layout = plan.part(number)?;
         let len = source_len(&data.probe()).await?;
         if len != layout.len() {
-            return Err(Error::InvalidInput(format!(
-                "part {number} must be exactly {} bytes, got {len}",
-                layout.len()
-            )));
+            return Err(Error::InvalidInput(InputError::PartLength {
+                number,
+                expected: layout.len(),
+                actual: len,
+            }));
         }
         let envelope = ctx.envelope()?;
         let material = self.upload_material(&ctx.upload_id, &envelope).await?;
@@ -226,9 +227,7 @@ impl CryptoBucket {
         upload_id: &str,
     ) -> Result<(MultipartContext, Vec<UploadedPart>)> {
         let (encryption, parts) = self.list_all_parts(key, upload_id).await?;
-        let missing = |what: &'static str| {
-            Error::UnexpectedResponse(format!("ListParts has no ClientEncryption{what}"))
-        };
+        let missing = |field: &'static str| ResponseError::ListPartsEncryption { field };
         let encryption = encryption.ok_or_else(|| missing("Key"))?;
         let envelope = WrappedEnvelope {
             key: encryption.key.ok_or_else(|| missing("Key"))?,

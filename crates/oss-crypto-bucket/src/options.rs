@@ -8,6 +8,8 @@ use std::path::PathBuf;
 
 use oss_envelope::{DEFAULT_PART_SIZE, MAX_PARTS, MIN_PART_SIZE};
 
+use crate::error::InputError;
+
 /// Default number of parts in flight at once.
 pub const DEFAULT_CONCURRENCY: usize = 4;
 
@@ -95,14 +97,13 @@ impl CryptoOptions {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidInput`](crate::Error::InvalidInput) when the part size is not a positive
-    /// multiple of 16 below 100 KiB or the concurrency is zero.
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) with [`InputError::PartSize`] when
+    /// the part size is not a multiple of 16 of at least 100 KiB, [`InputError::Concurrency`]
+    /// when the concurrency is zero.
     pub fn validate(&self) -> crate::Result<()> {
         check_part_size(self.part_size)?;
         if self.concurrency == 0 {
-            return Err(crate::Error::InvalidInput(
-                "concurrency must be at least 1".into(),
-            ));
+            return Err(InputError::Concurrency.into());
         }
         Ok(())
     }
@@ -118,9 +119,11 @@ impl CryptoOptions {
 /// Checks a configured part size: a multiple of 16 and at least 100 KiB.
 pub(crate) fn check_part_size(part_size: u64) -> crate::Result<()> {
     if part_size == 0 || !part_size.is_multiple_of(16) || part_size < MIN_PART_SIZE {
-        return Err(crate::Error::InvalidInput(format!(
-            "part size {part_size} must be a multiple of 16 and at least {MIN_PART_SIZE}"
-        )));
+        return Err(InputError::PartSize {
+            part_size,
+            minimum: MIN_PART_SIZE,
+        }
+        .into());
     }
     Ok(())
 }

@@ -15,7 +15,7 @@ use oss_client::PutPayload;
 use oss_envelope::{ContentCipher, ContentMaterial, Envelope};
 
 use crate::bucket::{CryptoBucket, insert_envelope, insert_header};
-use crate::error::{Error, IntegrityError, Result};
+use crate::error::{Error, InputError, IntegrityError, Result};
 use crate::progress::Progress;
 use crate::stream::{EncryptStream, read_tally};
 
@@ -227,14 +227,10 @@ impl CryptoBucket {
             Probe::Bytes(b) if wanted => Some(Md5::digest(b).into()),
             Probe::File(path) if wanted => Some(file_md5(path.clone()).await?),
             Probe::FileRange { .. } if wanted => {
-                return Err(Error::InvalidInput(
-                    "a file range is a part, not an object; use File".into(),
-                ));
+                return Err(InputError::RangeAsObject.into());
             }
             Probe::Stream { .. } if given.is_none() && wanted => {
-                return Err(Error::InvalidInput(
-                    "cannot compute the MD5 of a one-shot stream before sending it; pass content_md5".into(),
-                ));
+                return Err(InputError::StreamMd5.into());
             }
             _ => None,
         };
@@ -254,10 +250,13 @@ pub(crate) async fn source_len(source: &Probe) -> Result<u64> {
         Probe::FileRange { path, offset, len } => {
             let size = tokio::fs::metadata(path).await?.len();
             if offset.checked_add(*len).is_none_or(|end| end > size) {
-                return Err(Error::InvalidInput(format!(
-                    "{}: range {offset}+{len} beyond the file's {size} bytes",
-                    path.display()
-                )));
+                return Err(InputError::FileRange {
+                    path: path.clone(),
+                    offset: *offset,
+                    len: *len,
+                    file_size: size,
+                }
+                .into());
             }
             *len
         }
@@ -409,9 +408,7 @@ pub(crate) fn parse_md5(text: &str) -> Result<[u8; 16]> {
         .decode(text.trim())
         .ok()
         .and_then(|bytes| <[u8; 16]>::try_from(bytes.as_slice()).ok())
-        .ok_or_else(|| {
-            Error::InvalidInput("content_md5 must be the base64 of a 16-byte MD5".into())
-        })
+        .ok_or(Error::InvalidInput(InputError::ContentMd5))
 }
 
 /// Request headers of an encrypted upload: the caller's (minus any `Content-MD5`, which would
@@ -421,17 +418,16 @@ pub(crate) fn request_headers(options: &PutOptions, envelope: &Envelope) -> Resu
     headers.remove("content-md5");
     for name in headers.keys() {
         if oss_envelope::header::is_envelope_header(name.as_str()) {
-            return Err(Error::InvalidInput(format!(
-                "header {name} is written by the client, not the caller"
-            )));
+            return Err(InputError::EnvelopeHeader {
+                name: name.to_string(),
+            }
+            .into());
         }
     }
     for (name, value) in &options.metadata {
         let full = format!("x-oss-meta-{}", name.to_ascii_lowercase());
         if oss_envelope::header::is_envelope_header(&full) {
-            return Err(Error::InvalidInput(format!(
-                "metadata {name} is reserved for the envelope"
-            )));
+            return Err(InputError::EnvelopeMetadata { name: name.clone() }.into());
         }
         insert_header(&mut headers, &full, value)?;
     }

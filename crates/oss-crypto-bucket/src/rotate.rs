@@ -14,7 +14,7 @@ use oss_envelope::{ByteRange, ContentMaterial, Envelope, MultipartPlan, PartLayo
 use oss_keywrap::Keyring;
 
 use crate::bucket::{CryptoBucket, ObjectEnvelope, insert_envelope};
-use crate::error::{Error, IntegrityError, Result};
+use crate::error::{Error, IntegrityError, Refusal, ResponseError, Result};
 use crate::get::client_range;
 use crate::multipart::part_headers;
 use crate::pin::Pin;
@@ -156,15 +156,15 @@ impl CryptoBucket {
             .await?;
         let envelope = self.read_envelope(&meta.headers)?;
         if meta.etag().is_none() {
-            return Err(Error::UnexpectedResponse("HEAD without ETag".into()));
+            return Err(ResponseError::missing("HEAD", "ETag").into());
         }
         let Some(material) = self.unwrap(&envelope).await? else {
-            return Err(Error::Refused(format!("{key} has no envelope to rotate")));
+            return Err(Refusal::NoEnvelope { key: key.into() }.into());
         };
         let source = Source {
             size: meta
                 .content_length()
-                .ok_or_else(|| Error::UnexpectedResponse("HEAD without Content-Length".into()))?,
+                .ok_or(ResponseError::missing("HEAD", "Content-Length"))?,
             crc64: meta.crc64(),
             pin: Pin::of(&meta.headers),
             headers: meta.headers,
@@ -199,8 +199,11 @@ impl CryptoBucket {
                 .await?
         };
         if check != RotationCheck::None {
-            let expected = (check == RotationCheck::StoredEnvelope).then_some(&new_envelope);
-            self.verify_rotation(key, new_keyring, &material, &source, expected)
+            let written = Written {
+                envelope: &new_envelope,
+                exactly: check == RotationCheck::StoredEnvelope,
+            };
+            self.verify_rotation(key, new_keyring, &material, &source, written)
                 .await?;
         }
         Ok(RotateOutput {
@@ -310,15 +313,17 @@ impl CryptoBucket {
     }
 
     /// The rewritten object must carry the same ciphertext (CRC) and either exactly the
-    /// `expected` envelope or, without one, an envelope that the new keyring unwraps to the
-    /// same data key and IV.
+    /// envelope `written` or, unless that is required, an envelope that the new keyring
+    /// unwraps to the same data key and IV. The envelope written was unwrapped so before the
+    /// write: finding it unchanged needs no second unwrap (two RSA private operations fewer
+    /// per object).
     async fn verify_rotation(
         &self,
         key: &str,
         new_keyring: &Keyring,
         material: &ContentMaterial,
         source: &Source,
-        expected: Option<&Envelope>,
+        written: Written<'_>,
     ) -> Result<()> {
         let meta = self
             .inner
@@ -330,14 +335,23 @@ impl CryptoBucket {
         }
         let pairs = crate::bucket::header_pairs(&meta.headers);
         let envelope = Envelope::from_headers(pairs.iter())?;
-        match expected {
-            Some(expected) if *expected != envelope => Err(Error::Integrity(
-                IntegrityError::Envelope(crate::error::EnvelopeMismatch::WrappedKey),
-            )),
-            Some(_) => Ok(()),
-            None => unwraps_to(new_keyring, &envelope, material).await,
+        if envelope == *written.envelope {
+            Ok(())
+        } else if written.exactly {
+            Err(Error::Integrity(IntegrityError::Envelope(
+                crate::error::EnvelopeMismatch::WrappedKey,
+            )))
+        } else {
+            unwraps_to(new_keyring, &envelope, material).await
         }
     }
+}
+
+/// The envelope a rotation wrote, and whether the rewritten object must carry exactly it.
+#[derive(Clone, Copy)]
+struct Written<'a> {
+    envelope: &'a Envelope,
+    exactly: bool,
 }
 
 /// The parts' combined CRC must be the source's: otherwise completing the upload would
@@ -368,9 +382,7 @@ async fn unwraps_to(
     if check.data_key().as_bytes() != material.data_key().as_bytes()
         || check.iv().as_bytes() != material.iv().as_bytes()
     {
-        return Err(Error::UnexpectedResponse(
-            "rotated envelope does not unwrap to the original key".into(),
-        ));
+        return Err(ResponseError::RotatedEnvelope.into());
     }
     Ok(())
 }

@@ -122,7 +122,7 @@ impl CryptoBucket {
     ///
     /// # Errors
     ///
-    /// As [`put_object`](Self::put_object); [`Error::InvalidInput`] when the file changed
+    /// As [`put_object`](Self::put_object); [`Error::SourceChanged`] when the file changed
     /// during the upload.
     pub async fn upload_file(
         &self,
@@ -154,10 +154,9 @@ impl CryptoBucket {
             })
             .await?;
         if FileStamp::of(file)? != stamp {
-            return Err(Error::InvalidInput(format!(
-                "{} changed during the upload",
-                file.display()
-            )));
+            return Err(Error::SourceChanged {
+                path: file.to_owned(),
+            });
         }
         Ok(summary)
     }

@@ -140,6 +140,21 @@ impl Error {
         }
     }
 
+    /// The KMS answer that refused the caller rather than the key
+    /// ([`KmsError::access_refusal`]), directly or behind a matdesc report: a rejected
+    /// AccessKey or a denied permission, not a wrong or missing master key.
+    #[cfg(feature = "kms")]
+    #[must_use]
+    pub fn kms_access_refusal(&self) -> Option<(crate::kms::AccessRefusal, &KmsError)> {
+        match self {
+            Self::Kms(e) => e.access_refusal().map(|refusal| (refusal, e)),
+            Self::NoMatchingMaterial { source, .. }
+            | Self::MaterialFailed { source, .. }
+            | Self::KeyFailed { source } => source.kms_access_refusal(),
+            _ => None,
+        }
+    }
+
     #[cfg(feature = "kms")]
     pub(crate) fn transport(source: impl Into<BoxError>, retryable: bool) -> Self {
         Self::Transport {

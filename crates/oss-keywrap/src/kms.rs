@@ -36,7 +36,7 @@ pub use client::{
     API_VERSION, KmsClient, KmsClientBuilder, KmsEndpoint, SignedRequest, default_http_settings,
     default_retry,
 };
-pub use error::KmsError;
+pub use error::{AccessRefusal, KmsError};
 pub use oss_credentials::{
     ChainConfig, CredentialsChain, CredentialsError, CredentialsProvider, Environment,
     StaticCredentials,

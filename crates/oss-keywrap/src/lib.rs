@@ -73,8 +73,9 @@
 //!
 //! # Crate features
 //!
-//! * `aws-lc` (default): RSA private-key operations from AWS-LC (about 6x faster for
-//!   RSA-2048, constant-time; see above). Without it the pure-Rust `rsa` crate does them.
+//! * `aws-lc` (default): RSA operations from AWS-LC for keys of 2048 bits and more: the
+//!   private ones (unwrapping, about 6x faster for RSA-2048, constant-time; see above) and the
+//!   public ones (wrapping, about 5x faster). Without it the pure-Rust `rsa` crate does them.
 //! * `kms` (default): the `kms` module: Alibaba Cloud KMS master keys
 //!   and their HTTP client. Without it the crate does not depend on reqwest, tokio or the
 //!   credential chain (`cargo tree -p oss-keywrap --no-default-features -e normal` lists

@@ -7,8 +7,10 @@
 //! A relative `$OSS_CRYPTO_VECTORS` is also taken relative to the workspace root, so the same
 //! value works whatever directory a test binary runs in.
 //!
-//! When the folder is missing, tests print a visible notice and return early, unless
-//! `OSS_CRYPTO_REQUIRE_VECTORS=1` is set (CI sets it), in which case they fail.
+//! When the folder is missing, tests that find it with [`Vectors::locate`] print a visible
+//! notice and return early, unless `OSS_CRYPTO_REQUIRE_VECTORS=1` is set (CI sets it), in which
+//! case they fail. Tests that cannot run at all without it (their setup reads the shared RSA
+//! key, [`RSA_TEST_KEY`]) use [`Vectors::required`] and always fail with a clear message.
 //!
 //! Use this crate if you write a test in this workspace that needs the upstream vectors. It is
 //! not published (`publish = false`) and is only a dev-dependency of the other crates.
@@ -50,6 +52,8 @@ pub use vectors::*;
 pub const VECTORS_ENV: &str = "OSS_CRYPTO_VECTORS";
 /// Environment variable that turns a missing vectors folder into a test failure.
 pub const REQUIRE_ENV: &str = "OSS_CRYPTO_REQUIRE_VECTORS";
+/// The SDKs' shared RSA-1024 test key (PKCS#1 PEM), relative to the vectors folder.
+pub const RSA_TEST_KEY: &str = "keys/rsa1024-private-pkcs1.pem";
 
 /// The workspace root (the directory holding the root `Cargo.toml`).
 pub fn workspace_root() -> PathBuf {
@@ -76,15 +80,10 @@ impl Vectors {
     /// Panics when the folder is missing and `OSS_CRYPTO_REQUIRE_VECTORS=1` is set: a CI run
     /// must never pass by skipping the vectors.
     pub fn locate() -> Option<Self> {
-        let configured = env::var_os(VECTORS_ENV).map(PathBuf::from);
-        let dir = match configured {
-            Some(path) if path.is_absolute() => path,
-            Some(path) => workspace_root().join(path),
-            None => workspace_root().join("../shared/vectors"),
+        let dir = match Self::try_locate() {
+            Ok(vectors) => return Some(vectors),
+            Err(dir) => dir,
         };
-        if dir.join("README.md").is_file() {
-            return Some(Self { dir });
-        }
         let required = env::var(REQUIRE_ENV).is_ok_and(|v| v == "1");
         assert!(
             !required,
@@ -96,6 +95,41 @@ impl Vectors {
             dir.display()
         );
         None
+    }
+
+    /// Finds the vectors folder for a test that cannot run without it (one whose setup reads
+    /// the shared RSA test key, for example).
+    ///
+    /// # Panics
+    ///
+    /// Panics when the folder is missing, whether or not `OSS_CRYPTO_REQUIRE_VECTORS` is set.
+    pub fn required() -> Self {
+        Self::try_locate().unwrap_or_else(|dir| {
+            panic!(
+                "this test needs the shared vectors, missing at {} (set {VECTORS_ENV})",
+                dir.display()
+            )
+        })
+    }
+
+    /// Finds the vectors folder, or says where it was looked for: for tools (`xtask`) that
+    /// report a missing folder as an error of their own instead of a test panic.
+    ///
+    /// # Errors
+    ///
+    /// The path looked at, when it holds no vectors (no `README.md`).
+    pub fn try_locate() -> Result<Self, PathBuf> {
+        let configured = env::var_os(VECTORS_ENV).map(PathBuf::from);
+        let dir = match configured {
+            Some(path) if path.is_absolute() => path,
+            Some(path) => workspace_root().join(path),
+            None => workspace_root().join("../shared/vectors"),
+        };
+        if dir.join("README.md").is_file() {
+            Ok(Self { dir })
+        } else {
+            Err(dir)
+        }
     }
 
     /// The folder itself.
@@ -118,6 +152,15 @@ impl Vectors {
         std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
 
+    /// Reads a UTF-8 file of the folder (a PEM key, or a JSON file handed on as text).
+    ///
+    /// # Panics
+    ///
+    /// Panics when the file cannot be read or is not UTF-8.
+    pub fn text(&self, name: &str) -> String {
+        String::from_utf8(self.bytes(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
     /// Reads and parses a JSON file of the folder into its typed view.
     ///
     /// # Panics
@@ -126,16 +169,6 @@ impl Vectors {
     pub fn load<T: DeserializeOwned>(&self, name: &str) -> T {
         let bytes = self.bytes(name);
         serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
-    }
-
-    /// Reads a JSON file of the folder as an untyped value (for the signature vectors, whose
-    /// tests do not use the typed views yet).
-    ///
-    /// # Panics
-    ///
-    /// Panics when the file cannot be read or is not JSON.
-    pub fn json(&self, name: &str) -> serde_json::Value {
-        self.load(name)
     }
 
     /// The object vector `<id>.json` (for example `v2-go-rsa`).

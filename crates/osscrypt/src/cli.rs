@@ -13,7 +13,7 @@ use crate::uri::parse_uri;
 
 const EXIT_CODES: &str = "\
 Exit codes: 0 ok, 1 other error, 2 usage error, 3 not found, 4 key error (master key) or auth
-error (AccessKey refused or request denied),
+error (AccessKey refused or request denied, by OSS or KMS),
 5 integrity error (CRC-64/MD5/length mismatch, malformed envelope, a response whose envelope or
 ETag contradicts the HEAD it was planned from, a server answer the request does not allow, an
 unencrypted object with --require-encrypted), 130/143 stopped by SIGINT/SIGTERM, 141 stdout

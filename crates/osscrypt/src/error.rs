@@ -8,7 +8,7 @@
 //! | 1 | any other failure (server, local I/O); a network error (`osscrypt: network error: HOST: OPERATION: CAUSE`, the cause one of connection refused, timed out, DNS lookup failed, TLS failed, connection failed) |
 //! | 2 | usage error: bad flags, bad arguments, bad configuration |
 //! | 3 | not found: object, bucket or local file |
-//! | 4 | key error (wrong or missing master key, KMS refusing it) or auth error (OSS refused the AccessKey or denied the request, no credentials found) |
+//! | 4 | key error (wrong or missing master key, KMS refusing the key: not found, disabled, another passphrase or context) or auth error (OSS or KMS refused the AccessKey or denied the request, no credentials found) |
 //! | 5 | integrity error: CRC-64/MD5/length mismatch, malformed envelope, a response whose envelope or ETag contradicts the HEAD it was planned from, a server answer the request does not allow, an unencrypted object with `--require-encrypted` |
 //! | 130 / 143 | stopped by SIGINT / SIGTERM (partial output files removed) |
 //! | 141 | stdout closed early (broken pipe, `osscrypt get ... \| head -c 10`): the shell's code for a process ended by SIGPIPE; nothing is printed |
@@ -185,12 +185,26 @@ pub(crate) fn bucket_error_at(path: &std::path::Path, e: oss_crypto_bucket::Erro
 impl From<oss_keywrap::Error> for CliError {
     fn from(e: oss_keywrap::Error) -> Self {
         use oss_keywrap::Error as E;
+        use oss_keywrap::kms::AccessRefusal;
+        // KMS refusing the caller is about the AccessKey, like OSS's 401/403: an auth error,
+        // not a key error.
+        match e.kms_access_refusal() {
+            Some((AccessRefusal::PermissionDenied, answer)) => {
+                return Self::new(Kind::Access, denied_request("KMS", answer));
+            }
+            Some((_, answer)) => {
+                let message = refused_credentials("KMS", answer.code(), answer);
+                return Self::new(Kind::Access, message);
+            }
+            None => {}
+        }
         let kind = match &e {
             E::Transport { source, .. } => {
                 let cause = crate::net::describe_cause(source.as_ref());
                 return Self::new(Kind::Network(Peer::Kms), format!("KMS request: {cause}"));
             }
             E::Config(_) => Kind::Usage,
+            E::Credentials(_) => Kind::Access,
             _ => Kind::Auth,
         };
         Self::new(kind, e.to_string())
@@ -234,11 +248,11 @@ impl From<oss_client::Error> for CliError {
                 };
             }
             E::Unauthenticated(service) => {
-                return Self::new(Kind::Access, refused_credentials(service));
+                let message = refused_credentials("OSS", &service.code, service);
+                return Self::new(Kind::Access, message);
             }
             E::PermissionDenied(service) => {
-                let message = format!("OSS denied the request to these credentials: {service}");
-                return Self::new(Kind::Access, message);
+                return Self::new(Kind::Access, denied_request("OSS", service));
             }
             E::CrcMismatch { .. } | E::BodyLength { .. } => Kind::Integrity,
             E::Credentials(_) => Kind::Access,
@@ -249,14 +263,21 @@ impl From<oss_client::Error> for CliError {
     }
 }
 
-/// The message of an AccessKey OSS did not accept, with what to check.
-fn refused_credentials(service: &oss_client::ServiceError) -> String {
-    let check = if service.code == "RequestTimeTooSkewed" {
+/// The message of an AccessKey `service` (OSS, KMS) did not accept with error `code`, with
+/// what to check.
+fn refused_credentials(service: &str, code: &str, answer: &dyn fmt::Display) -> String {
+    // OSS's and KMS's codes for a request time too far from the server's.
+    let check = if matches!(code, "RequestTimeTooSkewed" | "InvalidTimeStamp.Expired") {
         "check the system clock"
     } else {
         "check the AccessKey ID and secret, and the session token if one is used"
     };
-    format!("OSS did not accept the credentials ({check}): {service}")
+    format!("{service} did not accept the credentials ({check}): {answer}")
+}
+
+/// The message of a request `service` (OSS, KMS) refused to authenticated credentials.
+fn denied_request(service: &str, answer: &dyn fmt::Display) -> String {
+    format!("{service} denied the request to these credentials: {answer}")
 }
 
 impl From<oss_crypto_bucket::Error> for CliError {
@@ -270,7 +291,7 @@ impl From<oss_crypto_bucket::Error> for CliError {
             E::Envelope(_) | E::Range(_) | E::Integrity(_) | E::UnexpectedResponse(_) => {
                 Kind::Integrity
             }
-            E::InvalidInput(_) | E::Refused(_) => Kind::Usage,
+            E::InvalidInput(_) | E::Refused(_) | E::SourceChanged { .. } => Kind::Usage,
             _ => Kind::Other,
         };
         Self::new(kind, e.to_string())

@@ -157,16 +157,7 @@ mod tests {
     use super::*;
 
     fn vectors() -> Option<PathBuf> {
-        match crate::vectors::dir() {
-            Ok(dir) => Some(dir),
-            Err(err) if std::env::var("OSS_CRYPTO_REQUIRE_VECTORS").is_ok_and(|v| v == "1") => {
-                panic!("{err:#}")
-            }
-            Err(err) => {
-                eprintln!("NOTICE: {err:#}; skipping seed test");
-                None
-            }
-        }
+        oss_testkit::Vectors::locate().map(|v| v.dir().to_owned())
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub(crate) fn client_of(server: &ServerProcess) -> BoxResult<Client> {
 pub(crate) fn private_key_path() -> BoxResult<PathBuf> {
     let vectors =
         oss_testkit::Vectors::locate().ok_or("the shared vectors (RSA test key) are needed")?;
-    Ok(vectors.path("keys/rsa1024-private-pkcs1.pem"))
+    Ok(vectors.path(oss_testkit::RSA_TEST_KEY))
 }
 
 fn master_key() -> BoxResult<RsaMasterKey> {

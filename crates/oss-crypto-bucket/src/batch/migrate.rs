@@ -20,7 +20,7 @@ use serde::Serialize;
 use super::listing::for_each_object;
 use super::{BatchOptions, objects};
 use crate::bucket::{CryptoBucket, ObjectEnvelope};
-use crate::error::{Error, Result};
+use crate::error::{Error, ResponseError, Result};
 use crate::pin::Pin;
 use crate::put::{PutOptions, PutSource};
 
@@ -137,7 +137,7 @@ async fn outcome(bucket: &CryptoBucket, key: &str, dry_run: bool) -> Result<Migr
     let pin = Pin::of(&head.headers);
     let size = head
         .content_length()
-        .ok_or_else(|| Error::UnexpectedResponse("HEAD without Content-Length".into()))?;
+        .ok_or(ResponseError::missing("HEAD", "Content-Length"))?;
     let mut put = kept_options(&head);
     let read = RawGet::default().with_headers(&pin.if_match()?);
     let source = if size <= bucket.options().part_size {

@@ -18,7 +18,7 @@ use super::listing::for_each_object;
 use super::sync::apply_recorded_mtime;
 use super::{BatchOptions, objects};
 use crate::bucket::CryptoBucket;
-use crate::error::{Error, Result};
+use crate::error::{Refusal, Result};
 use crate::get::GetOptions;
 use crate::put::{PutOptions, PutSource};
 use crate::resumable::ResumableOptions;
@@ -228,14 +228,16 @@ async fn download_one(
     dir: &Path,
     object: ObjectSummary,
 ) -> TransferRecord {
-    let path = local_path(dir, prefix, &object.key);
-    let result = match &path {
-        Ok(path) => fetch(bucket, &object, path).await,
-        Err(e) => Err(Error::Refused(e.clone())),
+    let (path, result) = match local_path(dir, prefix, &object.key) {
+        Ok(path) => {
+            let fetched = fetch(bucket, &object, &path).await;
+            (path, fetched)
+        }
+        Err(e) => (PathBuf::new(), Err(e)),
     };
     TransferRecord {
         error: result.err().map(|e| e.to_string()),
-        path: path.unwrap_or_default(),
+        path,
         bytes: object.size,
         key: object.key,
     }
@@ -269,8 +271,9 @@ async fn fetch(bucket: &CryptoBucket, object: &ObjectSummary, path: &Path) -> Re
 ///
 /// # Errors
 ///
-/// A message when a segment is empty, `.`, `..`, contains `\` or is not a plain name.
-pub fn local_path(dir: &Path, prefix: &str, key: &str) -> core::result::Result<PathBuf, String> {
+/// [`Refusal::KeyOutsideDirectory`] when a segment is empty, `.`, `..`, contains `\` or is
+/// not a plain name.
+pub fn local_path(dir: &Path, prefix: &str, key: &str) -> Result<PathBuf> {
     let relative = key.strip_prefix(prefix).unwrap_or(key);
     let mut path = dir.to_owned();
     for segment in relative.split('/') {
@@ -282,9 +285,7 @@ pub fn local_path(dir: &Path, prefix: &str, key: &str) -> core::result::Result<P
             )
             && Path::new(segment).components().count() == 1;
         if !plain {
-            return Err(format!(
-                "key {key:?} does not map to a path inside the directory"
-            ));
+            return Err(Refusal::KeyOutsideDirectory { key: key.into() }.into());
         }
         path.push(segment);
     }
@@ -294,13 +295,14 @@ pub fn local_path(dir: &Path, prefix: &str, key: &str) -> core::result::Result<P
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
 
     #[test]
     fn keys_that_leave_the_directory_are_refused() {
         let dir = Path::new("/d");
         assert_eq!(
-            local_path(dir, "p/", "p/a/b.txt"),
-            Ok(PathBuf::from("/d/a/b.txt"))
+            local_path(dir, "p/", "p/a/b.txt").unwrap(),
+            PathBuf::from("/d/a/b.txt")
         );
         for bad in [
             "p/../x",
@@ -311,7 +313,11 @@ mod tests {
             "p//etc/passwd",
             "p/..",
         ] {
-            assert!(local_path(dir, "p/", bad).is_err(), "{bad}");
+            let err = local_path(dir, "p/", bad).unwrap_err();
+            assert!(
+                matches!(&err, Error::Refused(Refusal::KeyOutsideDirectory { key }) if key == bad),
+                "{bad}: {err:?}"
+            );
         }
     }
 }

@@ -113,7 +113,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cp.json");
         let saver = PacedSaver::new(&path);
-        let failing = || async { Err::<u32, _>(Error::InvalidInput("boom".into())) };
+        let failing = || async { Err::<u32, _>(Error::Io(std::io::Error::other("boom"))) };
         assert!(saver.save_if_due(failing).await.is_err());
         assert!(!path.exists());
         saver.save_if_due(|| async { Ok(5_u32) }).await.unwrap();

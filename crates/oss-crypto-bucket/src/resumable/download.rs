@@ -21,8 +21,8 @@ use oss_envelope::{
 use self::writer::{BufferPool, PartWriter};
 use super::ResumableOptions;
 use crate::bucket::{CryptoBucket, ObjectEnvelope};
-use crate::checkpoint::{self, DonePart, DownloadCheckpoint, Fit, PacedSaver};
-use crate::error::{Error, IntegrityError, Result};
+use crate::checkpoint::{self, DonePart, DownloadCheckpoint, DownloadIdentity, Fit, PacedSaver};
+use crate::error::{Error, IntegrityError, ReadKind, ResponseError, Result};
 use crate::get::{GetOptions, client_range};
 use crate::pin::Pin;
 use crate::progress::Progress;
@@ -75,7 +75,7 @@ impl CryptoBucket {
     /// that response is written and the checkpoint keeps the parts done so far.
     /// `dest` is replaced only after every check passed; a symbolic link to a regular file is
     /// kept and its target replaced. A `dest` that is not a regular file (`/dev/null`, a FIFO)
-    /// is refused with [`Error::Io`] before any request: parts are written out of order into
+    /// is refused with [`Error::NotAFile`] before any request: parts are written out of order into
     /// a temp file and kept for a resume, which a stream cannot hold. Stream such targets with
     /// [`get_object_to_file`](Self::get_object_to_file).
     pub async fn resumable_download(
@@ -86,21 +86,13 @@ impl CryptoBucket {
     ) -> Result<DownloadOutput> {
         let dest = &match crate::destination::destination(dest)? {
             crate::Destination::File(path) => path,
-            crate::Destination::Stream(path) => {
-                return Err(Error::Io(std::io::Error::new(
-                    std::io::ErrorKind::InvalidInput,
-                    format!(
-                        "{} is not a regular file: a resumable download needs one",
-                        path.display()
-                    ),
-                )));
-            }
+            crate::Destination::Stream(path) => return Err(Error::NotAFile { path }),
         };
         let head = self.head_object(key).await?;
         let etag = head
             .meta
             .etag()
-            .ok_or_else(|| Error::UnexpectedResponse("HEAD without ETag".into()))?
+            .ok_or(ResponseError::missing("HEAD", "ETag"))?
             .to_owned();
         let pin = Pin::of(&head.meta.headers);
         let size = head.size;
@@ -112,10 +104,16 @@ impl CryptoBucket {
         let plan = MultipartPlan::new(size, part_size)?;
         let cp_path = self.checkpoint_path(options, "download", key, dest)?;
         let temp = download_temp(dest);
-        let opened = self
-            .open_download(key, dest, &temp, (&etag, &pin), size, part_size, &cp_path)
-            .await?;
-        let (cp, resumed, discarded) = opened;
+        let identity = DownloadIdentity {
+            bucket: self.inner.client.bucket().to_owned(),
+            key: key.to_owned(),
+            file: dest.to_owned(),
+            etag,
+            object_size: size,
+            part_size,
+            envelope: pin.envelope().to_vec(),
+        };
+        let (cp, resumed, discarded) = self.open_download(identity, &pin, &temp, &cp_path).await?;
         let shared: Shared = Arc::new(Mutex::new(cp));
         let done: Vec<u32> = lock(&shared).parts.iter().map(|p| p.number).collect();
         let progress = Progress::new(
@@ -178,34 +176,31 @@ impl CryptoBucket {
         })
     }
 
-    #[allow(clippy::too_many_arguments)] // the transfer's identity, all needed to judge a checkpoint
+    /// Loads the checkpoint of the download `wanted` if it still fits (same object, layout,
+    /// envelope, and a temp file of the object's size), or starts one with a fresh temp file;
+    /// returns it, how many parts it already had, and why a found one was discarded.
     async fn open_download(
         &self,
-        key: &str,
-        dest: &Path,
+        wanted: DownloadIdentity,
+        pin: &Pin,
         temp: &Path,
-        (etag, pin): (&str, &Pin),
-        size: u64,
-        part_size: u64,
         cp_path: &Path,
     ) -> Result<(DownloadCheckpoint, usize, Option<String>)> {
-        let bucket = self.inner.client.bucket();
+        let size = wanted.object_size;
         let mut discarded = None;
         if let Some(cp) = checkpoint::load::<DownloadCheckpoint>(cp_path)? {
             let temp_ok = tokio::fs::metadata(temp)
                 .await
                 .is_ok_and(|m| m.len() == size);
-            let same_object = cp.fit(bucket, key, dest, etag, size)? == Fit::Resume
-                && temp_ok
-                && cp.part_size == part_size;
-            let recorded = Pin::recorded(cp.envelope.clone(), &cp.etag);
+            let same_object = cp.fit(&wanted)? == Fit::Resume && temp_ok;
+            let recorded = Pin::recorded(cp.identity.envelope.clone(), &cp.identity.etag);
             if same_object && recorded.same_envelope(pin) {
                 let resumed = cp.parts.len();
                 return Ok((cp, resumed, None));
             }
             let reason = if same_object {
                 // The HEAD alone may lie: a GET must agree before the parts are given up.
-                self.confirm_pin(key, pin).await?;
+                self.confirm_pin(&wanted.key, pin).await?;
                 "the object's envelope changed since the checkpoint (rewrapped or rewritten)"
             } else {
                 "the object or the temp file changed since the checkpoint"
@@ -217,17 +212,7 @@ impl CryptoBucket {
         let file = crate::private_file::create_private_file(temp).await?;
         file.set_len(size).await?;
         file.sync_all().await?;
-        let cp = DownloadCheckpoint {
-            version: 1,
-            bucket: bucket.to_owned(),
-            key: key.to_owned(),
-            file: dest.to_owned(),
-            etag: etag.to_owned(),
-            object_size: size,
-            part_size,
-            parts: Vec::new(),
-            envelope: pin.envelope().to_vec(),
-        };
+        let cp = DownloadCheckpoint::new(wanted);
         checkpoint::save(cp_path, &cp)?;
         Ok((cp, 0, discarded))
     }
@@ -269,15 +254,16 @@ impl Job<'_> {
             .into_parts();
         self.pin.check(&meta.headers)?;
         if meta.status != 206 {
-            return Err(Error::UnexpectedResponse(format!(
-                "expected 206 for part {}, got {}",
-                layout.number(),
-                meta.status
-            )));
+            return Err(ResponseError::Status {
+                read: ReadKind::Part(layout.number()),
+                expected: 206,
+                actual: meta.status,
+            }
+            .into());
         }
         let content_range = meta
             .header("content-range")
-            .ok_or_else(|| Error::UnexpectedResponse("206 without Content-Range".into()))?;
+            .ok_or(ResponseError::missing("206", "Content-Range"))?;
         let window = plan.validate_header(content_range)?;
         let mut cipher = self
             .material

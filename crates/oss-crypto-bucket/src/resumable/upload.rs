@@ -39,8 +39,9 @@ impl CryptoBucket {
     /// # Errors
     ///
     /// [`Error::Checkpoint`] for a corrupt checkpoint or one of another transfer;
-    /// [`Error::Io`], [`Error::Client`], [`Error::KeyWrap`], [`Error::Integrity`] (including a
-    /// file that changed during the upload). The checkpoint survives errors, for a retry.
+    /// [`Error::Io`], [`Error::Client`], [`Error::KeyWrap`], [`Error::Integrity`];
+    /// [`Error::SourceChanged`] when the file changed during the upload. The checkpoint
+    /// survives errors, for a retry.
     pub async fn resumable_upload(
         &self,
         key: &str,
@@ -70,7 +71,7 @@ impl CryptoBucket {
         let (cp, resumed) = self
             .open_upload(key, file, stamp, &cp_path, options)
             .await?;
-        let ctx = context_of(&cp);
+        let ctx = cp.upload.clone();
         // A resumed upload needs its data key: fail before any part if it cannot be had.
         self.upload_material(&ctx.upload_id, &ctx.envelope()?)
             .await?;
@@ -86,10 +87,9 @@ impl CryptoBucket {
         self.upload_parts(&ctx, file, todo, &shared, &cp_path, &progress)
             .await?;
         if FileStamp::of(file)? != stamp {
-            return Err(Error::InvalidInput(format!(
-                "{} changed during the upload",
-                file.display()
-            )));
+            return Err(Error::SourceChanged {
+                path: file.to_owned(),
+            });
         }
         let parts = finished_parts(&shared);
         let done = self.complete_multipart_upload(&ctx, &parts).await?;
@@ -138,7 +138,7 @@ impl CryptoBucket {
         if let Some(mut cp) = checkpoint::load::<UploadCheckpoint>(cp_path)? {
             let bucket = self.inner.client.bucket();
             match cp.fit(bucket, key, file, stamp)? {
-                Fit::Resume => match self.list_parts(&context_of(&cp)).await {
+                Fit::Resume => match self.list_parts(&cp.upload).await {
                     Ok(server) => {
                         cp.parts.retain(|p| {
                             server
@@ -149,7 +149,7 @@ impl CryptoBucket {
                         return Ok((cp, resumed));
                     }
                     Err(e) if is_gone(&e) => {
-                        tracing::info!("upload {} is gone; starting over", cp.upload_id)
+                        tracing::info!("upload {} is gone; starting over", cp.upload.upload_id)
                     }
                     Err(e) => return Err(e),
                 },
@@ -158,7 +158,7 @@ impl CryptoBucket {
                         "{} changed since the checkpoint; starting over",
                         file.display()
                     );
-                    let _ = self.abort_multipart_upload(&context_of(&cp)).await;
+                    let _ = self.abort_multipart_upload(&cp.upload).await;
                 }
             }
             checkpoint::remove(cp_path)?;
@@ -166,13 +166,7 @@ impl CryptoBucket {
         let ctx = self
             .initiate_multipart_upload(key, stamp.size, None, &options.put)
             .await?;
-        let cp = UploadCheckpoint::new(
-            (self.inner.client.bucket(), key),
-            file,
-            stamp,
-            (&ctx.upload_id, ctx.data_size, ctx.part_size),
-            ctx.envelope.clone(),
-        );
+        let cp = UploadCheckpoint::new(self.inner.client.bucket(), file, stamp, ctx);
         checkpoint::save(cp_path, &cp)?;
         Ok((cp, 0))
     }
@@ -260,16 +254,6 @@ impl CryptoBucket {
             key,
             &local,
         ))
-    }
-}
-
-fn context_of(cp: &UploadCheckpoint) -> MultipartContext {
-    MultipartContext {
-        upload_id: cp.upload_id.clone(),
-        key: cp.key.clone(),
-        data_size: cp.data_size,
-        part_size: cp.part_size,
-        envelope: cp.envelope.clone(),
     }
 }
 

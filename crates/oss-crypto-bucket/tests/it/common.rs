@@ -75,8 +75,7 @@ pub fn test_key() -> RsaMasterKey {
 }
 
 pub fn test_private_key() -> RsaPrivateKey {
-    let pem =
-        std::fs::read_to_string(vectors_dir().join("keys/rsa1024-private-pkcs1.pem")).unwrap();
+    let pem = oss_testkit::Vectors::required().text(oss_testkit::RSA_TEST_KEY);
     RsaPrivateKey::from_pem(&pem).unwrap()
 }
 
@@ -84,12 +83,6 @@ pub fn test_private_key() -> RsaPrivateKey {
 pub fn fresh_key() -> RsaMasterKey {
     let rsa = rsa::PrivateKey::new(&mut rand::rngs::SysRng, 1024).unwrap();
     RsaMasterKey::new(RsaPrivateKey::from_rsa(rsa).unwrap())
-}
-
-pub fn vectors_dir() -> std::path::PathBuf {
-    oss_testkit::Vectors::locate()
-        .map(|v| v.dir().to_owned())
-        .unwrap_or_else(|| oss_testkit::workspace_root().join("../shared/vectors"))
 }
 
 /// Deterministic test data.

@@ -11,7 +11,8 @@ use oss_crypto_bucket::oss_envelope::{Matdesc, header};
 use oss_crypto_bucket::oss_keywrap::Keyring;
 use oss_crypto_bucket::oss_keywrap::rsa::{RsaMasterKey, RsaPrivateKey};
 use oss_crypto_bucket::{
-    CopyOptions, CryptoBucket, CryptoOptions, Error, GetOptions, PutOptions, ResumableOptions,
+    CopyOptions, CryptoBucket, CryptoOptions, Error, GetOptions, PutOptions, Refusal,
+    ResumableOptions,
 };
 
 async fn read(bucket: &CryptoBucket, key: &str) -> Vec<u8> {
@@ -71,28 +72,30 @@ async fn copies_keep_the_envelope_and_bad_requests_are_refused() {
     // Requests that would alter the envelope.
     let mut bad = CopyOptions::replacing(Vec::new());
     bad.headers.insert(header::START, "AAAA".parse().unwrap());
-    assert!(matches!(
-        bucket.copy_object("src", "x", &bad).await.unwrap_err(),
-        Error::Refused(_)
-    ));
+    let err = bucket.copy_object("src", "x", &bad).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Refused(Refusal::EnvelopeChange { name }) if name == header::START),
+        "{err:?}"
+    );
     let bad = CopyOptions::replacing(vec![("client-side-encryption-key".into(), "AAAA".into())]);
-    assert!(matches!(
-        bucket.copy_object("src", "x", &bad).await.unwrap_err(),
-        Error::Refused(_)
-    ));
+    let err = bucket.copy_object("src", "x", &bad).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Refused(Refusal::EnvelopeFromMetadata { name }) if name == header::KEY),
+        "{err:?}"
+    );
     let mut bad = CopyOptions::default();
     bad.metadata.push(("c".into(), "3".into()));
     assert!(matches!(
         bucket.copy_object("src", "x", &bad).await.unwrap_err(),
-        Error::Refused(_)
+        Error::Refused(Refusal::CopyDirectiveMetadata)
     ));
     assert!(matches!(
         bucket.append_object("src").unwrap_err(),
-        Error::Refused(_)
+        Error::Refused(Refusal::Append { key }) if key == "src"
     ));
     assert!(matches!(
         bucket.upload_part_copy("src").unwrap_err(),
-        Error::Refused(_)
+        Error::Refused(Refusal::UploadPartCopy { source_key }) if source_key == "src"
     ));
 }
 
@@ -162,7 +165,7 @@ async fn rotation_rewraps_without_reencrypting_single_and_multipart() {
             .rotate_master_key("plain", &new_keyring)
             .await
             .unwrap_err(),
-        Error::Refused(_)
+        Error::Refused(Refusal::NoEnvelope { key }) if key == "plain"
     ));
 }
 

@@ -52,7 +52,7 @@ fn spawn(h: &Harness, command: &str, key: &str, file: &Path, cp_dir: &Path) -> C
         .arg("--file")
         .arg(file)
         .arg("--private-key")
-        .arg(common::vectors_dir().join("keys/rsa1024-private-pkcs1.pem"))
+        .arg(oss_testkit::Vectors::required().path(oss_testkit::RSA_TEST_KEY))
         .args(["--part-size", &PART.to_string(), "--concurrency", "1"])
         .arg("--checkpoint-dir")
         .arg(cp_dir)

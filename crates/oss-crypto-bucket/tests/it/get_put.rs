@@ -12,10 +12,11 @@ use futures::StreamExt as _;
 use http::HeaderMap;
 use md5::{Digest as _, Md5};
 use oss_crypto_bucket::oss_client::PutPayload;
-use oss_crypto_bucket::oss_envelope::{Matdesc, RangeError, header};
+use oss_crypto_bucket::oss_envelope::{Matdesc, header};
 use oss_crypto_bucket::oss_keywrap::Keyring;
 use oss_crypto_bucket::{
-    ByteRange, CryptoOptions, Error, GetOptions, IntegrityError, PutOptions, PutSource,
+    ByteRange, CryptoOptions, Error, GetOptions, InputError, IntegrityError, PutOptions, PutSource,
+    ReadKind, ResponseError,
 };
 use oss_devserver::{FaultAction, FaultRule, Trigger};
 
@@ -186,7 +187,10 @@ async fn wrong_md5_or_length_never_stores_an_object() {
         )
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
+    assert!(
+        matches!(&err, Error::InvalidInput(InputError::EnvelopeMetadata { name }) if name == "client-side-encryption-key"),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -444,7 +448,21 @@ async fn incomplete_envelope_200_for_206_and_wrong_content_range_are_refused() {
     let err = canned_get(200, headers.clone(), body.clone(), Some("100-199"))
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::UnexpectedResponse(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::UnexpectedResponse(ResponseError::Status {
+                read: ReadKind::Ranged,
+                expected: 206,
+                actual: 200
+            })
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "unexpected response: expected 206 for a ranged read, got 200"
+    );
     let mut wrong = headers.clone();
     wrong.push(("content-range".into(), "bytes 0-99/21839".into()));
     let err = canned_get(206, wrong, body[..100].to_vec(), Some("100-199"))
@@ -457,7 +475,13 @@ async fn incomplete_envelope_200_for_206_and_wrong_content_range_are_refused() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::Range(RangeError::MissingContentRange)),
+        matches!(
+            err,
+            Error::UnexpectedResponse(ResponseError::MissingHeader {
+                response: "206",
+                header: "Content-Range"
+            })
+        ),
         "{err:?}"
     );
     let mut good = headers.clone();
@@ -585,8 +609,7 @@ async fn debug_output_shows_no_secrets() {
         .await
         .unwrap();
     let secret = h.server.credentials().access_key_secret().to_owned();
-    let pem = std::fs::read_to_string(common::vectors_dir().join("keys/rsa1024-private-pkcs1.pem"))
-        .unwrap();
+    let pem = oss_testkit::Vectors::required().text(oss_testkit::RSA_TEST_KEY);
     let pem_body: String = pem
         .lines()
         .nth(1)

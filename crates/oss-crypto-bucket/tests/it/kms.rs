@@ -18,9 +18,7 @@ use oss_devserver::{DevServerConfig, KmsConfig};
 async fn harness() -> Harness {
     let mut kms = KmsConfig::default();
     if let Some(v) = oss_testkit::Vectors::locate() {
-        kms = kms
-            .with_fixtures_json(&String::from_utf8(v.bytes("v1-kms-1MiB.json")).unwrap())
-            .unwrap();
+        kms = kms.with_fixtures_json(&v.text("v1-kms-1MiB.json")).unwrap();
     }
     Harness::start_with(DevServerConfig::default().with_kms(kms)).await
 }

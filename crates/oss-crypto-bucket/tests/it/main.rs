@@ -14,4 +14,5 @@ mod kms;
 mod multipart;
 mod progress;
 mod resumable;
+mod typed_errors;
 mod vectors;

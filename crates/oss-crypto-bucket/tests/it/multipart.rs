@@ -14,8 +14,8 @@ use oss_crypto_bucket::oss_keywrap::{
     KeyDescription, Keyring, MasterKey, Result as KwResult, WrappedMaterial,
 };
 use oss_crypto_bucket::{
-    ByteRange, CryptoOptions, Error, GetOptions, IntegrityError, MultipartContext, PutOptions,
-    UploadedPart,
+    ByteRange, CryptoOptions, Error, GetOptions, InputError, IntegrityError, MultipartContext,
+    PutOptions, UploadedPart,
 };
 
 /// A master key that counts its unwraps.
@@ -133,12 +133,28 @@ async fn wrong_part_lengths_and_sizes_are_refused() {
         .upload_part(&ctx, 1, plain[..102_399].to_vec().into())
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::InvalidInput(InputError::PartLength {
+                number: 1,
+                expected: 102_400,
+                actual: 102_399
+            })
+        ),
+        "{err:?}"
+    );
     let err = bucket
         .upload_part(&ctx, 3, plain[204_800..249_999].to_vec().into())
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::InvalidInput(InputError::PartLength { number: 3, .. })
+        ),
+        "{err:?}"
+    );
     let err = bucket
         .upload_part(&ctx, 4, plain[..10].to_vec().into())
         .await

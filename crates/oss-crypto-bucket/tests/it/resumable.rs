@@ -10,6 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use common::{Harness, data};
+use oss_crypto_bucket::oss_client::PutPayload;
 use oss_crypto_bucket::oss_envelope::header::UNENCRYPTED_CONTENT_MD5;
 use oss_crypto_bucket::{CheckpointError, CryptoOptions, Error, IntegrityError, ResumableOptions};
 use oss_devserver::{FaultAction, FaultRule, Trigger};
@@ -326,4 +327,64 @@ async fn resumable_upload_records_and_checks_the_plaintext_md5() {
         "{err:?}"
     );
     assert_eq!(checkpoints(dir.path()), 0, "nothing started");
+}
+
+/// A download checkpoint written before the envelope was recorded in it still works: for a
+/// plain object it resumes; for an encrypted one (whose envelope it cannot vouch for) it is
+/// discarded, after a GET confirmed the HEAD, and the download starts over and completes.
+#[tokio::test]
+async fn download_checkpoints_without_the_envelope_field_resume_or_start_over() {
+    let h = Harness::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bucket = h.bucket(options(dir.path()).with_concurrency(1));
+    let plain = data(900_000, 28);
+    let src = dir.path().join("src.bin");
+    std::fs::write(&src, &plain).unwrap();
+    bucket
+        .resumable_upload("enc", &src, &ResumableOptions::default())
+        .await
+        .unwrap();
+    h.client
+        .put_object(
+            "plain",
+            PutPayload::from_bytes(plain.clone()),
+            &http::HeaderMap::new(),
+        )
+        .await
+        .unwrap();
+    for (key, encrypted) in [("plain", false), ("enc", true)] {
+        let dest = dir.path().join(key);
+        let cp = dir.path().join(format!("{key}.json"));
+        let with_cp = ResumableOptions::default().with_checkpoint(&cp);
+        h.server
+            .faults()
+            .add_rule(FaultRule::new("GetObject", Trigger::EveryNth(5), denied()));
+        bucket
+            .resumable_download(key, &dest, &with_cp)
+            .await
+            .unwrap_err();
+        h.server.faults().clear();
+        let mut json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&cp).unwrap()).unwrap();
+        let recorded = json.as_object_mut().unwrap().remove("envelope").unwrap();
+        assert_eq!(!recorded.as_array().unwrap().is_empty(), encrypted, "{key}");
+        std::fs::write(&cp, serde_json::to_vec(&json).unwrap()).unwrap();
+        let out = bucket
+            .resumable_download(key, &dest, &with_cp)
+            .await
+            .unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), plain, "{key}");
+        assert!(
+            !cp.exists(),
+            "{key}: the checkpoint is removed after success"
+        );
+        if encrypted {
+            assert_eq!((out.parts_resumed, out.parts_downloaded), (0, 9));
+            let reason = out.discarded_checkpoint.unwrap();
+            assert!(reason.contains("envelope changed"), "{reason}");
+        } else {
+            assert_eq!((out.parts_resumed, out.parts_downloaded), (4, 5));
+            assert_eq!(out.discarded_checkpoint, None);
+        }
+    }
 }

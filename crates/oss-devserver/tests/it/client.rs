@@ -127,6 +127,32 @@ pub struct Client {
     pub skew: i64,
 }
 
+/// The path-style URL of `bucket`/`key` under `base`, with the decoded `query` encoded.
+pub fn path_style_url<'a, P: TextPair<'a>>(
+    base: &str,
+    bucket: Option<&str>,
+    key: Option<&str>,
+    query: impl IntoIterator<Item = P>,
+) -> String {
+    let mut url = format!("{base}/");
+    if let Some(b) = bucket {
+        url.push_str(b);
+        url.push('/');
+        if let Some(k) = key {
+            url.push_str(&percent_encode_path(k));
+        }
+    }
+    for (i, (n, v)) in query.into_iter().map(TextPair::text_pair).enumerate() {
+        url.push(if i == 0 { '?' } else { '&' });
+        url.push_str(&percent_encode(n));
+        if !v.is_empty() {
+            url.push('=');
+            url.push_str(&percent_encode(v));
+        }
+    }
+    url
+}
+
 impl Client {
     pub fn new(server: &DevServer) -> Self {
         let c = server.credentials();
@@ -156,24 +182,7 @@ impl Client {
         key: Option<&str>,
         query: impl IntoIterator<Item = P>,
     ) -> String {
-        let mut url = self.base.clone();
-        url.push('/');
-        if let Some(b) = bucket {
-            url.push_str(b);
-            url.push('/');
-            if let Some(k) = key {
-                url.push_str(&percent_encode_path(k));
-            }
-        }
-        for (i, (n, v)) in query.into_iter().map(TextPair::text_pair).enumerate() {
-            url.push(if i == 0 { '?' } else { '&' });
-            url.push_str(&percent_encode(n));
-            if !v.is_empty() {
-                url.push('=');
-                url.push_str(&percent_encode(v));
-            }
-        }
-        url
+        path_style_url(&self.base, bucket, key, query)
     }
 
     /// Headers to add (signature included) for this request.

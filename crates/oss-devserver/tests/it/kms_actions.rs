@@ -340,7 +340,7 @@ async fn v1_fixture_blobs_decrypt_to_the_recorded_plaintexts() {
     let Some(vectors) = oss_testkit::Vectors::locate() else {
         return;
     };
-    let text = std::fs::read_to_string(vectors.dir().join("v1-kms-1MiB.json")).unwrap();
+    let text = vectors.text("v1-kms-1MiB.json");
     let table: Vec<(String, String)> = vectors
         .object("v1-kms-1MiB")
         .kms_decrypt_results

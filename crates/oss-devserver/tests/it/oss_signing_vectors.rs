@@ -8,7 +8,6 @@ use crate::client;
 
 use client::{Resp, read, xml_elem};
 use oss_devserver::{DevCredential, DevServer, DevServerConfig};
-use oss_signing::percent_encode;
 use oss_testkit::{OssRequestCase, OssV1Case, OssV4Case};
 
 /// What the server check needs of a V1 or a V4 case.
@@ -84,7 +83,9 @@ impl<'a> ServerCase<'a> {
             headers.extend(request.signer_added_headers.pairs());
             headers.push(("Authorization".to_owned(), self.authorization(sig)));
         }
-        (url(server, request, &query), headers)
+        let (bucket, key) = (request.bucket.as_deref(), request.key.as_deref());
+        let url = client::path_style_url(&server.oss_url(), bucket, key, &query);
+        (url, headers)
     }
 }
 
@@ -98,26 +99,6 @@ async fn server_for(request: &OssRequestCase, region: &str, clock: u64) -> DevSe
         .with_region(region)
         .with_fixed_clock(clock);
     DevServer::start(config).await.unwrap()
-}
-
-fn url(server: &DevServer, request: &OssRequestCase, query: &[(String, String)]) -> String {
-    let mut url = format!(
-        "{}/{}/",
-        server.oss_url(),
-        request.bucket.as_deref().unwrap()
-    );
-    if let Some(key) = &request.key {
-        url.push_str(&oss_signing::percent_encode_path(key));
-    }
-    for (i, (n, v)) in query.iter().enumerate() {
-        url.push(if i == 0 { '?' } else { '&' });
-        url.push_str(&percent_encode(n));
-        if !v.is_empty() {
-            url.push('=');
-            url.push_str(&percent_encode(v));
-        }
-    }
-    url
 }
 
 async fn send(url: &str, method: &str, headers: &[(String, String)]) -> Resp {

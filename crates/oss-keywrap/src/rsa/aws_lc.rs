@@ -1,4 +1,6 @@
-//! The AWS-LC backend of the RSA private-key operations (feature `aws-lc`, the default).
+//! The AWS-LC backend of the RSA operations (feature `aws-lc`, the default): unwrapping with
+//! a private key and wrapping (PKCS#1 v1.5 encryption, padded from AWS-LC's own generator)
+//! with a public one.
 //!
 //! AWS-LC's private operation is constant-time and blinded, and its PKCS#1 v1.5 and OAEP
 //! padding checks are constant-time; the only outcome left visible is success or failure,
@@ -6,9 +8,10 @@
 //! moduli below 2048 bits: those keys stay on the pure-Rust path.
 
 use aws_lc_rs::rsa::{
-    OAEP_SHA1_MGF1SHA1, OaepPrivateDecryptingKey, Pkcs1PrivateDecryptingKey, PrivateDecryptingKey,
+    OAEP_SHA1_MGF1SHA1, OaepPrivateDecryptingKey, Pkcs1PrivateDecryptingKey,
+    Pkcs1PublicEncryptingKey, PrivateDecryptingKey, PublicEncryptingKey,
 };
-use rsa::pkcs8::EncodePrivateKey;
+use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
@@ -58,5 +61,26 @@ impl AwsLcKey {
             .decrypt(&OAEP_SHA1_MGF1SHA1, ciphertext, &mut buffer, None)
             .map_err(|_| Error::Unwrap)?;
         Ok(Zeroizing::new(message.to_vec()))
+    }
+}
+
+/// One public key loaded into AWS-LC for PKCS#1 v1.5 encryption.
+pub(crate) struct AwsLcPublicKey(Pkcs1PublicEncryptingKey);
+
+impl AwsLcPublicKey {
+    /// The key in AWS-LC, or `None` when AWS-LC refuses it (moduli below 2048 bits).
+    pub(crate) fn new(key: &rsa::PublicKey) -> Option<Self> {
+        let der = key.to_public_key_der().ok()?;
+        let key = PublicEncryptingKey::from_der(der.as_bytes()).ok()?;
+        Pkcs1PublicEncryptingKey::new(key).ok().map(Self)
+    }
+
+    /// PKCS#1 v1.5 encryption of `message`; `None` when AWS-LC fails (its generator), for the
+    /// caller to fall back on the `rsa` crate.
+    pub(crate) fn pkcs1v15_encrypt(&self, message: &[u8]) -> Option<Vec<u8>> {
+        let mut out = vec![0u8; self.0.ciphertext_size()];
+        let len = self.0.encrypt(message, &mut out).ok()?.len();
+        out.truncate(len);
+        Some(out)
     }
 }

@@ -25,6 +25,10 @@ const MIN_PADDING: usize = 8;
 /// [`Error::Randomness`] when the OS generator fails (the message always fits: at most 32
 /// bytes against a modulus of at least 1024 bits).
 pub(crate) fn pkcs1v15_encrypt(key: &RsaPublicKey, message: &[u8]) -> Result<Vec<u8>> {
+    #[cfg(feature = "aws-lc")]
+    if let Some(wrapped) = key.aws_lc().and_then(|fast| fast.pkcs1v15_encrypt(message)) {
+        return Ok(wrapped);
+    }
     let mut rng = rand::rngs::SysRng;
     key.inner()
         .encrypt(&mut rng, rsa::Pkcs1v15Encrypt, message)

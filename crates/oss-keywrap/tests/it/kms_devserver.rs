@@ -229,7 +229,7 @@ async fn v1_kms_vector_unwraps() {
     let Some(v) = Vectors::locate() else { return };
     let vector = v.object("v1-kms-1MiB");
     let kms = KmsConfig::default()
-        .with_fixtures_json(&String::from_utf8(v.bytes("v1-kms-1MiB.json")).unwrap())
+        .with_fixtures_json(&v.text("v1-kms-1MiB.json"))
         .unwrap();
     let server = server(kms).await;
     let envelope = LegacyEnvelope::from_headers(vector.headers.iter()).unwrap();
@@ -457,5 +457,70 @@ async fn a_go_java_blob_that_looks_like_the_oss2_flavour_is_retried_once() {
     assert!(
         matches!(&err, Error::Kms(e) if e.code() == "InvalidParameter"),
         "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_access_key_or_permission_is_told_from_a_key_error() {
+    use kms::AccessRefusal::{PermissionDenied, Unauthenticated};
+    let server = server(KmsConfig::default()).await;
+    server
+        .kms()
+        .add_key(oss_devserver::KmsKey::new("locked").with_allowed_access_keys(["LTAI-other"]));
+    let key = KmsMasterKey::new(client(&server), KEY);
+    let (_, wrapped) = key.generate().await.unwrap();
+    let (_, envelope) = Keyring::new(key).generate().await.unwrap();
+    let right = server.credentials();
+    let wrong_secret = DevCredential::new(right.access_key_id(), "not-the-secret");
+    let unknown_id = DevCredential::new("LTAI-no-such-key", right.access_key_secret());
+    for (credential, code) in [
+        (&wrong_secret, "SignatureDoesNotMatch"),
+        (&unknown_id, "InvalidAccessKeyId.NotFound"),
+    ] {
+        let keyring = Keyring::new(KmsMasterKey::new(
+            client_with(&server, credential, kms::default_retry()),
+            KEY,
+        ));
+        // Through the keyring's report too: the refusal is found behind it.
+        for err in [
+            keyring.generate().await.unwrap_err(),
+            keyring.unwrap_envelope(&envelope).await.unwrap_err(),
+        ] {
+            let (refusal, answer) = err
+                .kms_access_refusal()
+                .unwrap_or_else(|| panic!("{err:?}"));
+            assert_eq!((refusal, answer.code()), (Unauthenticated, code));
+            assert!(!err.is_unwrap_failure() && !err.is_retryable(), "{err:?}");
+        }
+    }
+    let denied = KmsMasterKey::new(client(&server), "locked")
+        .generate()
+        .await
+        .unwrap_err();
+    let (refusal, answer) = denied.kms_access_refusal().unwrap();
+    assert_eq!(
+        (refusal, answer.code()),
+        (PermissionDenied, "Forbidden.NoPermission")
+    );
+
+    // The key's own failures are not refusals of the caller.
+    let missing = KmsMasterKey::new(client(&server), "no-such-key")
+        .generate()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&missing, Error::Kms(e) if e.code() == "Forbidden.KeyNotFound"),
+        "{missing:?}"
+    );
+    assert!(missing.kms_access_refusal().is_none());
+    let other_passphrase = KmsMasterKey::new(client(&server), KEY)
+        .with_passphrase("other")
+        .unwrap()
+        .unwrap(&wrapped)
+        .await
+        .unwrap_err();
+    assert!(
+        other_passphrase.kms_access_refusal().is_none(),
+        "{other_passphrase:?}"
     );
 }

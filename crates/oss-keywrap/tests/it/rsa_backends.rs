@@ -1,6 +1,6 @@
 //! The AWS-LC backend (feature `aws-lc`) against the pure-Rust `rsa` crate: the same keys give
-//! the same unwrapped material, and every malformed encoded message is the one opaque
-//! [`Error::Unwrap`] on both paths.
+//! the same unwrapped material, what one backend wraps the other unwraps, and every malformed
+//! encoded message is the one opaque [`Error::Unwrap`] on both paths.
 
 // Helpers outside #[test] functions unwrap too: a failure is a test failure.
 #![allow(clippy::unwrap_used)]
@@ -67,6 +67,38 @@ fn keys_of_2048_bits_and_more_use_aws_lc_and_smaller_ones_rsa() {
     assert_eq!(key(RSA3072).backend(), expected);
     assert_eq!(key(OTHER_1024).backend(), "rsa");
     assert_eq!(key(RSA2048).with_pure_rust_backend().backend(), "rsa");
+    assert_eq!(key(RSA2048).public_key().backend(), expected);
+    assert_eq!(key(RSA3072).public_key().backend(), expected);
+    assert_eq!(key(OTHER_1024).public_key().backend(), "rsa");
+    let forced = key(RSA2048).with_pure_rust_backend();
+    assert_eq!(forced.public_key().backend(), "rsa");
+    assert_eq!(forced.public_key(), key(RSA2048).public_key());
+}
+
+#[test]
+fn what_one_backend_wraps_the_other_unwraps() {
+    for pem in [OTHER_1024, RSA2048, RSA3072] {
+        let public = key(pem).public_key();
+        for (wrapper, unwrapper) in [
+            (public.clone(), key(pem).with_pure_rust_backend()),
+            (public.with_pure_rust_backend(), key(pem)),
+        ] {
+            let wrapped = RsaMasterKey::encrypt_only(wrapper)
+                .wrap_material(&material())
+                .unwrap();
+            let bytes = raw(pem).size();
+            assert_eq!(wrapped.key().as_bytes().len(), bytes);
+            assert_eq!(wrapped.start().as_bytes().len(), bytes);
+            let unwrapped = RsaMasterKey::new(unwrapper)
+                .unwrap_material(&wrapped)
+                .unwrap();
+            assert_eq!(
+                unwrapped.data_key().as_bytes(),
+                material().data_key().as_bytes()
+            );
+            assert_eq!(unwrapped.iv().as_bytes(), material().iv().as_bytes());
+        }
+    }
 }
 
 /// Each key twice: with its default backend and forced onto the pure-Rust one, so that the

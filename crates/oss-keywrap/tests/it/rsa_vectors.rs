@@ -7,11 +7,10 @@
 use oss_envelope::{Envelope, LegacyEnvelope};
 use oss_keywrap::rsa::{RsaMasterKey, RsaPrivateKey};
 use oss_keywrap::{Error, Keyring, MasterKey, WrappedMaterial};
-use oss_testkit::{Vectors, unhex};
+use oss_testkit::{RSA_TEST_KEY, Vectors, unhex};
 
 fn key_from(v: &Vectors, file: &str) -> RsaMasterKey {
-    let pem = String::from_utf8(v.bytes(file)).unwrap();
-    RsaMasterKey::new(RsaPrivateKey::from_pem(&pem).unwrap())
+    RsaMasterKey::new(RsaPrivateKey::from_pem(&v.text(file)).unwrap())
 }
 
 async fn check_v2(v: &Vectors, name: &str, key: &RsaMasterKey) {
@@ -30,17 +29,13 @@ async fn check_v2(v: &Vectors, name: &str, key: &RsaMasterKey) {
 #[tokio::test]
 async fn v2_vectors_unwrap_with_every_private_key_format() {
     let Some(v) = Vectors::locate() else { return };
-    for file in [
-        "keys/rsa1024-private-pkcs1.pem",
-        "keys/rsa1024-private-pkcs8.pem",
-    ] {
+    for file in [RSA_TEST_KEY, "keys/rsa1024-private-pkcs8.pem"] {
         let key = key_from(&v, file);
         for name in ["v2-go-rsa", "v2-python-rsa", "v2-envelope-header-only"] {
             check_v2(&v, name, &key).await;
         }
-        let decrypt_only = RsaMasterKey::decrypt_only(
-            RsaPrivateKey::from_pem(&String::from_utf8(v.bytes(file)).unwrap()).unwrap(),
-        );
+        let decrypt_only =
+            RsaMasterKey::decrypt_only(RsaPrivateKey::from_pem(&v.text(file)).unwrap());
         check_v2(&v, "v2-go-rsa", &decrypt_only).await;
     }
 }
@@ -53,8 +48,8 @@ async fn header_only_vector_matdesc_selects_registered_key() {
     let matdesc = envelope.matdesc().unwrap().clone();
     assert_eq!(matdesc.get("tag"), Some("value"));
     // The default key is a different key; the registered one has the object's description.
-    let keyring = Keyring::new(other_key())
-        .with_key(key_from(&v, "keys/rsa1024-private-pkcs1.pem").with_matdesc(matdesc));
+    let keyring =
+        Keyring::new(other_key()).with_key(key_from(&v, RSA_TEST_KEY).with_matdesc(matdesc));
     let material = keyring.unwrap_envelope(&envelope).await.unwrap();
     let cek = unhex(&vector.expected.cek_hex);
     assert_eq!(material.data_key().as_bytes()[..], cek[..]);
@@ -82,7 +77,7 @@ async fn v1_oaep_vector_unwraps_to_start_eight() {
     let Some(v) = Vectors::locate() else { return };
     let vector = v.object("v1-rsa-oaep-1MiB");
     let envelope = LegacyEnvelope::from_headers(vector.headers.iter()).unwrap();
-    let key = key_from(&v, "keys/rsa1024-private-pkcs1.pem");
+    let key = key_from(&v, RSA_TEST_KEY);
     let keyring = Keyring::new(key);
     let material = keyring.unwrap_legacy(&envelope).await.unwrap();
     let cek = unhex(&vector.expected.cek_hex);

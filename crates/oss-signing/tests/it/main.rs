@@ -4,3 +4,4 @@
 mod oss_v1_vectors;
 mod oss_v4_vectors;
 mod rpc_vectors;
+mod vector_case;

@@ -6,61 +6,57 @@
     reason = "test helpers: a malformed vector must fail loudly"
 )]
 
-use oss_signing::{Credentials, oss_v4};
-use serde_json::Value;
+use oss_signing::oss_v4;
+use oss_testkit::OssV4Expected;
 
-fn pairs(value: &Value) -> Vec<(String, String)> {
-    match value {
-        Value::Array(items) => items
-            .iter()
-            .map(|p| {
-                (
-                    p[0].as_str().unwrap().to_owned(),
-                    p[1].as_str().unwrap().to_owned(),
-                )
-            })
-            .collect(),
-        Value::Object(map) => map
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
+use crate::vector_case::{credentials, request};
 
-fn strs(value: &Value) -> Vec<&str> {
-    value
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap())
-        .collect()
-}
-
-fn check(id: &str, got: &oss_v4::Signature, expected: &Value) {
+fn check(id: &str, got: &oss_v4::Signature, expected: &OssV4Expected) {
     let fields = [
-        ("additional_headers", &got.additional_headers),
-        ("canonical_uri", &got.canonical_uri),
-        ("canonical_query", &got.canonical_query),
-        ("canonical_headers", &got.canonical_headers),
-        ("canonical_request", &got.canonical_request),
-        ("canonical_request_sha256", &got.canonical_request_sha256),
-        ("string_to_sign", &got.string_to_sign),
-        ("signature", &got.signature),
+        (
+            "additional_headers",
+            &got.additional_headers,
+            &expected.additional_headers,
+        ),
+        ("canonical_uri", &got.canonical_uri, &expected.canonical_uri),
+        (
+            "canonical_query",
+            &got.canonical_query,
+            &expected.canonical_query,
+        ),
+        (
+            "canonical_headers",
+            &got.canonical_headers,
+            &expected.canonical_headers,
+        ),
+        (
+            "canonical_request",
+            &got.canonical_request,
+            &expected.canonical_request,
+        ),
+        (
+            "canonical_request_sha256",
+            &got.canonical_request_sha256,
+            &expected.canonical_request_sha256,
+        ),
+        (
+            "string_to_sign",
+            &got.string_to_sign,
+            &expected.string_to_sign,
+        ),
+        ("signature", &got.signature, &expected.signature),
     ];
-    for (name, value) in fields {
-        assert_eq!(value, expected[name].as_str().unwrap(), "{id} {name}");
+    for (name, got, expected) in fields {
+        assert_eq!(got, expected, "{id} {name}");
     }
-    assert_eq!(
-        got.scope.to_string(),
-        expected["scope"].as_str().unwrap(),
-        "{id} scope"
-    );
+    assert_eq!(got.scope.to_string(), expected.scope, "{id} scope");
 }
 
-fn sorted(mut v: Vec<(String, String)>) -> Vec<(String, String)> {
-    v.sort();
-    v
+/// The pairs in sorted order: the signer adds them in an order of its own.
+fn sorted(pairs: impl Into<Vec<(String, String)>>) -> Vec<(String, String)> {
+    let mut pairs = pairs.into();
+    pairs.sort();
+    pairs
 }
 
 #[test]
@@ -68,52 +64,20 @@ fn every_v4_vector_reproduces() {
     let Some(v) = oss_testkit::Vectors::locate() else {
         return;
     };
-    let file = v.json("oss-signature-v4.json");
-    let cases = file["cases"].as_array().unwrap();
-    assert_eq!(cases.len(), 11);
-    for case in cases {
-        let id = case["id"].as_str().unwrap();
-        let c = &file["credentials"];
-        let mut creds = Credentials::new(
-            c["access_key_id"].as_str().unwrap(),
-            c["access_key_secret"].as_str().unwrap(),
-        );
-        if let Some(token) = case["security_token"].as_str() {
-            creds = creds.with_security_token(token);
-        }
-        let (query, headers) = (pairs(&case["query"]), pairs(&case["caller_headers"]));
-        let request = oss_v4::Request::new(case["method"].as_str().unwrap())
-            .bucket(case["bucket"].as_str())
-            .key(case["key"].as_str())
-            .query(&query)
-            .headers(&headers)
-            .additional_headers(strs(&case["additional_headers_requested"]));
-        let (region, product) = (
-            case["region"].as_str().unwrap(),
-            case["product"].as_str().unwrap(),
-        );
-        let time = case["signing_time_unix"].as_u64().unwrap();
-        let expected = &case["expected"];
-        let detail = if case["form"] == "header" {
-            let signed = oss_v4::sign_headers(&request, &creds, time, region, product);
-            assert_eq!(
-                sorted(signed.added_headers),
-                sorted(pairs(&case["signer_added_headers"])),
-                "{id}"
-            );
-            assert_eq!(
-                signed.authorization,
-                expected["authorization"].as_str().unwrap(),
-                "{id}"
-            );
-            let parsed = oss_v4::parse_authorization(&signed.authorization).unwrap();
-            assert_eq!(parsed.signature, signed.detail.signature, "{id}");
-            signed.detail
-        } else {
-            let expires = case["expiration_unix"].as_u64().unwrap() - time;
+    let file = v.oss_v4();
+    assert_eq!(file.cases.len(), 11);
+    for case in &file.cases {
+        let id = &case.request.id;
+        let creds = credentials(&file.credentials, &case.request);
+        let request = request(&case.request).additional_headers(&case.additional_headers_requested);
+        let (region, product) = (case.region.as_str(), case.product.as_str());
+        let time = case.signing_time_unix;
+        let expected = &case.expected;
+        let detail = if case.request.is_presigned() {
+            let expires = case.expiration_unix.unwrap() - time;
             let validity = oss_signing::Validity::new(time, expires);
             let signed = oss_v4::presign(&request, &creds, validity, region, product);
-            let added = pairs(&case["query_parameters_added_by_signer"]);
+            let added = case.request.query_parameters_added_by_signer.as_slice();
             assert_eq!(
                 signed.added_query.last(),
                 added.last(),
@@ -121,12 +85,24 @@ fn every_v4_vector_reproduces() {
             );
             assert_eq!(sorted(signed.added_query), sorted(added), "{id}");
             signed.detail
+        } else {
+            let signed = oss_v4::sign_headers(&request, &creds, time, region, product);
+            let added = case.request.signer_added_headers.as_slice();
+            assert_eq!(sorted(signed.added_headers), sorted(added), "{id}");
+            assert_eq!(
+                Some(&signed.authorization),
+                expected.authorization.as_ref(),
+                "{id}"
+            );
+            let parsed = oss_v4::parse_authorization(&signed.authorization).unwrap();
+            assert_eq!(parsed.signature, signed.detail.signature, "{id}");
+            signed.detail
         };
         check(id, &detail, expected);
         let key = oss_v4::SigningKey::derive(creds.access_key_secret(), &detail.scope);
         assert_eq!(
             hex::encode(key.expose_secret()),
-            expected["signing_key_hex"].as_str().unwrap(),
+            expected.signing_key_hex,
             "{id}"
         );
         assert_eq!(format!("{key:?}"), "SigningKey(******)");
@@ -138,18 +114,15 @@ fn server_recomputation_matches_and_tampering_is_detected() {
     let Some(v) = oss_testkit::Vectors::locate() else {
         return;
     };
-    let file = v.json("oss-signature-v4.json");
-    let case = &file["cases"][2]; // V4-H3: additional headers
-    let mut all = pairs(&case["caller_headers"]);
-    all.extend(pairs(&case["signer_added_headers"]));
-    let query = pairs(&case["query"]);
-    let expected = case["expected"]["signature"].as_str().unwrap();
-    let auth =
-        oss_v4::parse_authorization(case["expected"]["authorization"].as_str().unwrap()).unwrap();
-    let base = oss_v4::Request::new("PUT")
-        .bucket("bucket")
-        .key("1234+-/123/1.txt")
-        .query(&query)
+    let file = v.oss_v4();
+    let case = file.case("V4-H3"); // additional headers
+    let mut all = case.request.headers.pairs();
+    all.extend(case.request.signer_added_headers.pairs());
+    let query = case.request.query.as_slice();
+    let expected = &case.expected.signature;
+    let auth = oss_v4::parse_authorization(case.expected.authorization.as_deref().unwrap());
+    let auth = auth.unwrap();
+    let base = request(&case.request)
         .headers(&all)
         .additional_headers(&auth.additional_headers);
     let secret = oss_signing::AccessKeySecret::new("sk");
@@ -181,7 +154,7 @@ fn server_recomputation_matches_and_tampering_is_detected() {
     ];
     for (i, req) in variants.iter().enumerate() {
         let sig = oss_v4::compute(req, &context, &secret).signature;
-        assert_ne!(sig, expected, "variant {i}");
+        assert_ne!(&sig, expected, "variant {i}");
     }
     for (x_oss_date, region, product, secret) in [
         ("20231216T172513Z", "cn-hangzhou", "oss", "sk"),
@@ -196,11 +169,11 @@ fn server_recomputation_matches_and_tampering_is_detected() {
         };
         let secret = oss_signing::AccessKeySecret::new(secret);
         let sig = oss_v4::compute(&base, &context, &secret).signature;
-        assert_ne!(sig, expected, "{x_oss_date} {region} {product}");
+        assert_ne!(&sig, expected, "{x_oss_date} {region} {product}");
     }
     // A header that is neither x-oss-* nor additional is not signed.
     let mut unsigned = all.clone();
     unsigned.push(("user-agent".into(), "x".into()));
     let sig = oss_v4::compute(&base.clone().headers(&unsigned), &context, &secret).signature;
-    assert_eq!(sig, expected);
+    assert_eq!(&sig, expected);
 }

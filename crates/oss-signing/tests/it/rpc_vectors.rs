@@ -7,37 +7,30 @@
 )]
 
 use oss_signing::{AccessKeySecret, rpc};
-use serde_json::Value;
+use oss_testkit::{RpcCase, RpcScheme};
 
-fn object_pairs(value: &Value) -> Vec<(String, String)> {
+/// An expected V1-only or V3-only string the case must have.
+fn field<'a>(case: &RpcCase, value: &'a Option<String>, name: &str) -> &'a str {
     value
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
-        .collect()
+        .as_deref()
+        .unwrap_or_else(|| panic!("{} lacks {name}", case.id))
 }
 
-fn field<'a>(case: &'a Value, name: &str) -> &'a str {
-    case["expected"][name]
-        .as_str()
-        .unwrap_or_else(|| panic!("{} lacks {name}", case["id"]))
-}
-
-fn check_v1(case: &Value) {
-    let id = case["id"].as_str().unwrap();
-    let secret = AccessKeySecret::new(case["access_key_secret"].as_str().unwrap());
-    let params = object_pairs(&case["params"]);
-    let method = case["method"].as_str().unwrap();
+fn check_v1(case: &RpcCase) {
+    let (id, method) = (&case.id, case.method.as_str());
+    let secret = AccessKeySecret::new(&case.access_key_secret);
+    let params: Vec<(String, String)> = case.params.clone().into_iter().collect();
     let got = rpc::v1::sign(method, &params, &secret);
-    assert_eq!(got.canonical_query, field(case, "canonical_query"), "{id}");
-    assert_eq!(got.string_to_sign, field(case, "string_to_sign"), "{id}");
-    assert_eq!(got.signature, field(case, "signature"), "{id}");
-    assert_eq!(
-        rpc::percent_encode(&got.signature),
-        field(case, "signature_url_encoded"),
-        "{id}"
+    let expected = &case.expected;
+    assert_eq!(got.canonical_query, expected.canonical_query, "{id}");
+    assert_eq!(got.string_to_sign, expected.string_to_sign, "{id}");
+    assert_eq!(got.signature, expected.signature, "{id}");
+    let encoded = field(
+        case,
+        &expected.signature_url_encoded,
+        "signature_url_encoded",
     );
+    assert_eq!(rpc::percent_encode(&got.signature), encoded, "{id}");
 
     // A server sees the parameters in any order and with `Signature` among them.
     let mut received = params.clone();
@@ -73,40 +66,62 @@ fn check_v1(case: &Value) {
     );
 }
 
-fn check_v3(case: &Value) {
-    let id = case["id"].as_str().unwrap();
-    let secret = AccessKeySecret::new(case["access_key_secret"].as_str().unwrap());
-    let (query, headers) = (object_pairs(&case["query"]), object_pairs(&case["headers"]));
-    let request = rpc::v3::Request::new(case["method"].as_str().unwrap())
-        .path(case["path"].as_str().unwrap())
-        .query(&query)
-        .headers(&headers);
+fn check_v3(case: &RpcCase) {
+    let id = &case.id;
+    let secret = AccessKeySecret::new(&case.access_key_secret);
+    let (query, headers) = (case.query.as_slice(), case.headers.as_slice());
+    let request = rpc::v3::Request::new(&case.method)
+        .path(case.path.as_deref().unwrap())
+        .query(query)
+        .headers(headers);
     let got = rpc::v3::compute(&request, &secret);
     assert_eq!(
-        got.signed_headers,
-        case["signed_headers"].as_str().unwrap(),
+        Some(&got.signed_headers),
+        case.signed_headers.as_ref(),
         "{id}"
     );
-    for (name, value) in [
-        ("canonical_query", &got.canonical_query),
-        ("canonical_headers", &got.canonical_headers),
-        ("canonical_request", &got.canonical_request),
-        ("hashed_canonical_request", &got.hashed_canonical_request),
-        ("string_to_sign", &got.string_to_sign),
-        ("signature", &got.signature),
+    let expected = &case.expected;
+    for (name, value, want) in [
+        (
+            "canonical_query",
+            &got.canonical_query,
+            Some(&expected.canonical_query),
+        ),
+        (
+            "canonical_headers",
+            &got.canonical_headers,
+            expected.canonical_headers.as_ref(),
+        ),
+        (
+            "canonical_request",
+            &got.canonical_request,
+            expected.canonical_request.as_ref(),
+        ),
+        (
+            "hashed_canonical_request",
+            &got.hashed_canonical_request,
+            expected.hashed_canonical_request.as_ref(),
+        ),
+        (
+            "string_to_sign",
+            &got.string_to_sign,
+            Some(&expected.string_to_sign),
+        ),
+        ("signature", &got.signature, Some(&expected.signature)),
     ] {
-        assert_eq!(value, field(case, name), "{id} {name}");
+        assert_eq!(Some(value), want, "{id} {name}");
     }
-    let body = case["body"].as_str().unwrap();
-    let hash = oss_signing::find_header(&headers, "x-acs-content-sha256").unwrap();
+    let body = case.body.as_deref().unwrap();
+    let hash = oss_signing::find_header(headers, "x-acs-content-sha256").unwrap();
     assert_eq!(rpc::v3::content_sha256(body.as_bytes()), hash, "{id}");
-    let ak = case["access_key_id"].as_str().unwrap();
-    let authorization = rpc::v3::authorization(ak, &got.signed_headers, &got.signature);
-    assert_eq!(authorization, field(case, "authorization"), "{id}");
+    let authorization =
+        rpc::v3::authorization(case.access_key_id(), &got.signed_headers, &got.signature);
+    let want = field(case, &expected.authorization, "authorization");
+    assert_eq!(authorization, want, "{id}");
 
     // Server side: follow the SignedHeaders of the request; extra unsigned headers are ignored.
     let parsed = rpc::v3::parse_authorization(&authorization).unwrap();
-    let mut received = headers.clone();
+    let mut received = headers.to_vec();
     received.push(("user-agent".into(), "test".into()));
     let server = request
         .clone()
@@ -118,7 +133,7 @@ fn check_v3(case: &Value) {
         "{id}"
     );
 
-    let mut changed = query.clone();
+    let mut changed = query.to_vec();
     changed[0].1.push('x');
     let tampered = request.clone().query(&changed);
     assert_ne!(
@@ -126,7 +141,7 @@ fn check_v3(case: &Value) {
         got.signature,
         "{id}"
     );
-    let mut changed = headers.clone();
+    let mut changed = headers.to_vec();
     changed[1].1.push('x');
     let tampered = request.clone().headers(&changed);
     assert_ne!(
@@ -147,19 +162,18 @@ fn every_kms_signature_vector_reproduces() {
     let Some(v) = oss_testkit::Vectors::locate() else {
         return;
     };
-    let file = v.json("kms-signature.json");
-    let cases = file["cases"].as_array().unwrap();
+    let vectors = v.rpc_signature();
     let (mut v1, mut v3) = (0, 0);
-    for case in cases {
-        let scheme = case["scheme"].as_str().unwrap();
-        if scheme.starts_with("RPC V1") {
-            check_v1(case);
-            v1 += 1;
-        } else if scheme.starts_with("RPC V3") {
-            check_v3(case);
-            v3 += 1;
-        } else {
-            panic!("unknown scheme {scheme}");
+    for case in &vectors.cases {
+        match case.scheme() {
+            RpcScheme::V1 => {
+                check_v1(case);
+                v1 += 1;
+            }
+            RpcScheme::V3 => {
+                check_v3(case);
+                v3 += 1;
+            }
         }
     }
     assert_eq!((v1, v3), (4, 2));

@@ -1,7 +1,8 @@
 //! A refused AccessKey or a denied request is an auth error (exit code 4, `auth error: ...`),
 //! told apart from a wrong master key (`key error: ...`, also exit code 4), against a
 //! devserver: a wrong secret (403 `SignatureDoesNotMatch`), an unknown AccessKeyId, a 401 and
-//! a 403 `AccessDenied`.
+//! a 403 `AccessDenied`; and the same for the dev server's KMS (`SignatureDoesNotMatch`,
+//! `InvalidAccessKeyId.NotFound`, `Forbidden.NoPermission`) against a missing KMS key.
 
 use crate::common;
 
@@ -105,4 +106,58 @@ fn a_401_and_access_denied_are_auth_errors() {
         ),
         "{err}"
     );
+}
+
+#[test]
+fn kms_refusing_the_access_key_is_an_auth_error_and_a_missing_kms_key_a_key_error() {
+    let s = Server::start();
+    s.server().kms().add_key(
+        oss_devserver::KmsKey::new("locked").with_allowed_access_keys(["LTAI-someone-else"]),
+    );
+    std::fs::write(s.path("p"), b"secret text").unwrap();
+    let put = |env: &[(&'static str, String)], key_id: &str| {
+        let args = ["put", &s.path("p"), &uri("k"), "--kms-key-id", key_id];
+        run_env(s.dir.path(), &args, env, None)
+    };
+    let wrong_secret = env_with(&s, "OSS_ACCESS_KEY_SECRET", "not-the-secret");
+    let unknown_id = env_with(&s, "OSS_ACCESS_KEY_ID", "LTAI-no-such-key");
+    let key = "alias/oss-devserver";
+    for (env, code) in [
+        (&wrong_secret, "kms error SignatureDoesNotMatch"),
+        (&unknown_id, "kms error InvalidAccessKeyId.NotFound"),
+    ] {
+        let out = put(env, key);
+        // Not "not found" (3) for KMS's 404 InvalidAccessKeyId.NotFound.
+        expect_code(&out, 4);
+        let err = stderr(&out);
+        assert!(
+            err.starts_with(
+                "osscrypt: auth error: KMS did not accept the credentials (check the AccessKey \
+                 ID and secret"
+            ) && err.contains(code),
+            "{err}"
+        );
+        assert!(!err.contains("not-the-secret"), "{err}");
+    }
+
+    let denied = put(&s.env(), "locked");
+    expect_code(&denied, 4);
+    let err = stderr(&denied);
+    assert!(
+        err.starts_with(
+            "osscrypt: auth error: KMS denied the request to these credentials: kms error \
+             Forbidden.NoPermission"
+        ),
+        "{err}"
+    );
+
+    let missing = put(&s.env(), "no-such-key");
+    expect_code(&missing, 4);
+    let err = stderr(&missing);
+    assert!(
+        err.starts_with("osscrypt: key error: ") && err.contains("Forbidden.KeyNotFound"),
+        "{err}"
+    );
+    // Nothing was written.
+    expect_code(&s.run(&["head", &uri("k")]), 3);
 }
