@@ -107,9 +107,12 @@ pub enum Error {
         /// What was wrong.
         detail: String,
     },
-    /// The credentials provider failed.
+    /// The credentials provider failed; [`CredentialsError::is_configuration`] tells a bad
+    /// configuration (a missing profile) from a source that failed.
+    ///
+    /// [`CredentialsError::is_configuration`]: oss_credentials::CredentialsError::is_configuration
     #[error("credentials unavailable: {0}")]
-    Credentials(String),
+    Credentials(#[from] oss_credentials::CredentialsError),
     /// Invalid configuration or argument (bad endpoint, key, header, range).
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
@@ -122,12 +125,6 @@ pub enum Error {
 impl From<ServiceError> for Error {
     fn from(e: ServiceError) -> Self {
         Self::from_service(e)
-    }
-}
-
-impl From<oss_credentials::CredentialsError> for Error {
-    fn from(error: oss_credentials::CredentialsError) -> Self {
-        Self::Credentials(error.to_string())
     }
 }
 

@@ -124,6 +124,15 @@ async fn sources_are_tried_in_the_sdk_order() {
     for name in ["OSS_ACCESS_KEY_ID", vars::ROLE_ARN, "config.json", "ECS"] {
         assert!(err.contains(name), "{err}");
     }
+    // Through a client, typed: no source had credentials, which is not a configuration error.
+    let err = client(&server, Arc::new(none))
+        .head_object("k", &http::HeaderMap::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, oss_client::Error::Credentials(e) if !e.is_configuration()),
+        "{err:?}"
+    );
     server.shutdown().await;
 }
 
@@ -180,6 +189,15 @@ async fn every_profile_mode_works_and_profile_selection() {
     let missing = chain(&server, home.path(), &[(vars::PROFILE, "nope")]);
     let err = missing.credentials().await.unwrap_err().to_string();
     assert!(err.contains("no profile named \"nope\""), "{err}");
+    // Through a client the chain's error stays typed: a missing profile is configuration.
+    let err = client(&server, Arc::new(missing))
+        .head_object("k", &http::HeaderMap::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, oss_client::Error::Credentials(e) if e.is_configuration()),
+        "{err:?}"
+    );
     server.shutdown().await;
 }
 
