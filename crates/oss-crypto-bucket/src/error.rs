@@ -54,7 +54,9 @@ pub enum Error {
     #[error("refused: {0}")]
     Refused(Refusal),
     /// The local file being uploaded changed (size or modification time) while it was read.
-    #[error("invalid input: {} changed during the upload", path.display())]
+    /// The object was not written (the body was cut before its end, or the multipart upload
+    /// was not completed).
+    #[error("{} changed during the upload; the object was not written", path.display())]
     SourceChanged {
         /// The file.
         path: PathBuf,

@@ -133,7 +133,8 @@ impl CryptoBucket {
         let envelope = ctx.envelope()?;
         let material = self.upload_material(&ctx.upload_id, &envelope).await?;
         let headers = part_headers(&envelope)?;
-        let (payload, tally) = encrypted_payload(data, len, &material, layout.offset(), None, None);
+        let (payload, tally) =
+            encrypted_payload(data, len, &material, layout.offset(), None, None, None);
         let result = self
             .inner
             .client

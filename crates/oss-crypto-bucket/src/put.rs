@@ -15,6 +15,7 @@ use oss_client::PutPayload;
 use oss_envelope::{ContentCipher, ContentMaterial, Envelope};
 
 use crate::bucket::{CryptoBucket, insert_envelope, insert_header};
+use crate::checkpoint::FileStamp;
 use crate::error::{Error, InputError, IntegrityError, Result};
 use crate::progress::Progress;
 use crate::stream::{EncryptStream, read_tally};
@@ -186,6 +187,12 @@ impl CryptoBucket {
     ) -> Result<PutObjectOutput> {
         let (material, envelope) = self.inner.keyring.generate().await?;
         let probe = source.probe();
+        // Taken before the length and MD5 are read: the file must still match it when its last
+        // bytes are sent.
+        let stamp = match &probe {
+            Probe::File(path) => Some((path.clone(), FileStamp::of(path)?)),
+            _ => None,
+        };
         let len = source_len(&probe).await?;
         let md5 = self.plaintext_md5(&probe, options).await?;
         let mut envelope = envelope.with_unencrypted_content_length(len);
@@ -201,11 +208,13 @@ impl CryptoBucket {
             0,
             md5.filter(|_| options.content_md5.is_some()),
             progress,
+            stamp.as_ref().map(|(_, stamp)| *stamp),
         );
         let result = self.inner.client.put_object(key, payload, &headers).await;
         let result = match (result, tally.and_then(|t| read_tally(&t).failure)) {
             (Err(_), Some(failure)) => return Err(failure.into()),
-            (result, _) => result?,
+            (Err(e), None) => return Err(source_changed(stamp).unwrap_or_else(|| e.into())),
+            (Ok(result), _) => result,
         };
         Ok(PutObjectOutput {
             etag: result.etag,
@@ -241,6 +250,14 @@ impl CryptoBucket {
     }
 }
 
+/// [`Error::SourceChanged`] when the file of a failed upload no longer matches its stamp:
+/// the body was cut short on purpose ([`unchanged_until_end`]) or read while it changed.
+fn source_changed(stamp: Option<(PathBuf, FileStamp)>) -> Option<Error> {
+    let (path, stamp) = stamp?;
+    let now = FileStamp::of(&path).ok();
+    (now != Some(stamp)).then_some(Error::SourceChanged { path })
+}
+
 /// Exact plaintext length of a source.
 pub(crate) async fn source_len(source: &Probe) -> Result<u64> {
     Ok(match source {
@@ -267,7 +284,9 @@ pub(crate) async fn source_len(source: &Probe) -> Result<u64> {
 ///
 /// Bytes and files give replayable payloads (the client may retry them); streams are read
 /// once and their encryptor's tally is returned so a typed failure can be reported. With
-/// `progress`, the body's bytes are reported as they are sent.
+/// `progress`, the body's bytes are reported as they are sent. With `stamp`, a whole file
+/// that no longer matches it when its last chunk is read fails the body instead of sending
+/// that chunk.
 pub(crate) fn encrypted_payload(
     source: PutSource,
     len: u64,
@@ -275,6 +294,7 @@ pub(crate) fn encrypted_payload(
     offset: u64,
     expected_md5: Option<[u8; 16]>,
     progress: Option<&Progress>,
+    stamp: Option<FileStamp>,
 ) -> (PutPayload, Option<crate::stream::TallyHandle>) {
     match source {
         PutSource::Bytes(bytes) => {
@@ -283,15 +303,28 @@ pub(crate) fn encrypted_payload(
             ContentCipher::at_offset(material, offset).apply_keystream(&mut buf);
             (bytes_payload(buf.freeze(), progress), None)
         }
-        PutSource::File(path) => (file_payload(path, 0, len, material, offset, progress), None),
+        PutSource::File(path) => {
+            let read = FileRead {
+                path,
+                start: 0,
+                len,
+                stamp,
+            };
+            (file_payload(read, material, offset, progress), None)
+        }
         PutSource::FileRange {
             path,
             offset: start,
             len,
-        } => (
-            file_payload(path, start, len, material, offset, progress),
-            None,
-        ),
+        } => {
+            let read = FileRead {
+                path,
+                start,
+                len,
+                stamp: None,
+            };
+            (file_payload(read, material, offset, progress), None)
+        }
         PutSource::Stream { stream, len } => {
             let cipher = Box::new(ContentCipher::at_offset(material, offset));
             let (stream, tally) = EncryptStream::new(stream, cipher, Some(len), expected_md5);
@@ -324,24 +357,60 @@ fn bytes_payload(bytes: Bytes, progress: Option<&Progress>) -> PutPayload {
     PutPayload::from_stream_factory(len, progress.replayable(factory))
 }
 
-/// A replayable payload encrypting `len` bytes of a file from `start`, with the keystream at
-/// object offset `offset`.
-fn file_payload(
+/// `len` bytes of a file from `start`; with `stamp`, the whole file as it must stay.
+struct FileRead {
     path: PathBuf,
     start: u64,
     len: u64,
+    stamp: Option<FileStamp>,
+}
+
+/// A replayable payload encrypting a [`FileRead`], with the keystream at object offset
+/// `offset`.
+fn file_payload(
+    read: FileRead,
     material: &Arc<ContentMaterial>,
     offset: u64,
     progress: Option<&Progress>,
 ) -> PutPayload {
     let material = Arc::clone(material);
+    let len = read.len;
     let factory: oss_client::StreamFactory = Arc::new(move || {
         let cipher = Box::new(ContentCipher::at_offset(&material, offset));
-        let plain = file_stream(path.clone(), start, len);
+        let mut plain = file_stream(read.path.clone(), read.start, len);
+        if let Some(stamp) = read.stamp {
+            plain = unchanged_until_end(plain, read.path.clone(), stamp);
+        }
         let (stream, _) = EncryptStream::new(plain, cipher, Some(len), None);
         stream.map_err(io::Error::other).boxed()
     });
     PutPayload::from_stream_factory(len, Progress::maybe_replayable(progress, factory))
+}
+
+/// `stream` of the whole file `path`, failing instead of yielding its last chunk when the
+/// file no longer matches `stamp` (size, modification time). A file that changed while it was
+/// read is then never sent whole: the body ends short of its announced length, so OSS does
+/// not store the object. The file is checked once all its bytes are read, so a change at any
+/// point of the read is seen.
+fn unchanged_until_end(stream: PlainStream, path: PathBuf, stamp: FileStamp) -> PlainStream {
+    let mut read = 0_u64;
+    stream
+        .and_then(move |chunk| {
+            read += chunk.len() as u64;
+            let check = (read == stamp.size).then(|| path.clone());
+            async move {
+                if let Some(path) = check
+                    && FileStamp::of(&path).ok() != Some(stamp)
+                {
+                    return Err(io::Error::other(format!(
+                        "{} changed while it was read",
+                        path.display()
+                    )));
+                }
+                Ok(chunk)
+            }
+        })
+        .boxed()
 }
 
 /// Bytes per read of [`file_stream`].

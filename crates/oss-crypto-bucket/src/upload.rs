@@ -123,7 +123,9 @@ impl CryptoBucket {
     /// # Errors
     ///
     /// As [`put_object`](Self::put_object); [`Error::SourceChanged`] when the file changed
-    /// during the upload.
+    /// (size or modification time) while it was read. The object is then not written: a
+    /// single PutObject's body is cut before its last bytes, a multipart upload is aborted
+    /// before it is completed.
     pub async fn upload_file(
         &self,
         key: &str,
@@ -143,22 +145,36 @@ impl CryptoBucket {
         let ctx = self
             .initiate_multipart_upload(key, stamp.size, None, &put)
             .await?;
-        let summary = self
-            .send_parts(&ctx, &progress, |number, layout| {
+        let unchanged = || {
+            if FileStamp::of(file)? == stamp {
+                Ok(())
+            } else {
+                Err(Error::SourceChanged {
+                    path: file.to_owned(),
+                })
+            }
+        };
+        self.send_parts(
+            &ctx,
+            &progress,
+            |number, layout| {
                 let source = PutSource::FileRange {
                     path: file.to_owned(),
                     offset: layout.0,
                     len: layout.1,
                 };
                 self.upload_part(&ctx, number, source)
-            })
-            .await?;
-        if FileStamp::of(file)? != stamp {
-            return Err(Error::SourceChanged {
+            },
+            unchanged,
+        )
+        .await
+        // A part read while the file shrank fails as a short read: say why.
+        .map_err(|e| match FileStamp::of(file) {
+            Ok(now) if now == stamp => e,
+            _ => Error::SourceChanged {
                 path: file.to_owned(),
-            });
-        }
-        Ok(summary)
+            },
+        })
     }
 
     /// Encrypts and uploads a stream of unknown length (stdin) in bounded memory.
@@ -254,38 +270,47 @@ impl CryptoBucket {
             .initiate_with_material(key, plan, (material, envelope), put)
             .await?;
         let headers = crate::multipart::part_headers(&ctx.envelope()?)?;
+        // The spool is ours: nothing can change it.
+        let unchanged = || Ok(());
         let mut summary = self
-            .send_parts(&ctx, &progress, |number, (offset, len)| {
-                let payload = stored_payload(spool.path.clone(), offset, len, None);
-                let headers = &headers;
-                let ctx = &ctx;
-                async move {
-                    let sent = self
-                        .inner
-                        .client
-                        .upload_part(&ctx.key, &ctx.upload_id, number, payload, headers)
-                        .await?;
-                    Ok(UploadedPart {
-                        number,
-                        etag: sent.etag,
-                        crc64: sent.crc64,
-                        size: sent.size,
-                    })
-                }
-            })
+            .send_parts(
+                &ctx,
+                &progress,
+                |number, (offset, len)| {
+                    let payload = stored_payload(spool.path.clone(), offset, len, None);
+                    let headers = &headers;
+                    let ctx = &ctx;
+                    async move {
+                        let sent = self
+                            .inner
+                            .client
+                            .upload_part(&ctx.key, &ctx.upload_id, number, payload, headers)
+                            .await?;
+                        Ok(UploadedPart {
+                            number,
+                            etag: sent.etag,
+                            crc64: sent.crc64,
+                            size: sent.size,
+                        })
+                    }
+                },
+                unchanged,
+            )
             .await?;
         summary.spooled = true;
         Ok(summary)
     }
 
     /// Sends every part of `ctx` with `send(number, (offset, len))`, `concurrency` at a time
-    /// (each with the part retries of resumable transfers), then completes the upload; aborts
-    /// it when a part or the completion fails.
+    /// (each with the part retries of resumable transfers), then, if `unchanged()` says the
+    /// source still is what was sent, completes the upload; aborts it when a part, that check
+    /// or the completion fails.
     async fn send_parts<F, Fut>(
         &self,
         ctx: &MultipartContext,
         progress: &Progress,
         send: F,
+        unchanged: impl FnOnce() -> Result<()>,
     ) -> Result<UploadSummary>
     where
         F: Fn(u32, (u64, u64)) -> Fut,
@@ -308,6 +333,7 @@ impl CryptoBucket {
                 .buffer_unordered(self.inner.options.concurrency)
                 .try_collect()
                 .await?;
+            unchanged()?;
             self.complete_multipart_upload(ctx, &parts).await
         }
         .await;

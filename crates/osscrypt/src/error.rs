@@ -5,7 +5,7 @@
 //! | code | meaning |
 //! |---|---|
 //! | 0 | success |
-//! | 1 | any other failure (server, local I/O); a network error (`osscrypt: network error: HOST: OPERATION: CAUSE`, the cause one of connection refused, timed out, DNS lookup failed, TLS failed, connection failed) |
+//! | 1 | any other failure (server, local I/O, a file that changed while it was uploaded); a network error (`osscrypt: network error: HOST: OPERATION: CAUSE`, the cause one of connection refused, timed out, DNS lookup failed, TLS failed, connection failed) |
 //! | 2 | usage error: bad flags, bad arguments, bad configuration |
 //! | 3 | not found: object, bucket or local file |
 //! | 4 | key error (wrong or missing master key, KMS refusing the key: not found, disabled, another passphrase or context) or auth error (OSS or KMS refused the AccessKey or denied the request, no credentials found) |
@@ -291,7 +291,9 @@ impl From<oss_crypto_bucket::Error> for CliError {
             E::Envelope(_) | E::Range(_) | E::Integrity(_) | E::UnexpectedResponse(_) => {
                 Kind::Integrity
             }
-            E::InvalidInput(_) | E::Refused(_) | E::SourceChanged { .. } => Kind::Usage,
+            E::InvalidInput(_) | E::Refused(_) => Kind::Usage,
+            // A runtime failure, not a usage error: the same command works on a quiet file.
+            E::SourceChanged { .. } => Kind::Other,
             _ => Kind::Other,
         };
         Self::new(kind, e.to_string())
@@ -352,6 +354,18 @@ mod tests {
                 "auth error: OSS denied the request to these credentials: status 403 AccessDenied"
             ),
             "{denied}"
+        );
+    }
+
+    #[test]
+    fn a_source_changed_during_an_upload_is_a_runtime_failure() {
+        let e = CliError::from(oss_crypto_bucket::Error::SourceChanged {
+            path: "data.bin".into(),
+        });
+        assert_eq!(e.exit_code(), ExitCode::from(1));
+        assert_eq!(
+            e.to_string(),
+            "error: data.bin changed during the upload; the object was not written"
         );
     }
 

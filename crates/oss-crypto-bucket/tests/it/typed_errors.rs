@@ -142,6 +142,11 @@ async fn a_file_changed_during_the_upload() {
         matches!(&err, Error::SourceChanged { path } if *path == src),
         "{err:?}"
     );
+    // Checked before CompleteMultipartUpload: no object, and the upload was aborted.
+    let head = h.client.head_object("a", &Default::default()).await;
+    assert!(head.unwrap_err().is_not_found());
+    let uploads = h.client.list_multipart_uploads(&Default::default()).await;
+    assert!(uploads.unwrap().uploads.is_empty());
 
     std::fs::write(&src, data(3 * PART_LEN, 3)).unwrap();
     let resumable = ResumableOptions::default().with_progress(grow(&src));
@@ -154,9 +159,63 @@ async fn a_file_changed_during_the_upload() {
         "{err:?}"
     );
     assert!(
-        err.to_string().ends_with("changed during the upload"),
+        err.to_string()
+            .ends_with("changed during the upload; the object was not written"),
         "{err}"
     );
+}
+
+/// Runs `change` on `path` once, at the first progress report of sent bytes.
+fn once_sent(
+    path: &Path,
+    change: impl Fn(&Path) + Send + Sync + 'static,
+) -> impl Fn(u64, u64) + Send + Sync + 'static {
+    let (path, once) = (path.to_owned(), AtomicBool::new(false));
+    move |done, _total| {
+        if done > 0 && !once.swap(true, Ordering::SeqCst) {
+            change(&path);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_file_changed_during_a_single_put_is_not_stored() {
+    let h = Harness::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    let bucket = h.bucket(options(dir.path()));
+    // Several body chunks (512 KiB each), one PutObject (below the threshold).
+    let original = data(2 << 20, 5);
+    std::fs::write(&src, &original).unwrap();
+    bucket
+        .upload_file("c", &src, &UploadOptions::default())
+        .await
+        .unwrap();
+
+    let grow: fn(&Path) = |path| {
+        let mut file = std::fs::OpenOptions::new().append(true).open(path).unwrap();
+        std::io::Write::write_all(&mut file, b"more").unwrap();
+    };
+    // Same size, other bytes: only the modification time tells (set explicitly, as two writes
+    // within one clock tick of the file system can share a time stamp).
+    let rewrite: fn(&Path) = |path| {
+        let file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+        std::io::Write::write_all(&mut &file, b"edit").unwrap();
+        let later = std::time::SystemTime::now() + core::time::Duration::from_secs(5);
+        file.set_modified(later).unwrap();
+    };
+    for change in [grow, rewrite] {
+        std::fs::write(&src, data(2 << 20, 6)).unwrap();
+        let upload = UploadOptions::default().with_progress(once_sent(&src, change));
+        let err = bucket.upload_file("c", &src, &upload).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::SourceChanged { path } if *path == src),
+            "{err:?}"
+        );
+        // The body was cut before its end: the earlier object is still the one stored.
+        let stored = bucket.get_object("c", &Default::default()).await.unwrap();
+        assert_eq!(stored.bytes().await.unwrap(), original);
+    }
 }
 
 #[tokio::test]
