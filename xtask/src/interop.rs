@@ -182,19 +182,8 @@ fn set_env(command: &mut Command, server: &DevServerProcess, vectors: &Path) -> 
         )
         .env("OSS_BUCKET", BUCKET_PREFIX)
         .env(vectors::VECTORS_ENV, vectors)
-        .env("PYTHONUNBUFFERED", "1")
-        // The SDKs honour proxy variables even for loopback addresses.
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .env("no_proxy", "127.0.0.1,localhost");
-    for var in [
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "ALL_PROXY",
-    ] {
-        command.env_remove(var);
-    }
+        .env("PYTHONUNBUFFERED", "1");
+    oss_testkit::bypass_proxies(command);
     Ok(())
 }
 

@@ -39,6 +39,7 @@
 //!
 //! This crate has no optional features.
 
+mod peer;
 mod vectors;
 
 use std::env;
@@ -46,6 +47,7 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
+pub use peer::bypass_proxies;
 pub use vectors::*;
 
 /// Environment variable naming the vectors folder.

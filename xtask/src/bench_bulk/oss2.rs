@@ -49,11 +49,8 @@ pub(super) fn run(
         .arg("--dir")
         .arg(dir)
         .args(["--threads", &threads.to_string()])
-        // requests honours proxy variables even for loopback; NO_PROXY makes it bypass them.
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .env("no_proxy", "127.0.0.1,localhost")
         .stderr(Stdio::inherit());
-    let output = command.output()?;
+    let output = oss_testkit::bypass_proxies(&mut command).output()?;
     let text = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
         bail!("{SCRIPT} failed ({}): {text}", output.status);

@@ -189,11 +189,8 @@ fn run(
         .args(["--threads", &s.concurrency.to_string()])
         .env("OSS_ACCESS_KEY_ID", setup.access_key_id)
         .env("OSS_ACCESS_KEY_SECRET", setup.access_key_secret)
-        // requests honours proxy variables even for loopback; NO_PROXY makes it bypass them.
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .env("no_proxy", "127.0.0.1,localhost")
         .stderr(Stdio::inherit());
-    let output = command.output()?;
+    let output = oss_testkit::bypass_proxies(&mut command).output()?;
     let text = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
         return Err(format!("{SCRIPT} failed ({}): {text}", output.status).into());

@@ -99,7 +99,8 @@ fn compare_one(peer: &Peer, setup: &Oss2Setup<'_>, s: &Settings, ours: &Ours) ->
         s.part / MIB,
         s.concurrency
     );
-    let output = (peer.command)(driver)
+    let mut command = (peer.command)(driver);
+    command
         .args(["-endpoint", setup.endpoint, "-bucket", setup.bucket])
         .arg("-private-key")
         .arg(setup.private_key)
@@ -112,10 +113,8 @@ fn compare_one(peer: &Peer, setup: &Oss2Setup<'_>, s: &Settings, ours: &Ours) ->
         .args(["-threads", &s.concurrency.to_string()])
         .env("OSS_ACCESS_KEY_ID", setup.access_key_id)
         .env("OSS_ACCESS_KEY_SECRET", setup.access_key_secret)
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .env("no_proxy", "127.0.0.1,localhost")
-        .stderr(Stdio::inherit())
-        .output()?;
+        .stderr(Stdio::inherit());
+    let output = oss_testkit::bypass_proxies(&mut command).output()?;
     let text = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
         return Err(format!(
